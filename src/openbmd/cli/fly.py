@@ -1,0 +1,143 @@
+"""``openbmd fly``: one trajectory, of a catalog missile or a free flight."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from openbmd.cli import options as opt
+from openbmd.cli.output import emit_json, out, say_written, write_file
+from openbmd.cli.parse import check_finite, check_out_path, parse_latlon
+from openbmd.errors import InputError
+
+TRACK_SUFFIXES = (".csv", ".kml", ".czml", ".geojson")
+
+# summary key -> (label, unit, format)
+_ROWS = {
+    "range_km": ("range", "km", "{:,.1f}"),
+    "time_of_flight_s": ("time of flight", "s", "{:,.1f}"),
+    "apogee_km": ("apogee", "km", "{:,.1f}"),
+    "burnout_time_s": ("burnout time", "s", "{:,.1f}"),
+    "burnout_speed_km_s": ("burnout speed", "km/s", "{:.3f}"),
+    "burnout_altitude_km": ("burnout altitude", "km", "{:,.1f}"),
+    "burnout_angle_deg": ("burnout angle", "deg", "{:.2f}"),
+    "impact_lat_deg": ("impact latitude", "deg", "{:.4f}"),
+    "impact_lon_deg": ("impact longitude", "deg", "{:.4f}"),
+    "miss_km": ("miss distance", "km", "{:,.3f}"),
+}
+
+
+def _free_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle, speed, altitude_km):
+    """Free flight (--burnout-speed): the options that must and must not be given."""
+    if missile is not None:
+        raise InputError("--missile cannot be combined with --burnout-speed (free flight)")
+    if shape is not None or apogee_km is not None:
+        raise InputError("--shape and --apogee-km need --missile; free flight takes --burnout-angle")
+    if to is not None or azimuth is None:
+        raise InputError("free flight (--burnout-speed) needs --azimuth DEG, not --to")
+    if burnout_angle is None:
+        raise InputError("free flight (--burnout-speed) needs --burnout-angle DEG")
+    if speed <= 0.0:
+        raise InputError(f"--burnout-speed must be > 0 km/s, got {speed:g}")
+    if altitude_km is not None and altitude_km < 0.0:
+        raise InputError(f"--burnout-altitude-km must be >= 0, got {altitude_km:g}")
+
+
+def _missile_flight_checks(missile, to, azimuth, apogee_km, burnout_angle, altitude_km):
+    """Missile flight: exactly one aim, at most one shape parameter."""
+    if missile is None:
+        raise InputError("give --missile ID|FILE.toml, or --burnout-speed KM_S for a free flight")
+    if altitude_km is not None:
+        raise InputError("--burnout-altitude-km needs --burnout-speed (free flight)")
+    if (to is None) == (azimuth is None):
+        raise InputError("give exactly one of --to LAT,LON or --azimuth DEG")
+    if apogee_km is not None and burnout_angle is not None:
+        raise InputError("give at most one of --apogee-km and --burnout-angle")
+    if apogee_km is not None and apogee_km <= 0.0:
+        raise InputError(f"--apogee-km must be > 0, got {apogee_km:g}")
+
+
+def _summary_table(title: str, summary: dict[str, Any]) -> Table:
+    """A two-column rich table of a flight summary, units in their own column."""
+    table = Table(title=title, show_header=False)
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for key, value in summary.items():
+        label, unit, fmt = _ROWS.get(key, (key, "", "{}"))
+        text = "—" if value is None else fmt.format(float(value)) if unit else str(value)
+        table.add_row(label, text, unit)
+    return table
+
+
+def fly(
+    missile: opt.Missile = None,
+    from_: opt.From = ...,
+    to: Annotated[Optional[str], typer.Option(
+        "--to", metavar="LAT,LON", help="Aim at this point (degrees).")] = None,
+    azimuth: Annotated[Optional[float], typer.Option(
+        "--azimuth", metavar="DEG", help="Fire along this azimuth, degrees clockwise from north.")] = None,
+    shape: Annotated[Optional[opt.ShapeName], typer.Option(
+        "--shape",
+        help="Trajectory shape (default max-range).")] = None,
+    apogee_km: Annotated[Optional[float], typer.Option(
+        "--apogee-km", metavar="KM", help="Lofted/depressed: the apogee to fly.")] = None,
+    burnout_angle: Annotated[Optional[float], typer.Option(
+        "--burnout-angle", metavar="DEG",
+        help="Flight-path angle at burnout above the local horizontal.")] = None,
+    burnout_speed: Annotated[Optional[float], typer.Option(
+        "--burnout-speed", metavar="KM_S", help="Free flight: burnout speed, km/s (no --missile).")] = None,
+    burnout_altitude_km: Annotated[Optional[float], typer.Option(
+        "--burnout-altitude-km", metavar="KM", help="Free flight: burnout altitude (default 0).")] = None,
+    earth: opt.Earth = "wgs84",
+    rotation: opt.Rotation = True,
+    drag: opt.Drag = True,
+    json_: opt.Json = False,
+    out_path: opt.out_option(TRACK_SUFFIXES) = None,
+) -> None:
+    """Fly one trajectory and print its summary (range, time of flight, apogee, burnout, impact)."""
+    lat, lon = parse_latlon(from_, option="--from")
+    target = parse_latlon(to, option="--to") if to is not None else None
+    for value, name in ((azimuth, "--azimuth"), (apogee_km, "--apogee-km"),
+                        (burnout_angle, "--burnout-angle"), (burnout_speed, "--burnout-speed"),
+                        (burnout_altitude_km, "--burnout-altitude-km")):
+        check_finite(value, name)
+    azimuth = None if azimuth is None else azimuth % 360.0
+    check_out_path(out_path, TRACK_SUFFIXES)
+    common = dict(earth=earth, rotation=rotation, drag=drag)
+    if burnout_speed is not None:
+        _free_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle,
+                            burnout_speed, burnout_altitude_km)
+        from openbmd.flight import fly_free
+
+        result = fly_free(burnout_speed_km_s=burnout_speed, burnout_angle_deg=burnout_angle,
+                          burnout_altitude_km=burnout_altitude_km or 0.0, launch_lat_deg=lat,
+                          launch_lon_deg=lon, azimuth_deg=azimuth, **common)
+        title = f"free flight at {burnout_speed:g} km/s from {lat:g},{lon:g}"
+    else:
+        _missile_flight_checks(missile, to, azimuth, apogee_km, burnout_angle, burnout_altitude_km)
+        from openbmd.flight import fly as fly_missile
+        from openbmd.missiles import get_missile
+
+        model = get_missile(missile)
+        result = fly_missile(model, lat, lon, azimuth_deg=azimuth, target=target,
+                             shape=shape or "max-range", apogee_km=apogee_km,
+                             burnout_angle_deg=burnout_angle, **common)
+        title = f"{model.name}, {shape or 'max-range'}, from {lat:g},{lon:g}"
+    _report(result, title, json_mode=json_, out_path=out_path)
+
+
+def _report(result, title: str, *, json_mode: bool, out_path) -> None:
+    """Write --out (if any), then print the summary as JSON or as a table."""
+    if out_path is not None:
+        from openbmd.report.exports import write_track
+
+        write_file(out_path, lambda p: write_track(p, result.trajectory))
+    summary = result.summary()
+    if json_mode:
+        emit_json(summary)
+    else:
+        out().print(_summary_table(title, summary))
+    if out_path is not None:
+        say_written(out_path, json_mode=json_mode)

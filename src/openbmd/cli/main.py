@@ -1,0 +1,81 @@
+"""The ``openbmd`` command line: commands, and one place where errors become one line.
+
+Bad input (an :class:`~openbmd.errors.InputError` or a click usage error)
+prints ``openbmd: error: <message>`` on stderr and exits with status 2.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+import openbmd
+from openbmd.cli import fly, missiles, range_ring, threat_map
+from openbmd.cli.argv import join_negative_values, value_options
+from openbmd.errors import InputError
+
+PROG = "openbmd"
+EXIT_USAGE = 2
+# click's exceptions: typer >= 0.2x vendors click and raises its own TyperException
+# subclasses; older typer raises click.ClickException. Both have format_message and exit_code.
+_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
+    e for e in (getattr(typer, "TyperException", None),
+                getattr(getattr(typer.main, "click", None), "ClickException", None))
+    if isinstance(e, type))
+
+app = typer.Typer(
+    name=PROG,
+    help="Open, transparent missile-defense analysis from open literature.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("fly")(fly.fly)
+app.command("range-ring")(range_ring.range_ring)
+app.add_typer(missiles.app, name="missiles")
+app.command("threat-map")(threat_map.threat_map)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG} {openbmd.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False
+          ) -> None:
+    """Open, transparent missile-defense analysis from open literature."""
+
+
+def one_line(message: str) -> str:
+    """Collapse a message onto one line."""
+    return " ".join(str(message).split())
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    sys.stderr.write(f"{PROG}: error: {one_line(message)}\n")
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    args = join_negative_values(args, value_options(command))
+    try:
+        rv = command.main(args=args, prog_name=PROG, standalone_mode=False)
+    except InputError as exc:
+        return _fail(str(exc))
+    except _CLICK_ERRORS as exc:  # usage errors carry exit_code 2
+        return _fail(exc.format_message(), exc.exit_code)
+    except typer.Abort:
+        return _fail("aborted", 1)
+    return rv if isinstance(rv, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""``openbmd missiles``: the catalog as a table; ``missiles show ID``: one missile."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from openbmd.cli.output import out
+
+app = typer.Typer(help="Without a command: list the missile catalog (id, name, country, class, "
+                  "stages, launch mass, published range). `show ID`: one missile with its sources.",
+                  invoke_without_command=True, no_args_is_help=False)
+
+
+def _fmt(value: Any, digits: int = 0) -> str:
+    """A number with thousands separators, or the text of anything else ('—' for None)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:,.{digits}f}"
+
+
+def _catalog():
+    from openbmd.missiles import catalog_ids, get_missile
+
+    return [get_missile(i) for i in catalog_ids()]
+
+
+@app.callback()
+def missiles(ctx: typer.Context) -> None:
+    """List the missile catalog (id, name, country, class, stages, launch mass, published range)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    table = Table(title="openbmd missile catalog")
+    table.add_column("id", no_wrap=True)
+    for name, justify in (("name", "left"), ("country", "left"), ("class", "left"),
+                          ("stages", "right"), ("launch mass kg", "right"),
+                          ("published range km", "right")):
+        table.add_column(name, justify=justify)
+    for m in _catalog():
+        table.add_row(m.id, m.name, str(getattr(m, "country", "—")), str(m.range_class),
+                      str(len(m.stages)), _fmt(m.launch_mass_kg), _fmt(m.published_range_km))
+    out().print(table)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """Dataclass fields (or public attributes) of a model object."""
+    if dataclasses.is_dataclass(obj):
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+
+def _stages_table(stages) -> Table:
+    table = Table(title="stages")
+    rows = [_fields(s) for s in stages]
+    keys = list(rows[0]) if rows else []
+    table.add_column("stage", justify="right")
+    for key in keys:
+        table.add_column(key.replace("_", " "), justify="right")
+    for i, row in enumerate(rows, start=1):
+        table.add_row(str(i), *(_fmt(row[k], 1) for k in keys))
+    return table
+
+
+def _sources_table(sources: dict) -> Table:
+    table = Table(title="sources")
+    table.add_column("field")
+    table.add_column("source")
+    for key, value in sources.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            table.add_row(str(key), str(v))
+    return table
+
+
+@app.command("show")
+def show(missile_id: Annotated[str, typer.Argument(
+        metavar="ID", help="Catalog id or a missile TOML file.")]) -> None:
+    """Show every field of one missile, its stages and every source."""
+    from openbmd.missiles import get_missile
+
+    m = get_missile(missile_id)
+    fields = _fields(m)
+    table = Table(title=f"{m.name} ({m.id})", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    for key, value in fields.items():
+        if key in ("stages", "sources"):
+            continue
+        table.add_row(key, _fmt(value, 1 if isinstance(value, float) else 0))
+    if "launch_mass_kg" not in fields:  # a derived property
+        table.add_row("launch_mass_kg", _fmt(m.launch_mass_kg))
+    console = out()
+    console.print(table)
+    console.print(_stages_table(m.stages))
+    console.print(_sources_table(m.sources_dict()))

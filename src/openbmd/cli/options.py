@@ -1,0 +1,36 @@
+"""Options shared by several commands (declared once, used with ``Annotated``)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from openbmd.earth.model import EARTHS
+
+#: Trajectory shapes of ``openbmd.flight.SHAPES`` (a test keeps the two equal;
+#: repeated here so ``--help`` works without importing the flight engine).
+SHAPES = ("max-range", "min-energy", "lofted", "depressed")
+
+Missile = Annotated[Optional[str], typer.Option(
+    "--missile", metavar="ID|FILE.toml",
+    help="Catalog id (see `openbmd missiles`) or a missile TOML file.")]
+From = Annotated[str, typer.Option(
+    "--from", metavar="LAT,LON", help="Launch point, degrees (e.g. 35.2,53.9 or -33.9,18.4).")]
+# Literal[tuple] is Literal[a, b, ...] at run time: typer turns it into a choice.
+EarthName = Literal[tuple(EARTHS)]  # type: ignore[valid-type]
+ShapeName = Literal[SHAPES]  # type: ignore[valid-type]
+
+Earth = Annotated[EarthName, typer.Option("--earth", help="Earth model.")]
+Rotation = Annotated[bool, typer.Option(
+    "--rotation/--no-rotation", help="Include the Earth's rotation.")]
+Drag = Annotated[bool, typer.Option("--drag/--no-drag", help="Include atmospheric drag.")]
+Json = Annotated[bool, typer.Option(
+    "--json", help="Print one JSON object on stdout (no progress, no tables).")]
+
+
+def out_option(suffixes: tuple[str, ...]):
+    """An ``--out FILE`` option whose help names the allowed extensions."""
+    return Annotated[Optional[Path], typer.Option(
+        "--out", metavar="FILE", dir_okay=False,
+        help=f"Also write the result to FILE ({', '.join(suffixes)}).")]

@@ -1,0 +1,78 @@
+"""Where the command line writes: results on stdout, progress and notes on stderr.
+
+With ``--json`` stdout carries exactly one JSON object and nothing else; the
+progress bar is off and notes (such as "wrote FILE") go to stderr.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from openbmd.errors import InputError
+
+
+def out() -> Console:
+    """The console for results (stdout); 120 columns when piped (unless COLUMNS is set)."""
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 120  # pipes and files: room for the catalog table
+    return console
+
+
+def err() -> Console:
+    """The console for progress and notes (stderr)."""
+    return Console(stderr=True, highlight=False)
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types from numpy scalars/arrays, tuples and mappings; nan/inf -> None."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if hasattr(value, "tolist"):  # numpy array or scalar
+        return jsonable(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def emit_json(obj: Mapping[str, Any]) -> None:
+    """Write ``obj`` as one JSON object and a newline on stdout."""
+    sys.stdout.write(json.dumps(jsonable(obj), allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+def say_written(path: Path, *, json_mode: bool) -> None:
+    """Tell the user a file was written: on stdout, or on stderr under ``--json``."""
+    (err() if json_mode else out()).print(f"wrote {path}", soft_wrap=True)
+
+
+def write_file(path: Path, writer: Callable[[Path], Any]) -> None:
+    """Run ``writer(path)``, turning an OS failure into a one-line user error."""
+    try:
+        writer(path)
+    except OSError as exc:
+        raise InputError(f"--out {path}: cannot write ({exc.strerror or exc})") from exc
+
+
+@contextmanager
+def progress(description: str, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a rich bar on stderr (no-op if disabled)."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                   TimeElapsedColumn(), console=err(), transient=True)
+    task = bar.add_task(description, total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)
