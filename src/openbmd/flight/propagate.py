@@ -1,0 +1,61 @@
+"""Run the flight kernel on packed lanes and wrap its numbers in a FlightBatch."""
+from __future__ import annotations
+
+import numpy as np
+
+from openbmd.earth.geodesy import geodesic_inverse
+from openbmd.earth.model import EarthModel
+from openbmd.flight.lanes import Lanes, Tolerances, earth_array
+from openbmd.flight.results import FlightBatch, Trajectory
+from openbmd.kernels import flight as K
+
+#: capacity of a recorded time history (steps)
+HISTORY_CAPACITY = 20000
+
+
+def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolerances | None = None,
+              history: bool = False, names=None, launch_lat_deg=None, launch_lon_deg=None) -> FlightBatch:
+    """Fly every lane and return the batch of results.
+
+    ``launch_lat_deg``/``launch_lon_deg`` are the points ranges are measured
+    from (the launch point, or the point under a free-flight burnout state).
+    """
+    tol = tol or Tolerances()
+    n = lanes.n
+    out = np.full((n, K.NO), np.nan)
+    cap = HISTORY_CAPACITY if history else 0
+    hist = np.zeros((n if history else 0, cap, 7))
+    hist_n = np.zeros(n, dtype=np.int64)
+    K.fly_batch(lanes.y0, lanes.lane, lanes.stage, lanes.mach, lanes.cd, lanes.nk,
+                earth_array(earth, drag), tol.array(), out, hist, hist_n)
+    status = out[:, K.O_STATUS].astype(int)
+    lat0 = np.broadcast_to(np.asarray(launch_lat_deg, float), (n,))
+    lon0 = np.broadcast_to(np.asarray(launch_lon_deg, float), (n,))
+    lat_i, lon_i = np.degrees(out[:, K.O_LATIMP]), np.degrees(out[:, K.O_LONIMP])
+    rng = np.full(n, np.nan)
+    hit = ~np.isnan(lat_i)
+    if hit.any():
+        rng[hit] = geodesic_inverse(lat0[hit], lon0[hit], lat_i[hit], lon_i[hit], earth)[0]
+    trajs = ()
+    if history:
+        trajs = tuple(_trajectory(hist[i, :hist_n[i]], earth, names[i] if names else f"lane-{i}")
+                      for i in range(n))
+    return FlightBatch(
+        status=status, launch_lat_deg=lat0, launch_lon_deg=lon0, range_m=rng,
+        impact_time_s=out[:, K.O_TIMP], impact_lat_deg=lat_i, impact_lon_deg=lon_i,
+        impact_speed_m_s=out[:, K.O_VIMP], burnout_time_s=out[:, K.O_TBO],
+        burnout_alt_m=out[:, K.O_HBO], burnout_speed_m_s=out[:, K.O_VBO],
+        burnout_angle_deg=np.degrees(out[:, K.O_GAMBO]), apogee_alt_m=out[:, K.O_HAPO],
+        apogee_time_s=out[:, K.O_TAPO], steps=out[:, K.O_NSTEP], trajectories=trajs)
+
+
+def _trajectory(rows: np.ndarray, earth: EarthModel, name: str) -> Trajectory:
+    """Inertial samples (t, r, v) -> Earth-fixed positions and Earth-relative speed."""
+    t = rows[:, 0]
+    ang = earth.omega_rad_s * t
+    c, s = np.cos(ang), np.sin(ang)
+    r, v = rows[:, 1:4], rows[:, 4:7]
+    ecef = np.stack([c * r[:, 0] + s * r[:, 1], -s * r[:, 0] + c * r[:, 1], r[:, 2]], axis=1)
+    w = np.array([0.0, 0.0, earth.omega_rad_s])
+    speed = np.linalg.norm(v - np.cross(w, r), axis=1)
+    return Trajectory(name=name, t_s=t, ecef_m=ecef, speed_m_s=speed, earth=earth)

@@ -1,0 +1,125 @@
+"""Trajectory shaping: the steering that gives the longest range, a lofted or
+depressed arc, or the minimum-energy arc (thrust cut early) to a given range.
+
+Steering law: vertical rise, a pitch-over ("kick") of the thrust by ``kick``
+degrees toward the launch azimuth over a few seconds, then a gravity turn
+(thrust along the Earth-relative velocity) through every stage.  One number,
+the kick, sets the shape: a small kick lofts, a large one depresses.  A
+second number, the thrust cut-off time, shortens the powered flight.  All
+searches here run many lanes through the kernel per call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from openbmd.earth.model import EarthModel
+from openbmd.flight.lanes import powered_lanes
+from openbmd.flight.propagate import run_lanes
+from openbmd.flight.results import FlightBatch
+
+#: the range of pitch-over kicks searched (deg)
+KICK_MIN_DEG, KICK_MAX_DEG = 0.2, 60.0
+_GOLD = 0.6180339887498949
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """One missile at one launch point on one Earth: flies (azimuth, kick, cut-off) lanes."""
+
+    missile: object
+    lat_deg: float
+    lon_deg: float
+    earth: EarthModel
+    drag: bool = True
+    alt_m: float = 0.0
+
+    @property
+    def full_burn_s(self) -> float:
+        return float(sum(s.burn_time_s + s.coast_s for s in self.missile.stages)
+                     - self.missile.stages[-1].coast_s)
+
+    def fly(self, azimuth_deg, kick_deg, cutoff_s=np.inf, history=False) -> FlightBatch:
+        az, kick, cut = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in
+                                              (azimuth_deg, kick_deg, cutoff_s)))
+        lanes = powered_lanes([self.missile], np.zeros(az.shape[0], np.int64), self.lat_deg,
+                              self.lon_deg, self.alt_m, az, kick, cut, self.earth)
+        names = [self.missile.id] * az.shape[0] if history else None
+        return run_lanes(lanes, self.earth, drag=self.drag, history=history, names=names,
+                         launch_lat_deg=self.lat_deg, launch_lon_deg=self.lon_deg)
+
+    def ranges(self, azimuth_deg, kick_deg, cutoff_s=np.inf) -> np.ndarray:
+        """Ground range (m) of each lane; -inf where it does not come down."""
+        r = self.fly(azimuth_deg, kick_deg, cutoff_s).range_m
+        return np.where(np.isfinite(r), r, -np.inf)
+
+
+def max_range_kick(launcher: Launcher, azimuth_deg, cutoff_s=np.inf, grid: int = 14, iters: int = 22):
+    """Kick (deg) maximising range for each azimuth (and cut-off), and that range (m).
+
+    A coarse log-spaced grid brackets the optimum, golden-section search
+    refines it, all lanes at once.
+    """
+    az, cut = np.broadcast_arrays(np.atleast_1d(np.asarray(azimuth_deg, float)),
+                                  np.atleast_1d(np.asarray(cutoff_s, float)))
+    n = az.shape[0]
+    kicks = np.geomspace(KICK_MIN_DEG, KICK_MAX_DEG, grid)
+    r = launcher.ranges(np.repeat(az, grid), np.tile(kicks, n), np.repeat(cut, grid)).reshape(n, grid)
+    best = np.argmax(r, axis=1)
+    lo = kicks[np.maximum(best - 1, 0)]
+    hi = kicks[np.minimum(best + 1, grid - 1)]
+    x1 = hi - _GOLD * (hi - lo)
+    x2 = lo + _GOLD * (hi - lo)
+    f = launcher.ranges(np.concatenate([az, az]), np.concatenate([x1, x2]), np.concatenate([cut, cut]))
+    f1, f2 = f[:n], f[n:]
+    for _ in range(iters):
+        left = f1 >= f2  # maximum lies in [lo, x2]
+        hi = np.where(left, x2, hi)
+        lo = np.where(left, lo, x1)
+        new = np.where(left, hi - _GOLD * (hi - lo), lo + _GOLD * (hi - lo))
+        fn = launcher.ranges(az, new, cut)
+        x2, f2, x1, f1 = (np.where(left, x1, new), np.where(left, f1, fn),
+                          np.where(left, new, x2), np.where(left, fn, f2))
+    kbest = np.where(f1 >= f2, x1, x2)
+    return kbest, np.maximum(f1, f2)
+
+
+def solve_monotone(fun, lo, hi, target, iters: int = 60, ftol: float = 1e-3):
+    """Vectorized root of fun(x) = target on [lo, hi] (Illinois regula falsi).
+
+    ``fun(x, idx)`` maps the x of lanes ``idx`` to an array.  ``ftol`` is in the units of
+    ``fun``.  Lanes whose bracket does not straddle the target come back NaN.
+    """
+    lo, hi, target = (np.array(v, float) for v in np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(v, float)) for v in (lo, hi, target))))
+    every = np.arange(lo.shape[0])
+    f_lo = fun(lo, every) - target
+    f_hi = fun(hi, every) - target
+    ok = np.isfinite(f_lo) & np.isfinite(f_hi) & (np.sign(f_lo) != np.sign(f_hi))
+    x = np.where(ok, lo, np.nan)
+    done = ~ok | (f_lo == 0) | (f_hi == 0)
+    x = np.where(f_hi == 0, hi, x)
+    side = np.zeros(lo.shape, int)
+    for _ in range(iters):
+        if done.all():
+            break
+        with np.errstate(invalid="ignore", divide="ignore"):
+            xn = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        xn = np.where(np.isfinite(xn) & (xn > np.minimum(lo, hi)) & (xn < np.maximum(lo, hi)),
+                      xn, 0.5 * (lo + hi))
+        fn = np.full(lo.shape, np.nan)
+        act = ~done
+        fn[act] = fun(xn[act], every[act]) - target[act]
+        x = np.where(act, xn, x)
+        conv = act & (np.abs(fn) <= ftol)
+        same = act & ~conv & (np.sign(fn) == np.sign(f_lo))
+        other = act & ~conv & ~same
+        lo, f_lo = np.where(same, xn, lo), np.where(same, fn, f_lo)
+        hi, f_hi = np.where(other, xn, hi), np.where(other, fn, f_hi)
+        # Illinois: halve the stale end's value when the same side moves twice
+        f_hi = np.where(same & (side == 1), 0.5 * f_hi, f_hi)
+        f_lo = np.where(other & (side == -1), 0.5 * f_lo, f_lo)
+        side = np.where(same, 1, np.where(other, -1, side))
+        done = done | conv
+    return np.where(ok, x, np.nan)
