@@ -169,7 +169,7 @@ def ussa76(h_m):
         if h_m > Z_MAX:
             return 0.0, 1000.0, 0.0, C_86
         return _upper(h_m)
-    z = h_m if h_m > Z_MIN else Z_MIN
+    z = Z_MIN if h_m < Z_MIN else h_m  # NaN passes through to NaN outputs
     h = R0 * z / (R0 + z)  # geopotential altitude
     i = 6
     while i > 0 and h < _H_B[i]:
