@@ -6,6 +6,7 @@ immutable, so the catalog is read once per process and cached.
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -36,7 +37,7 @@ def get_missile(id_or_path: str | Path) -> Missile:
     try:
         return catalog[id_or_path]
     except KeyError:
-        raise InputError(_unknown_message(str(id_or_path), sorted(catalog))) from None
+        raise InputError(_unknown_message(str(id_or_path), catalog)) from None
 
 
 @lru_cache(maxsize=None)
@@ -56,17 +57,25 @@ def _squash(text: str) -> str:
     return "".join(c for c in text.lower() if c not in "-_ ")
 
 
-def suggest_ids(query: str, ids: list[str], n: int = 3) -> list[str]:
-    """Ids close to ``query``: equal ignoring case and '-', then difflib's nearest."""
-    same = [i for i in ids if _squash(i) == _squash(query)]
-    squashed = {_squash(i): i for i in ids}
-    near = difflib.get_close_matches(query.lower(), ids, n=n, cutoff=0.6)
-    near += [squashed[s] for s in difflib.get_close_matches(_squash(query), list(squashed), n=n, cutoff=0.6)]
-    return list(dict.fromkeys(same + near))[:n]
+def suggest_ids(query: str, names: Mapping[str, str], n: int = 3) -> list[str]:
+    """Ids close to ``query`` among ``names`` (id -> display name).
+
+    First ids equal to it ignoring case and '-', then words of the display
+    names it starts ('topol' -> ss-25, ss-27), then difflib's nearest ids.
+    """
+    q = _squash(query)
+    same = [i for i in names if _squash(i) == q]
+    named = [i for i, name in names.items()
+             if len(q) >= 4 and any(_squash(w).startswith(q) for w in re.split(r"[\s(),/]+", name))]
+    squashed = {_squash(i): i for i in names}
+    near = difflib.get_close_matches(query.lower(), list(names), n=n, cutoff=0.6)
+    near += [squashed[s] for s in difflib.get_close_matches(q, list(squashed), n=n, cutoff=0.6)]
+    return list(dict.fromkeys(same + named + near))[:n]
 
 
-def _unknown_message(query: str, ids: list[str]) -> str:
-    close = suggest_ids(query, ids)
+def _unknown_message(query: str, catalog: Mapping[str, Missile]) -> str:
+    ids = sorted(catalog)
+    close = suggest_ids(query, {i: catalog[i].name for i in ids})
     if close:
         hint = f"did you mean: {', '.join(close)}?"
     else:
