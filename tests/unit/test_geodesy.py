@@ -57,6 +57,24 @@ def test_poles_exactly(sign):
     assert h == pytest.approx(1000.0, abs=1e-6)
 
 
+def test_sphere_pole():
+    lat, _, h = geo.ecef_to_geodetic(0.0, 0.0, -(R_SPHERE + 250.0), R_SPHERE, 0.0)
+    assert lat == -math.pi / 2
+    assert h == pytest.approx(250.0, abs=1e-6)
+
+
+def test_geodesic_from_a_pole_runs_down_the_meridian():
+    """Leaving the north pole on azimuth 180 deg along lon 30 deg, 1,000 km:
+    WGS-84 meridian arc, compared with pyproj.Geod (Karney 2013)."""
+    from pyproj import Geod
+
+    lat2, lon2, _ = geodesic_direct(90.0, 30.0, 180.0, 1.0e6)
+    lon_ref, lat_ref, _ = Geod(ellps="WGS84").fwd(30.0, 90.0, 180.0, 1.0e6)
+    assert lat2 == pytest.approx(lat_ref, abs=1e-9)
+    s, _, _ = geodesic_inverse(90.0, 0.0, lat2, lon2)
+    assert s == pytest.approx(1.0e6, abs=1e-3)
+
+
 def test_equatorial_radius_and_polar_radius():
     """Sanity values of WGS-84 (NGA.STND.0036): a = 6,378,137 m, b = 6,356,752.3142 m."""
     np.testing.assert_allclose(geodetic_to_ecef(0.0, 0.0, 0.0), [6378137.0, 0.0, 0.0], atol=1e-9)
