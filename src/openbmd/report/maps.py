@@ -1,0 +1,431 @@
+"""Offline range-ring maps: matplotlib (Agg) + pyproj over Natural Earth borders.
+
+Presentation only: rings arrive as lon/lat samples computed elsewhere; this
+module densifies them along great circles, projects them, cuts them where the
+projection tears (antimeridian, antipode of an azimuthal projection) and keeps
+what falls on the map.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+from openbmd import __version__
+from openbmd.errors import InputError
+from openbmd.report import borders
+
+__all__ = ["RingSpec", "draw_range_ring_map", "project_lonlat", "densify_great_circle"]
+
+log = logging.getLogger(__name__)
+
+MAP_FORMATS = (".png", ".svg", ".pdf")
+# Okabe & Ito (2008) colour-blind-safe palette, without black and yellow.
+RING_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D")
+SITE_STYLES = ("-", (0, (6, 3)), (0, (6, 2, 1.5, 2)), (0, (1.5, 2)), (0, (10, 2, 2, 2, 2, 2)))
+SITE_MARKERS = ("^", "s", "D", "o", "v", "P")
+OCEAN, LAND, BORDER, COAST, GRID = "#EEF3F7", "#E4E1D8", "#FFFFFF", "#9A968C", "#C9D3DC"
+BREAK_RATIO = 0.25  # projected-midpoint offset / projected length that marks a tear
+
+
+@dataclass(frozen=True, eq=False)
+class RingSpec:
+    """One range ring to draw: lon/lat samples (degrees) around a launch site."""
+
+    label: str
+    site_lat_deg: float
+    site_lon_deg: float
+    lat_deg: np.ndarray
+    lon_deg: np.ndarray
+    color: str | None = None
+    site_name: str = ""
+
+    def __post_init__(self):
+        lat = np.asarray(self.lat_deg, dtype=float)
+        lon = np.asarray(self.lon_deg, dtype=float)
+        if lat.ndim != 1 or lat.shape != lon.shape or lat.size < 3:
+            raise InputError(f"ring {self.label!r}: lat_deg and lon_deg must be 1-D of equal length >= 3")
+        if not (np.all(np.isfinite(lat)) and np.all(np.isfinite(lon)) and np.all(np.abs(lat) <= 90)):
+            raise InputError(f"ring {self.label!r}: coordinates must be finite with |lat_deg| <= 90")
+        object.__setattr__(self, "lat_deg", lat)
+        object.__setattr__(self, "lon_deg", lon)
+
+    @property
+    def site_key(self) -> tuple[float, float]:
+        return (round(float(self.site_lat_deg), 4), round(float(self.site_lon_deg), 4))
+
+    @property
+    def site_label(self) -> str:
+        """The site name, or its coordinates when unnamed."""
+        if self.site_name:
+            return self.site_name
+        lat, lon = self.site_key
+        return f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'} {abs(lon):.2f}°{'E' if lon >= 0 else 'W'}"
+
+
+# ---------------------------------------------------------------- geometry
+@functools.lru_cache(maxsize=16)
+def _transformer(crs: str) -> Transformer:
+    try:
+        return Transformer.from_crs("EPSG:4326", CRS.from_user_input(crs), always_xy=True)
+    except CRSError as exc:
+        raise InputError(f"unknown map CRS {crs!r}; use e.g. 'EPSG:3035' or 'EPSG:4326'") from exc
+
+
+def project_lonlat(lon_deg, lat_deg, crs: str = "EPSG:3035") -> tuple[np.ndarray, np.ndarray]:
+    """Project WGS-84 lon/lat (degrees) to ``crs`` (always_xy); inf where undefined."""
+    x, y = _transformer(crs).transform(np.asarray(lon_deg, float), np.asarray(lat_deg, float))
+    return np.asarray(x, float), np.asarray(y, float)
+
+
+def _unit_vectors(lon_deg, lat_deg) -> np.ndarray:
+    lon, lat = np.radians(lon_deg), np.radians(lat_deg)
+    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def _lonlat(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    v = v / np.linalg.norm(v, axis=-1, keepdims=True)
+    return np.degrees(np.arctan2(v[..., 1], v[..., 0])), np.degrees(np.arcsin(np.clip(v[..., 2], -1, 1)))
+
+
+def densify_great_circle(lon_deg, lat_deg, max_step_deg: float = 0.5):
+    """Insert points along the great circle between samples, <= max_step_deg apart."""
+    v = _unit_vectors(lon_deg, lat_deg)
+    a, b = v[:-1], v[1:]
+    theta = np.arccos(np.clip(np.sum(a * b, axis=-1), -1.0, 1.0))
+    n = np.maximum(1, np.ceil(np.degrees(theta) / max_step_deg)).astype(int)
+    seg = np.repeat(np.arange(len(n)), n)
+    t = (np.arange(seg.size) - np.repeat(np.cumsum(n) - n, n)) / n[seg]
+    th = theta[seg][:, None]
+    small = th < 1e-9
+    sin_th = np.where(small, 1.0, np.sin(th))
+    wa = np.where(small, 1 - t[:, None], np.sin((1 - t[:, None]) * th) / sin_th)
+    wb = np.where(small, t[:, None], np.sin(t[:, None] * th) / sin_th)
+    lon, lat = _lonlat(np.vstack([wa * a[seg] + wb * b[seg], v[-1:]]))
+    return lon, lat
+
+
+def _tears(lon, lat, x, y, crs: str, *, pole_edges: bool = False) -> np.ndarray:
+    """Segments the projection tears: a point is undefined, or the projected
+    great-circle midpoint lies far off the projected chord (the segment jumps
+    across a seam such as the antimeridian or an azimuthal antipode). A
+    zero-length segment whose ends project apart (one point drawn twice, e.g.
+    at +-180 deg) tears too, unless ``pole_edges`` (closing a filled polygon
+    along a pole)."""
+    va, vb = _unit_vectors(lon[:-1], lat[:-1]), _unit_vectors(lon[1:], lat[1:])
+    mid = va + vb
+    degenerate = np.linalg.norm(np.cross(va, vb), axis=-1) < 1e-12
+    mid_lon, mid_lat = _lonlat(np.where(degenerate[:, None], va, mid))
+    mid_lon = lon[:-1] + _wrap180(mid_lon - lon[:-1])  # same side of +-180 as the start
+    mx, my = project_lonlat(mid_lon, mid_lat, crs)
+    finite = np.isfinite(x[:-1]) & np.isfinite(x[1:]) & np.isfinite(y[:-1]) & np.isfinite(y[1:])
+    with np.errstate(invalid="ignore", over="ignore"):
+        dx, dy = np.diff(x), np.diff(y)
+        offset = np.hypot(mx - (x[:-1] + dx / 2), my - (y[:-1] + dy / 2))
+        length = np.hypot(dx, dy)
+        jump = ~np.isfinite(offset) | (offset > BREAK_RATIO * length)
+    if pole_edges:
+        return ~finite | (jump & ~degenerate)
+    return ~finite | np.where(degenerate, length > 0, jump)
+
+
+def _wrap180(deg):
+    return (np.asarray(deg) + 180.0) % 360.0 - 180.0
+
+
+def _on_map(x, y, box) -> np.ndarray:
+    """Segments whose bounding box meets the map box (x0, x1, y0, y1)."""
+    x0, x1, y0, y1 = box
+    return ((np.maximum(x[:-1], x[1:]) >= x0) & (np.minimum(x[:-1], x[1:]) <= x1)
+            & (np.maximum(y[:-1], y[1:]) >= y0) & (np.minimum(y[:-1], y[1:]) <= y1))
+
+
+def _runs(xy: np.ndarray, good: np.ndarray) -> list[np.ndarray]:
+    """Split a polyline into pieces made of consecutive good segments."""
+    edges = np.diff(np.concatenate([[0], good.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [xy[s:e + 1] for s, e in zip(starts, stops)]
+
+
+def _concat(lines):
+    """Concatenate lon/lat polylines; also the index where each one starts."""
+    lons = [np.asarray(lon, float) for lon, _ in lines]
+    lats = [np.asarray(lat, float) for _, lat in lines]
+    starts = np.cumsum([0] + [len(v) for v in lons])
+    return np.concatenate(lons), np.concatenate(lats), starts
+
+
+def _segment_ok(lon, lat, starts, crs: str, box):
+    """Projected points and, per segment, whether it is drawable: inside one
+    line, not torn by the projection, and meeting the map box."""
+    x, y = project_lonlat(lon, lat, crs)
+    good = ~_tears(lon, lat, x, y, crs) & _on_map(x, y, box)
+    good[starts[1:-1] - 1] = False  # the joins between consecutive lines
+    return x, y, good
+
+
+def _project_lines(lines, crs: str, box, *, closed: bool = False) -> list[np.ndarray]:
+    """Projected pieces of lon/lat polylines, cut at tears and clipped to box.
+
+    With ``closed`` each line is a ring (first point repeated last) and is
+    rotated to start at a cut, so that no piece is split at the ring's seam.
+    """
+    return [piece for _, piece in _indexed_pieces(lines, crs, box, closed=closed)]
+
+
+def _indexed_pieces(lines, crs: str, box, *, closed: bool = False):
+    """(index of the source line, projected piece) pairs; see _project_lines."""
+    if not lines:
+        return []
+    lon, lat, starts = _concat(lines)
+    x, y, good = _segment_ok(lon, lat, starts, crs, box)
+    xy = np.column_stack([x, y])
+    out = []
+    for i, (s, e) in enumerate(zip(starts[:-1], starts[1:])):
+        ring_xy, ring_good = xy[s:e], good[s:e - 1]
+        if closed and not ring_good.all() and ring_good.any():
+            k = int(np.flatnonzero(~ring_good)[0]) + 1
+            rolled = np.roll(ring_xy[:-1], -k, axis=0)
+            ring_xy, ring_good = np.vstack([rolled, rolled[:1]]), np.roll(ring_good, -k)
+        out.extend((i, piece) for piece in _runs(ring_xy, ring_good))
+    return out
+
+
+def _map_box(extent_lonlat, crs: str) -> tuple[float, float, float, float]:
+    """Projected bounding box (x0, x1, y0, y1) of a lon/lat extent."""
+    west, east, south, north = (float(v) for v in extent_lonlat)
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south < north <= 90 and west != east):
+        raise InputError("extent_lonlat must be (west, east, south, north) degrees, "
+                         "-180..180 and -90 <= south < north <= 90")
+    east = east + 360 if east < west else east  # extent across the antimeridian
+    lon = np.linspace(west, east, 181)
+    lat = np.linspace(south, north, 91)
+    ring_lon = np.concatenate([lon, np.full_like(lat, east), lon[::-1], np.full_like(lat, west)])
+    ring_lat = np.concatenate([np.full_like(lon, south), lat, np.full_like(lon, north), lat[::-1]])
+    x, y = project_lonlat((ring_lon + 180) % 360 - 180, ring_lat, crs)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        raise InputError(f"extent_lonlat {tuple(extent_lonlat)} cannot be shown in {crs}")
+    return x[ok].min(), x[ok].max(), y[ok].min(), y[ok].max()
+
+
+def _fit_aspect(box, width_px: float, height_px: float):
+    """Grow box about its centre so that one map unit is as wide as it is tall."""
+    x0, x1, y0, y1 = box
+    cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+    if w / h < width_px / height_px:
+        w = h * width_px / height_px
+    else:
+        h = w * height_px / width_px
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+# ---------------------------------------------------------------- drawing
+def _clip_half(xy: np.ndarray, limit: float, keep_below: bool) -> np.ndarray:
+    """Sutherland-Hodgman clip of a closed ring (first point repeated) to the
+    half-plane lon <= limit (or >= limit), vectorised over the edges."""
+    a, b = xy[:-1], xy[1:]
+    ina = a[:, 0] <= limit if keep_below else a[:, 0] >= limit
+    inb = b[:, 0] <= limit if keep_below else b[:, 0] >= limit
+    with np.errstate(invalid="ignore", divide="ignore"):  # t is used only where ends differ
+        t = (limit - a[:, 0]) / (b[:, 0] - a[:, 0])
+        cross = np.column_stack([np.full(len(a), limit), a[:, 1] + t * (b[:, 1] - a[:, 1])])
+    out = np.stack([a, cross], axis=1)[np.column_stack([ina, ina != inb])]
+    return np.vstack([out, out[:1]]) if len(out) >= 3 else np.empty((0, 2))
+
+
+def _cut_at_antimeridian(ring: np.ndarray) -> list[np.ndarray]:
+    """Split a lon/lat ring that crosses +-180 deg into rings inside [-180, 180];
+    a ring that winds once around a pole is closed along that pole first."""
+    lon = ring[0, 0] + np.r_[0.0, np.cumsum(_wrap180(np.diff(ring[:, 0])))]
+    xy = np.column_stack([lon, ring[:, 1]])
+    turn = lon[-1] - lon[0]
+    if abs(turn) > 180:  # encloses a pole: go to it, along it, and back
+        pole = -90.0 if ring[:, 1].mean() < 0 else 90.0
+        xy = np.vstack([xy, [[lon[-1], pole], [lon[0], pole]], xy[:1]])
+    if xy[:, 0].min() >= -180 and xy[:, 0].max() <= 180:
+        return [xy]
+    pieces = []
+    for k in range(int(np.floor((xy[:, 0].min() + 180) / 360)), int(np.ceil((xy[:, 0].max() - 180) / 360)) + 1):
+        piece = _clip_half(_clip_half(xy, 180 + 360 * k, True), -180 + 360 * k, False)
+        if len(piece):
+            pieces.append(piece - [360 * k, 0])
+    return pieces
+
+
+@functools.lru_cache(maxsize=1)
+def _land_fill_rings() -> tuple[tuple[np.ndarray, bool], ...]:
+    """The land as (ring, is_outer) pairs, cut at the antimeridian for filling."""
+    merged = borders.land()
+    return tuple((piece, outer) for rings, outer in ((merged.polygons, True), (merged.holes, False))
+                 for ring in rings for piece in _cut_at_antimeridian(ring))
+
+
+def _land_path(crs: str, box) -> MplPath | None:
+    """One compound path of the land: outer rings anticlockwise, holes clockwise
+    (matplotlib fills by the non-zero rule). Rings the projection tears are left out."""
+    rings = _land_fill_rings()
+    lon, lat, starts = _concat([(r[:, 0], r[:, 1]) for r, _ in rings])
+    x, y = project_lonlat(lon, lat, crs)
+    torn = _tears(lon, lat, x, y, crs, pole_edges=True)
+    seen = _on_map(x, y, box)
+    verts, codes = [], []
+    for (_, outer), s, e in zip(rings, starts[:-1], starts[1:]):
+        if torn[s:e - 1].any() or not seen[s:e - 1].any():
+            continue
+        xr, yr = x[s:e], y[s:e]
+        area = np.sum(xr[:-1] * yr[1:] - xr[1:] * yr[:-1])
+        xy = np.column_stack([xr, yr])
+        verts.append(xy if (area > 0) == outer else xy[::-1])
+        codes.append(np.r_[MplPath.MOVETO, np.full(e - s - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), np.concatenate(codes).astype(MplPath.code_type))
+
+
+def _draw_base(ax, crs: str, box) -> None:
+    land_path = _land_path(crs, box)
+    if land_path is not None:
+        # add_artist, not add_patch: the limits are set by hand and add_patch
+        # would walk every vertex of the land to update them
+        ax.add_artist(PathPatch(land_path, facecolor=LAND, edgecolor="none", zorder=1))
+    outlines = [(r[:, 0], r[:, 1]) for c in borders.countries() for r in c.polygons + c.holes]
+    ax.add_collection(LineCollection(_project_lines(outlines, crs, box), colors=BORDER,
+                                     linewidths=0.7, zorder=2))
+    merged = borders.land()
+    coast = [(r[:, 0], r[:, 1]) for r in merged.polygons + merged.holes]
+    ax.add_collection(LineCollection(_project_lines(coast, crs, box), colors=COAST,
+                                     linewidths=0.45, zorder=3))
+
+
+def _draw_graticule(ax, crs: str, box, step_deg: float = 10.0) -> None:
+    """Meridians (to +-80 deg) and parallels every step_deg, labelled where they
+    leave the bottom and left edges of the frame."""
+    lat = np.linspace(-80, 80, 321)
+    lon = np.linspace(-180, 180, 721)
+    meridians = np.arange(-180, 180, step_deg)
+    parallels = np.arange(-80, 81, step_deg)
+    x0, x1, y0, y1 = box
+    m_pieces = _indexed_pieces([(np.full_like(lat, m), lat) for m in meridians], crs, box)
+    p_pieces = _indexed_pieces([(lon, np.full_like(lon, p)) for p in parallels], crs, box)
+    ax.add_collection(LineCollection([p for _, p in m_pieces + p_pieces], colors=GRID,
+                                     linewidths=0.5, zorder=0.5))
+    xticks = {x: _deg_label(meridians[i], "EW") for i, p in m_pieces for x in _crossings(p, 1, y0, 0, x0, x1)}
+    yticks = {y: _deg_label(parallels[i], "NS") for i, p in p_pieces for y in _crossings(p, 0, x0, 1, y0, y1)}
+    ax.set_xticks(list(xticks), list(xticks.values()))
+    ax.set_yticks(list(yticks), list(yticks.values()))
+    ax.tick_params(length=0, labelsize=8, labelcolor="#5B6570", pad=3)
+
+
+def _crossings(piece, axis: int, level: float, other: int, lo: float, hi: float) -> list[float]:
+    """Where a projected polyline crosses coordinate[axis] == level within [lo, hi]."""
+    a, b = piece[:-1], piece[1:]
+    s = (a[:, axis] - level) * (b[:, axis] - level)
+    idx = np.flatnonzero(s < 0)
+    t = (level - a[idx, axis]) / (b[idx, axis] - a[idx, axis])
+    hits = a[idx, other] + t * (b[idx, other] - a[idx, other])
+    return [float(h) for h in hits if lo <= h <= hi]
+
+
+def _deg_label(value: float, hemis: str) -> str:
+    v = (value + 180) % 360 - 180 if hemis == "EW" else value
+    if v == 0 or abs(v) == 180:
+        return f"{abs(v):.0f}°"
+    return f"{abs(v):.0f}°{hemis[0] if v > 0 else hemis[1]}"
+
+
+def _styles(rings: Sequence[RingSpec]):
+    """Colour per ring label (missile) and dash style / marker per launch site."""
+    labels = list(dict.fromkeys(r.label for r in rings))
+    sites = list(dict.fromkeys(r.site_key for r in rings))
+    colors = {lab: RING_COLORS[i % len(RING_COLORS)] for i, lab in enumerate(labels)}
+    styles = {s: SITE_STYLES[i % len(SITE_STYLES)] for i, s in enumerate(sites)}
+    markers = {s: SITE_MARKERS[i % len(SITE_MARKERS)] for i, s in enumerate(sites)}
+    return colors, styles, markers
+
+
+def _draw_rings(ax, rings: Sequence[RingSpec], crs: str, box) -> list:
+    colors, styles, markers = _styles(rings)
+    halo = [patheffects.withStroke(linewidth=4.0, foreground="white", alpha=0.8)]
+    handles, seen_labels, seen_sites = [], set(), {}
+    for ring in rings:
+        lon, lat = ring.lon_deg, ring.lat_deg
+        if (lon[0], lat[0]) != (lon[-1], lat[-1]):
+            lon, lat = np.r_[lon, lon[0]], np.r_[lat, lat[0]]
+        color = ring.color or colors[ring.label]
+        pieces = _project_lines([densify_great_circle(lon, lat)], crs, box, closed=True)
+        if not pieces:
+            log.info("ring %r lies outside the map extent", ring.label)
+        lc = LineCollection(pieces, colors=color, linewidths=2.0, linestyles=[styles[ring.site_key]],
+                            zorder=5, capstyle="round")
+        lc.set_path_effects(halo)
+        ax.add_collection(lc)
+        if ring.label not in seen_labels:
+            seen_labels.add(ring.label)
+            handles.append(Line2D([], [], color=color, lw=2.5, label=ring.label))
+        seen_sites.setdefault(ring.site_key, ring)
+    for key, ring in seen_sites.items():
+        _draw_site(ax, ring, markers[key], crs)
+    if len(seen_sites) > 1:
+        handles += [Line2D([], [], color="#333333", lw=1.6, ls=styles[k], marker=markers[k],
+                           markerfacecolor="white", label=r.site_label) for k, r in seen_sites.items()]
+    return handles
+
+
+def _draw_site(ax, ring: RingSpec, marker: str, crs: str) -> None:
+    x, y = project_lonlat(ring.site_lon_deg, ring.site_lat_deg, crs)
+    ax.plot([x], [y], marker=marker, ms=8, mfc="white", mec="#222222", mew=1.6, zorder=7, ls="none")
+    ax.annotate(ring.site_label, (float(x), float(y)), xytext=(7, 5), textcoords="offset points",
+                fontsize=8.5, color="#222222", zorder=8, annotation_clip=True,
+                path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+
+
+def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = None,
+                        extent_lonlat=(-25.0, 65.0, 25.0, 72.0), crs: str = "EPSG:3035",
+                        size_px: tuple[int, int] = (1600, 1200), dpi: int = 160) -> Path:
+    """Draw range rings over country borders and write PNG/SVG/PDF (by extension).
+
+    ``extent_lonlat`` is (west, east, south, north) in degrees; the map shows at
+    least that area, widened to fill the frame. Returns the written path.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in MAP_FORMATS:
+        raise InputError(f"map file {path.name!r}: extension must be one of {', '.join(MAP_FORMATS)}")
+    width_px, height_px = (int(v) for v in size_px)
+    if width_px < 200 or height_px < 150:
+        raise InputError(f"size_px {tuple(size_px)} too small; use at least 200 x 150 pixels")
+    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    ax = fig.add_axes((0.065, 0.075, 0.92, 0.85 if title else 0.895))
+    bbox = ax.get_position()
+    box = _fit_aspect(_map_box(extent_lonlat, crs), bbox.width * width_px, bbox.height * height_px)
+    ax.set_facecolor(OCEAN)
+    _draw_graticule(ax, crs, box)
+    _draw_base(ax, crs, box)
+    handles = _draw_rings(ax, rings, crs, box)
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_aspect("equal", adjustable="box")
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#7A8590")
+    if handles:
+        ax.legend(handles=handles, loc="lower left", fontsize=8.5, framealpha=0.92,
+                  edgecolor="#B0B8C0", fancybox=False, title="Range rings", title_fontsize=9)
+    if title:
+        fig.text(0.065, 0.955, title, fontsize=13, fontweight="bold", va="center", color="#1E2A36")
+    fig.text(0.985, 0.018, f"Borders: Natural Earth; openbmd {__version__}; projection {crs}",
+             fontsize=7, color="#6B7580", ha="right", va="bottom")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi, facecolor="white")
+    return path
