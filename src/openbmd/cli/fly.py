@@ -5,6 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, out, say_written, write_file
@@ -58,9 +59,9 @@ def _missile_flight_checks(missile, to, azimuth, apogee_km, burnout_angle, altit
         raise InputError(f"--apogee-km must be > 0, got {apogee_km:g}")
 
 
-def _summary_table(title: str, summary: dict[str, Any]) -> Table:
-    """A two-column rich table of a flight summary, units in their own column."""
-    table = Table(title=title, show_header=False)
+def _summary_table(summary: dict[str, Any]) -> Table:
+    """A rich table of a flight summary, units in their own column."""
+    table = Table(show_header=False)
     table.add_column("quantity")
     table.add_column("value", justify="right")
     table.add_column("unit")
@@ -80,7 +81,7 @@ def fly(
         "--azimuth", metavar="DEG", help="Fire along this azimuth, degrees clockwise from north.")] = None,
     shape: Annotated[Optional[opt.ShapeName], typer.Option(
         "--shape",
-        help="Trajectory shape (default max-range).")] = None,
+        help="Trajectory shape (default: max-range along --azimuth, min-energy with --to).")] = None,
     apogee_km: Annotated[Optional[float], typer.Option(
         "--apogee-km", metavar="KM", help="Lofted/depressed: the apogee to fly.")] = None,
     burnout_angle: Annotated[Optional[float], typer.Option(
@@ -121,10 +122,11 @@ def fly(
         from openbmd.missiles import get_missile
 
         model = get_missile(missile)
-        result = fly_missile(model, lat, lon, azimuth_deg=azimuth, target=target,
-                             shape=shape or "max-range", apogee_km=apogee_km,
-                             burnout_angle_deg=burnout_angle, **common)
-        title = f"{model.name}, {shape or 'max-range'}, from {lat:g},{lon:g}"
+        shape = shape or ("min-energy" if target is not None else "max-range")
+        result = fly_missile(model, lat, lon, azimuth_deg=azimuth, target=target, shape=shape,
+                             apogee_km=apogee_km, burnout_angle_deg=burnout_angle, **common)
+        aim = f"to {target[0]:g},{target[1]:g}" if target else f"azimuth {azimuth:g}"
+        title = f"{model.name}, {shape}, from {lat:g},{lon:g} {aim}"
     _report(result, title, json_mode=json_, out_path=out_path)
 
 
@@ -138,6 +140,8 @@ def _report(result, title: str, *, json_mode: bool, out_path) -> None:
     if json_mode:
         emit_json(summary)
     else:
-        out().print(_summary_table(title, summary))
+        console = out()
+        console.print(Text(title, style="bold"))
+        console.print(_summary_table(summary))
     if out_path is not None:
         say_written(out_path, json_mode=json_mode)

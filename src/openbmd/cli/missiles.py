@@ -14,10 +14,12 @@ app = typer.Typer(help="Without a command: list the missile catalog (id, name, c
                   invoke_without_command=True, no_args_is_help=False)
 
 
-def _fmt(value: Any, digits: int = 0) -> str:
-    """A number with thousands separators, or the text of anything else ('—' for None)."""
+def _fmt(value: Any, digits: int = 0, sep: str = ", ") -> str:
+    """Numbers with thousands separators (sequences joined by ``sep``), text as is, '—' for None."""
     if value is None:
         return "—"
+    if isinstance(value, (tuple, list)):
+        return sep.join(_fmt(v, digits) for v in value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     return f"{value:,.{digits}f}"
@@ -41,8 +43,8 @@ def missiles(ctx: typer.Context) -> None:
                           ("published range km", "right")):
         table.add_column(name, justify=justify)
     for m in _catalog():
-        table.add_row(m.id, m.name, str(getattr(m, "country", "—")), str(m.range_class),
-                      str(len(m.stages)), _fmt(m.launch_mass_kg), _fmt(m.published_range_km))
+        table.add_row(m.id, m.name, _fmt(getattr(m, "country", None)), _fmt(m.range_class),
+                      str(len(m.stages)), _fmt(m.launch_mass_kg), _fmt(m.published_range_km, sep="–"))
     out().print(table)
 
 
@@ -90,7 +92,8 @@ def show(missile_id: Annotated[str, typer.Argument(
     for key, value in fields.items():
         if key in ("stages", "sources"):
             continue
-        table.add_row(key, _fmt(value, 1 if isinstance(value, float) else 0))
+        digits = 0 if key.endswith(("_kg", "_km", "_s")) else 3
+        table.add_row(key, _fmt(value, digits, "–" if key.startswith("published_") else ", "))
     if "launch_mass_kg" not in fields:  # a derived property
         table.add_row("launch_mass_kg", _fmt(m.launch_mass_kg))
     console = out()

@@ -18,12 +18,15 @@ Count = Annotated[int, typer.Option(
     "--count", metavar="N", help="Number of azimuths, evenly spaced from north.")]
 
 
-def ring_spec(ring, label: str, lat: float, lon: float, color: str | None = None):
-    """The map/export description (RingSpec) of one computed ring."""
+def ring_spec(ring, label: str, lat: float, lon: float, site_name: str = ""):
+    """The map/export description (RingSpec) of one computed ring.
+
+    Maps colour rings by ``label`` (the missile) and dash them by launch site.
+    """
     from openbmd.report.maps import RingSpec
 
-    return RingSpec(label=label, site_lat_deg=lat, site_lon_deg=lon,
-                    lat_deg=ring.lat_deg, lon_deg=ring.lon_deg, color=color)
+    return RingSpec(label=label, site_lat_deg=lat, site_lon_deg=lon, lat_deg=ring.lat_deg,
+                    lon_deg=ring.lon_deg, site_name=site_name)
 
 
 def _ring_table(title: str, ring: dict) -> Table:
@@ -62,14 +65,13 @@ def range_ring(
         ring = compute_ring(model, lat, lon, count=count, earth=earth, rotation=rotation,
                             drag=drag, progress=report)
     data = ring.to_dict()
-    label = f"{model.name} from {lat:g},{lon:g}"
     if out_path is not None:
         from openbmd.report.exports import write_rings
 
-        write_file(out_path, lambda p: write_rings(p, [ring_spec(ring, label, lat, lon)]))
+        write_file(out_path, lambda p: write_rings(p, [ring_spec(ring, model.name, lat, lon)]))
     if json_:
         emit_json({k: data[k] for k in RING_KEYS})
     else:
-        out().print(_ring_table(f"{label}: maximum range", data))
+        out().print(_ring_table(f"{model.name} from {lat:g},{lon:g}: maximum range", data))
     if out_path is not None:
         say_written(out_path, json_mode=json_)

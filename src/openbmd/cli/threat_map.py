@@ -13,8 +13,6 @@ from openbmd.cli.range_ring import Count, ring_spec
 
 MAP_SUFFIXES = (".png", ".pdf", ".svg")
 DEFAULT_MISSILES = ("shahab-3", "sejjil-2")
-# one colour per missile (matplotlib's tab10), every launch area in that colour
-_COLORS = ("tab:orange", "tab:red", "tab:purple", "tab:brown", "tab:olive", "tab:cyan")
 
 
 def threat_map(
@@ -48,8 +46,7 @@ def threat_map(
                 ring = range_ring(model, area.lat_deg, area.lon_deg, count=count, earth=earth,
                                   rotation=rotation, drag=drag,
                                   progress=lambda done, _n, o=offset: report(o + done, total))
-                specs.append(ring_spec(ring, f"{model.name} from {area.name}", area.lat_deg,
-                                       area.lon_deg, _COLORS[i % len(_COLORS)]))
+                specs.append(ring_spec(ring, model.name, area.lat_deg, area.lon_deg, area.name))
     title = f"Reach of {' and '.join(m.name for m in models)} from Iranian launch areas"
     written: list[Path] = []
     write_file(out_path, lambda p: written.append(Path(draw_range_ring_map(specs, p, title=title))))

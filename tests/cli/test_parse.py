@@ -1,0 +1,65 @@
+"""Coordinate and option-value parsing (pure functions)."""
+import math
+
+import pytest
+from hypothesis import given, strategies as st
+
+from openbmd.cli.parse import LATLON_HINT, check_count, check_finite, check_out_path, parse_latlon
+from openbmd.errors import InputError
+
+
+@given(st.floats(-90, 90), st.floats(-180, 360, exclude_max=True))
+def test_latlon_round_trips_every_allowed_value(lat, lon):
+    assert parse_latlon(f"{lat!r},{lon!r}") == (lat, lon)
+
+
+def test_spaces_and_negative_values():
+    assert parse_latlon(" -33.9 , 18.4 ") == (-33.9, 18.4)
+    assert parse_latlon("90,-180") == (90.0, -180.0)
+
+
+@pytest.mark.parametrize("text", ["", "35.2", "35.2;53.9", "1,2,3", "a,b", "nan,1", "1,inf", ","])
+def test_malformed_pairs_name_the_expected_form(text):
+    with pytest.raises(InputError, match="expected LAT,LON in degrees"):
+        parse_latlon(text, option="--to")
+
+
+@pytest.mark.parametrize("text, what", [("90.0001,0", "latitude"), ("-91,0", "latitude"),
+                                         ("0,360", "longitude"), ("0,-180.5", "longitude")])
+def test_out_of_range_names_the_bound(text, what):
+    with pytest.raises(InputError, match=what) as info:
+        parse_latlon(text)
+    assert "\n" not in str(info.value)
+
+
+@given(st.text(max_size=20))
+def test_any_text_either_parses_or_raises_input_error(text):
+    try:
+        lat, lon = parse_latlon(text)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert -90 <= lat <= 90 and -180 <= lon < 360 and math.isfinite(lat + lon)
+
+
+def test_hint_text_matches_the_contract():
+    assert LATLON_HINT == "expected LAT,LON in degrees, e.g. 35.2,53.9"
+
+
+def test_count_and_finite_checks():
+    assert check_count(1) == 1
+    for bad in (0, -1):
+        with pytest.raises(InputError, match="--count must be >= 1"):
+            check_count(bad)
+    assert check_finite(None, "--x") is None and check_finite(-4.5, "--x") == -4.5
+    with pytest.raises(InputError, match="--azimuth"):
+        check_finite(float("inf"), "--azimuth")
+
+
+def test_out_path_extension_and_folder(tmp_path):
+    assert check_out_path(tmp_path / "a.KML", (".kml",)) == tmp_path / "a.KML"
+    assert check_out_path(None, (".kml",)) is None
+    with pytest.raises(InputError, match="unknown output extension .txt; allowed: .kml, .csv"):
+        check_out_path(tmp_path / "a.txt", (".kml", ".csv"))
+    with pytest.raises(InputError, match="does not exist"):
+        check_out_path(tmp_path / "missing" / "a.kml", (".kml",))
