@@ -20,7 +20,7 @@ from openbmd.flight.propagate import run_lanes
 from openbmd.flight.results import FlightBatch
 
 #: the range of pitch-over kicks searched (deg)
-KICK_MIN_DEG, KICK_MAX_DEG = 0.2, 60.0
+KICK_MIN_DEG, KICK_MAX_DEG = 0.2, 85.0
 _GOLD = 0.6180339887498949
 
 
@@ -55,34 +55,56 @@ class Launcher:
         return np.where(np.isfinite(r), r, -np.inf)
 
 
-def max_range_kick(launcher: Launcher, azimuth_deg, cutoff_s=np.inf, grid: int = 14, iters: int = 22):
+def max_range_kick(launcher: Launcher, azimuth_deg, cutoff_s=np.inf, grid: int = 10, iters: int = 5):
     """Kick (deg) maximising range for each azimuth (and cut-off), and that range (m).
 
-    A coarse log-spaced grid brackets the optimum, golden-section search
-    refines it, all lanes at once.
+    A coarse log-spaced grid brackets the optimum; successive parabolic
+    interpolation refines it (range is smooth and flat at the top, so a few
+    steps pin it to metres).  All lanes run together.
     """
     az, cut = np.broadcast_arrays(np.atleast_1d(np.asarray(azimuth_deg, float)),
                                   np.atleast_1d(np.asarray(cutoff_s, float)))
     n = az.shape[0]
     kicks = np.geomspace(KICK_MIN_DEG, KICK_MAX_DEG, grid)
     r = launcher.ranges(np.repeat(az, grid), np.tile(kicks, n), np.repeat(cut, grid)).reshape(n, grid)
-    best = np.argmax(r, axis=1)
-    lo = kicks[np.maximum(best - 1, 0)]
-    hi = kicks[np.minimum(best + 1, grid - 1)]
-    x1 = hi - _GOLD * (hi - lo)
-    x2 = lo + _GOLD * (hi - lo)
-    f = launcher.ranges(np.concatenate([az, az]), np.concatenate([x1, x2]), np.concatenate([cut, cut]))
-    f1, f2 = f[:n], f[n:]
+    best = np.clip(np.argmax(r, axis=1), 1, grid - 2)
+    rows = np.arange(n)
+    x = np.stack([kicks[best - 1], kicks[best], kicks[best + 1]], axis=1)
+    f = np.stack([r[rows, best - 1], r[rows, best], r[rows, best + 1]], axis=1)
     for _ in range(iters):
-        left = f1 >= f2  # maximum lies in [lo, x2]
-        hi = np.where(left, x2, hi)
-        lo = np.where(left, lo, x1)
-        new = np.where(left, hi - _GOLD * (hi - lo), lo + _GOLD * (hi - lo))
-        fn = launcher.ranges(az, new, cut)
-        x2, f2, x1, f1 = (np.where(left, x1, new), np.where(left, f1, fn),
-                          np.where(left, new, x2), np.where(left, fn, f2))
-    kbest = np.where(f1 >= f2, x1, x2)
-    return kbest, np.maximum(f1, f2)
+        xn = _parabola_vertex(x, f)
+        fn = launcher.ranges(az, xn, cut)
+        x, f = _keep_bracket(x, f, xn, fn)
+    i = np.argmax(f, axis=1)
+    return x[rows, i], f[rows, i]
+
+
+def _parabola_vertex(x, f):
+    """Vertex of the parabola through three points per row; a golden step where it is unusable."""
+    x1, x2, x3 = x.T
+    f1, f2, f3 = f.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        num = (x2 - x1) ** 2 * (f2 - f3) - (x2 - x3) ** 2 * (f2 - f1)
+        den = (x2 - x1) * (f2 - f3) - (x2 - x3) * (f2 - f1)
+        v = x2 - 0.5 * num / den
+    wide_right = (x3 - x2) > (x2 - x1)
+    golden = np.where(wide_right, x2 + (1 - _GOLD) * (x3 - x2), x2 - (1 - _GOLD) * (x2 - x1))
+    bad = ~np.isfinite(v) | (v <= x1) | (v >= x3) | ~np.isfinite(f).all(axis=1)
+    v = np.where(bad, golden, v)
+    tiny = 1e-6 * (x3 - x1)
+    return np.where(np.abs(v - x2) < tiny, x2 + np.where(wide_right, tiny, -tiny), v)
+
+
+def _keep_bracket(x, f, xn, fn):
+    """Keep the best point and its two neighbours among the four."""
+    xa = np.concatenate([x, xn[:, None]], axis=1)
+    fa = np.concatenate([f, fn[:, None]], axis=1)
+    order = np.argsort(xa, axis=1)
+    xa = np.take_along_axis(xa, order, axis=1)
+    fa = np.take_along_axis(fa, order, axis=1)
+    b = np.clip(np.argmax(fa, axis=1), 1, 2)
+    idx = np.stack([b - 1, b, b + 1], axis=1)
+    return np.take_along_axis(xa, idx, axis=1), np.take_along_axis(fa, idx, axis=1)
 
 
 def solve_monotone(fun, lo, hi, target, iters: int = 60, ftol: float = 1e-3):

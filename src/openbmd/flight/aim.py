@@ -1,0 +1,104 @@
+"""Aiming: the azimuth and shaping that put the impact on a given point of the rotating Earth.
+
+The outer loop corrects the azimuth by the bearing error of the impact point
+(rotation and Coriolis push the impact sideways); the inner solve matches
+the range along that azimuth with the shape's free parameter:
+- ``min-energy``: the thrust cut-off time, with the kick that maximises range;
+- ``lofted`` / ``depressed``: the kick on the high or low side of the
+  max-range kick, full burn.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from openbmd.earth.geodesy import geodesic_inverse
+from openbmd.errors import OutOfReachError
+from openbmd.flight.shaping import KICK_MAX_DEG, KICK_MIN_DEG, Launcher, max_range_kick, solve_monotone
+
+#: aim until the miss is below this (m)
+MISS_TOL_M = 50.0
+
+
+@dataclass(frozen=True)
+class Aim:
+    azimuth_deg: float
+    kick_deg: float
+    cutoff_s: float
+    miss_m: float
+
+
+def _bearing_error(launcher: Launcher, batch, tlat, tlon):
+    _, az_t, _ = geodesic_inverse(launcher.lat_deg, launcher.lon_deg, tlat, tlon, launcher.earth)
+    _, az_i, _ = geodesic_inverse(launcher.lat_deg, launcher.lon_deg, batch.impact_lat_deg[0],
+                                  batch.impact_lon_deg[0], launcher.earth)
+    return (float(az_t) - float(az_i) + 540.0) % 360.0 - 180.0
+
+
+def _miss(launcher: Launcher, batch, tlat, tlon) -> float:
+    if batch.status[0] != 0:
+        return np.inf
+    return float(geodesic_inverse(batch.impact_lat_deg[0], batch.impact_lon_deg[0], tlat, tlon,
+                                  launcher.earth)[0])
+
+
+def aim(launcher: Launcher, target_lat_deg: float, target_lon_deg: float, shape: str) -> Aim:
+    """Solve the steering that hits the target with the given shape; OutOfReachError if it cannot."""
+    dist, az, _ = geodesic_inverse(launcher.lat_deg, launcher.lon_deg, target_lat_deg, target_lon_deg,
+                                   launcher.earth)
+    dist, az = float(dist), float(az)
+    rng_target = dist
+    best = None
+    for _ in range(8):
+        kick, cut = _range_solve(launcher, az, rng_target, shape)
+        batch = launcher.fly(az, kick, cut)
+        miss = _miss(launcher, batch, target_lat_deg, target_lon_deg)
+        if best is None or miss < best.miss_m:
+            best = Aim(az, kick, cut, miss)
+        if miss < MISS_TOL_M:
+            break
+        az += _bearing_error(launcher, batch, target_lat_deg, target_lon_deg)
+        rng_target += dist - float(batch.range_m[0])
+    return best
+
+
+def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):
+    """(kick_deg, cutoff_s) that fly ``rng_m`` along azimuth ``az``."""
+    k_opt, r_max = max_range_kick(launcher, az)
+    k_opt, r_max = float(k_opt[0]), float(r_max[0])
+    if rng_m > r_max:
+        raise OutOfReachError(
+            f"target is {rng_m / 1e3:,.0f} km away, beyond the reach of {launcher.missile.id} "
+            f"({r_max / 1e3:,.0f} km toward azimuth {az:.1f} deg)")
+    full = launcher.full_burn_s
+    if shape == "min-energy":
+        def rng_of_cut(cut, idx):
+            return max_range_kick(launcher, np.full(cut.shape, az), cut, grid=10, iters=14)[1]
+        lo = _min_cutoff(launcher)
+        cut = solve_monotone(rng_of_cut, lo, full, rng_m, ftol=20.0)[0]
+        if not np.isfinite(cut):
+            raise OutOfReachError(
+                f"target is {rng_m / 1e3:,.0f} km away, closer than {launcher.missile.id} can fly on a "
+                f"minimum-energy arc; try --shape lofted or depressed")
+        k = float(max_range_kick(launcher, az, cut)[0][0])
+        return k, float(cut)
+    lo, hi = (KICK_MIN_DEG, k_opt) if shape == "lofted" else (k_opt, KICK_MAX_DEG)
+
+    def rng_of_kick(kick, idx):
+        return launcher.ranges(np.full(kick.shape, az), kick)
+
+    k = solve_monotone(rng_of_kick, lo, hi, rng_m, ftol=2.0)[0]
+    if not np.isfinite(k):
+        edge = launcher.ranges(az, lo if shape == "lofted" else hi)[0]
+        raise OutOfReachError(
+            f"target is {rng_m / 1e3:,.0f} km away; a full-burn {shape} {launcher.missile.id} flies "
+            f"{edge / 1e3:,.0f}-{r_max / 1e3:,.0f} km")
+    return float(k), np.inf
+
+
+def _min_cutoff(launcher: Launcher) -> float:
+    """Earliest thrust cut-off searched: 40 % into the last stage's burn (or of a single stage)."""
+    st = launcher.missile.stages
+    t_last = launcher.full_burn_s - st[-1].burn_time_s
+    return t_last + 0.4 * st[-1].burn_time_s

@@ -1,0 +1,198 @@
+"""The flight API: fly a missile, fly a free ballistic arc, draw a range ring."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from openbmd.earth.geodesy import geodesic_inverse
+from openbmd.earth.model import earth_model
+from openbmd.errors import InputError
+from openbmd.flight.aim import aim
+from openbmd.flight.lanes import free_lanes
+from openbmd.flight.propagate import run_lanes
+from openbmd.flight.results import FlightBatch, Trajectory
+from openbmd.flight.shaping import KICK_MAX_DEG, KICK_MIN_DEG, Launcher, max_range_kick, solve_monotone
+
+SHAPES = ("max-range", "min-energy", "lofted", "depressed")
+#: ballistic coefficient of a free-flight body when none is given (kg/m^2)
+DEFAULT_FREE_BETA_KG_M2 = 5000.0
+
+
+@dataclass(frozen=True, eq=False)
+class FlightResult:
+    """One flight: its summary numbers, its steering and its time history."""
+
+    batch: FlightBatch
+    trajectory: Trajectory | None
+    azimuth_deg: float
+    kick_deg: float | None = None
+    cutoff_s: float | None = None
+    target: tuple[float, float] | None = None
+
+    @property
+    def miss_km(self) -> float | None:
+        if self.target is None:
+            return None
+        if self.batch.status[0] != 0:
+            return float("nan")
+        return float(geodesic_inverse(self.batch.impact_lat_deg[0], self.batch.impact_lon_deg[0],
+                                      self.target[0], self.target[1], self.trajectory.earth
+                                      if self.trajectory else "wgs84")[0] / 1e3)
+
+    def summary(self) -> dict:
+        """The JSON summary (units in the key names)."""
+        d = self.batch.summary(0)
+        if self.target is not None:
+            d["miss_km"] = self.miss_km
+        return d
+
+
+def _check_latlon(lat: float, lon: float, what: str) -> None:
+    if not (np.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise InputError(f"{what} latitude {lat} is outside [-90, 90] degrees")
+    if not (np.isfinite(lon) and -180.0 <= lon <= 360.0):
+        raise InputError(f"{what} longitude {lon} is outside [-180, 360] degrees")
+
+
+def _check_shape(shape: str) -> None:
+    if shape not in SHAPES:
+        raise InputError(f"unknown shape {shape!r}; allowed: {', '.join(SHAPES)}")
+
+
+def fly(missile, launch_lat_deg: float, launch_lon_deg: float, *, azimuth_deg: float | None = None,
+        target: tuple[float, float] | None = None, shape: str | None = None,
+        apogee_km: float | None = None, burnout_angle_deg: float | None = None,
+        earth="wgs84", rotation: bool = True, drag: bool = True) -> FlightResult:
+    """Fly ``missile`` from launch to impact.
+
+    Give either ``azimuth_deg`` (fly that way with the shape's steering) or
+    ``target`` (lat, lon): then azimuth and steering are solved so the impact
+    lands on the target.  ``shape`` defaults to ``max-range`` with an azimuth
+    and ``min-energy`` with a target.  ``lofted``/``depressed`` along an
+    azimuth need ``apogee_km`` or ``burnout_angle_deg``.
+    """
+    _check_latlon(launch_lat_deg, launch_lon_deg, "launch")
+    if (azimuth_deg is None) == (target is None):
+        raise InputError("give exactly one of a target (--to LAT,LON) or an azimuth (--azimuth DEG)")
+    if apogee_km is not None and burnout_angle_deg is not None:
+        raise InputError("give at most one of --apogee-km and --burnout-angle")
+    shape = shape or ("min-energy" if target is not None else "max-range")
+    _check_shape(shape)
+    if (apogee_km is not None or burnout_angle_deg is not None) and shape not in ("lofted", "depressed"):
+        raise InputError("--apogee-km and --burnout-angle go with --shape lofted or depressed")
+    model = earth_model(earth, rotation=rotation)
+    launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), model, drag)
+    if target is not None:
+        _check_latlon(target[0], target[1], "target")
+        if shape == "max-range":
+            raise InputError("max-range flies as far as it can; with --to use --shape min-energy, "
+                             "lofted or depressed")
+        if apogee_km is not None or burnout_angle_deg is not None:
+            raise InputError("with --to the shape sets the arc; --apogee-km/--burnout-angle go with --azimuth")
+        a = aim(launcher, float(target[0]), float(target[1]), shape)
+        az, kick, cut = a.azimuth_deg, a.kick_deg, a.cutoff_s
+    else:
+        az = float(azimuth_deg) % 360.0
+        kick, cut = _shape_along(launcher, az, shape, apogee_km, burnout_angle_deg)
+    batch = launcher.fly(az, kick, cut, history=True)
+    return FlightResult(batch, batch.trajectories[0], az, kick, cut,
+                        None if target is None else (float(target[0]), float(target[1])))
+
+
+def _shape_along(launcher: Launcher, az: float, shape: str, apogee_km, burnout_angle_deg):
+    k_opt, _ = max_range_kick(launcher, az)
+    k_opt = float(k_opt[0])
+    if shape in ("max-range", "min-energy"):
+        return k_opt, np.inf
+    if apogee_km is None and burnout_angle_deg is None:
+        raise InputError(f"--shape {shape} along an azimuth needs --apogee-km or --burnout-angle "
+                         "(or give a target with --to)")
+    lo, hi = (KICK_MIN_DEG, k_opt) if shape == "lofted" else (k_opt, KICK_MAX_DEG)
+    if apogee_km is not None:
+        want, what = float(apogee_km) * 1e3, "apogee"
+
+        def f(k, idx):
+            return launcher.fly(np.full(k.shape, az), k).apogee_alt_m
+    else:
+        want, what = float(burnout_angle_deg), "burnout angle"
+
+        def f(k, idx):
+            return launcher.fly(np.full(k.shape, az), k).burnout_angle_deg
+    k = solve_monotone(f, lo, hi, want, ftol=1.0 if apogee_km is not None else 1e-3)[0]
+    if not np.isfinite(k):
+        a, b = f(np.array([lo, hi]), None)
+        unit = "km" if apogee_km is not None else "deg"
+        scale = 1e3 if apogee_km is not None else 1.0
+        raise InputError(f"a {shape} {launcher.missile.id} can reach a {what} between "
+                         f"{min(a, b) / scale:,.1f} and {max(a, b) / scale:,.1f} {unit}; "
+                         f"asked for {want / scale:,.1f}")
+    return float(k), np.inf
+
+
+def fly_free(*, burnout_speed_km_s: float, burnout_angle_deg: float, launch_lat_deg: float,
+             launch_lon_deg: float, azimuth_deg: float, burnout_altitude_km: float = 0.0,
+             earth="wgs84", rotation: bool = True, drag: bool = True,
+             rv_beta_kg_m2: float = DEFAULT_FREE_BETA_KG_M2) -> FlightResult:
+    """Free flight from an Earth-relative burnout state above (lat, lon); time zero at burnout."""
+    _check_latlon(launch_lat_deg, launch_lon_deg, "burnout point")
+    if not (np.isfinite(burnout_speed_km_s) and burnout_speed_km_s > 0):
+        raise InputError(f"burnout speed {burnout_speed_km_s} km/s must be > 0")
+    if not (-90.0 <= burnout_angle_deg <= 90.0):
+        raise InputError(f"burnout angle {burnout_angle_deg} deg is outside [-90, 90]")
+    if not (0.0 <= burnout_altitude_km <= 5000.0):
+        raise InputError(f"burnout altitude {burnout_altitude_km} km is outside [0, 5000]")
+    if rv_beta_kg_m2 <= 0:
+        raise InputError(f"ballistic coefficient {rv_beta_kg_m2} kg/m^2 must be > 0")
+    model = earth_model(earth, rotation=rotation)
+    lanes = free_lanes(launch_lat_deg, launch_lon_deg, burnout_altitude_km * 1e3, azimuth_deg,
+                       burnout_speed_km_s * 1e3, burnout_angle_deg, model, rv_beta_kg_m2)
+    batch = run_lanes(lanes, model, drag=drag, history=True, names=["free-flight"],
+                      launch_lat_deg=launch_lat_deg, launch_lon_deg=launch_lon_deg)
+    return FlightResult(batch, batch.trajectories[0], float(azimuth_deg) % 360.0)
+
+
+@dataclass(frozen=True, eq=False)
+class RangeRing:
+    """Maximum range toward each of N azimuths, and the points it reaches."""
+
+    missile_id: str
+    launch_lat_deg: float
+    launch_lon_deg: float
+    azimuth_deg: np.ndarray
+    max_range_km: np.ndarray
+    lat_deg: np.ndarray
+    lon_deg: np.ndarray
+
+    def to_dict(self) -> dict:
+        return {k: [float(x) for x in getattr(self, k)]
+                for k in ("azimuth_deg", "max_range_km", "lat_deg", "lon_deg")}
+
+
+def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: int = 36,
+               earth="wgs84", rotation: bool = True, drag: bool = True,
+               progress: Callable[[int, int], None] | None = None, chunk: int = 72) -> RangeRing:
+    """True maximum range on the rotating Earth toward ``count`` evenly spaced azimuths.
+
+    Each azimuth is its own max-range optimization.  The ring's points are the
+    impact points of those optimal flights (they need not lie on the launch
+    azimuth's geodesic: rotation bends the track).
+    """
+    _check_latlon(launch_lat_deg, launch_lon_deg, "launch")
+    if int(count) < 1:
+        raise InputError(f"--count must be >= 1 (got {count})")
+    model = earth_model(earth, rotation=rotation)
+    launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), model, drag)
+    az = np.arange(int(count)) * 360.0 / int(count)
+    kick = np.empty_like(az)
+    for i in range(0, az.size, chunk):
+        kick[i:i + chunk] = max_range_kick(launcher, az[i:i + chunk])[0]
+        if progress:
+            progress(min(i + chunk, az.size), az.size)
+    batch = launcher.fly(az, kick)
+    return RangeRing(missile.id, float(launch_lat_deg), float(launch_lon_deg), az,
+                     batch.range_m / 1e3, batch.impact_lat_deg, batch.impact_lon_deg)
+
+
+__all__ = ["SHAPES", "FlightResult", "RangeRing", "fly", "fly_free", "range_ring"]
