@@ -50,12 +50,15 @@ def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolera
 
 
 def _trajectory(rows: np.ndarray, earth: EarthModel, name: str) -> Trajectory:
-    """Inertial samples (t, r, v) -> Earth-fixed positions and Earth-relative speed."""
+    """Inertial samples (t, r, v) -> Earth-fixed positions and Earth-relative velocities."""
     t = rows[:, 0]
     ang = earth.omega_rad_s * t
     c, s = np.cos(ang), np.sin(ang)
     r, v = rows[:, 1:4], rows[:, 4:7]
-    ecef = np.stack([c * r[:, 0] + s * r[:, 1], -s * r[:, 0] + c * r[:, 1], r[:, 2]], axis=1)
     w = np.array([0.0, 0.0, earth.omega_rad_s])
-    speed = np.linalg.norm(v - np.cross(w, r), axis=1)
-    return Trajectory(name=name, t_s=t, ecef_m=ecef, speed_m_s=speed, earth=earth)
+    v_rel = v - np.cross(w, r)
+
+    def to_ecef(u):
+        return np.stack([c * u[:, 0] + s * u[:, 1], -s * u[:, 0] + c * u[:, 1], u[:, 2]], axis=1)
+
+    return Trajectory(name=name, t_s=t, ecef_m=to_ecef(r), velocity_m_s=to_ecef(v_rel), earth=earth)

@@ -24,20 +24,36 @@ class Trajectory:
     """Time history of one flight, Earth-fixed.  Arrays are read-only.
 
     ``t_s`` from launch (or from burnout for free flight); ``ecef_m`` (N, 3)
-    positions; ``speed_m_s`` the Earth-relative speed.
+    positions; ``velocity_m_s`` (N, 3) the Earth-relative velocity in ECEF axes.
     """
 
     name: str
     t_s: np.ndarray
     ecef_m: np.ndarray
-    speed_m_s: np.ndarray
+    velocity_m_s: np.ndarray
     earth: EarthModel
 
     def __post_init__(self):
-        for k in ("t_s", "ecef_m", "speed_m_s"):
+        for k in ("t_s", "ecef_m", "velocity_m_s"):
             object.__setattr__(self, k, _frozen(getattr(self, k)))
         lat, lon, alt = ecef_to_geodetic(self.ecef_m, self.earth)
         object.__setattr__(self, "_geo", tuple(_frozen(x) for x in (lat, lon, alt)))
+
+    @property
+    def speed_m_s(self) -> np.ndarray:
+        """Earth-relative speed."""
+        return np.linalg.norm(self.velocity_m_s, axis=1)
+
+    def inertial(self):
+        """(r, v) in the inertial frame that coincides with ECEF at t = 0, each (N, 3)."""
+        ang = self.earth.omega_rad_s * self.t_s
+        c, s = np.cos(ang), np.sin(ang)
+
+        def rot(u):
+            return np.stack([c * u[:, 0] - s * u[:, 1], s * u[:, 0] + c * u[:, 1], u[:, 2]], axis=1)
+
+        w = np.array([0.0, 0.0, self.earth.omega_rad_s])
+        return rot(self.ecef_m), rot(self.velocity_m_s + np.cross(w, self.ecef_m))
 
     @property
     def lat_deg(self) -> np.ndarray:
