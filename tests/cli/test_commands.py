@@ -161,3 +161,12 @@ def test_cli_copies_of_shapes_and_earths_match_the_engine():
 
     assert options.SHAPES == tuple(SHAPES)
     assert options.EARTHS == tuple(EARTHS)
+
+
+def test_progress_goes_to_stderr_and_never_with_json(run, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stderr as a terminal: the bar draws
+    args = ("range-ring", "--missile", "shahab-3", "--from", SEMNAN, "--count", "3")
+    shown = run(*args)
+    assert shown.code == 0 and "range ring" in shown.err and "range ring" not in shown.out
+    quiet = run(*args, "--json")
+    assert set(one_json_object(quiet)) == RING_KEYS and quiet.err == ""

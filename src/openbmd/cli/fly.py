@@ -110,24 +110,36 @@ def fly(
     if burnout_speed is not None:
         _free_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle,
                             burnout_speed, burnout_altitude_km)
-        from openbmd.flight import fly_free
-
-        result = fly_free(burnout_speed_km_s=burnout_speed, burnout_angle_deg=burnout_angle,
-                          burnout_altitude_km=burnout_altitude_km or 0.0, launch_lat_deg=lat,
-                          launch_lon_deg=lon, azimuth_deg=azimuth, **common)
-        title = f"free flight at {burnout_speed:g} km/s from {lat:g},{lon:g}"
+        result, title = _fly_free(lat, lon, azimuth, burnout_speed, burnout_angle,
+                                  burnout_altitude_km or 0.0, common)
     else:
         _missile_flight_checks(missile, to, azimuth, apogee_km, burnout_angle, burnout_altitude_km)
-        from openbmd.flight import fly as fly_missile
-        from openbmd.missiles import get_missile
-
-        model = get_missile(missile)
-        shape = shape or ("min-energy" if target is not None else "max-range")
-        result = fly_missile(model, lat, lon, azimuth_deg=azimuth, target=target, shape=shape,
-                             apogee_km=apogee_km, burnout_angle_deg=burnout_angle, **common)
-        aim = f"to {target[0]:g},{target[1]:g}" if target else f"azimuth {azimuth:g}"
-        title = f"{model.name}, {shape}, from {lat:g},{lon:g} {aim}"
+        result, title = _fly_missile(missile, lat, lon, azimuth, target, shape, apogee_km,
+                                     burnout_angle, common)
     _report(result, title, json_mode=json_, out_path=out_path)
+
+
+def _fly_free(lat, lon, azimuth, speed_km_s, angle_deg, altitude_km, common):
+    """A free flight from burnout conditions; returns (result, title)."""
+    from openbmd.flight import fly_free
+
+    result = fly_free(burnout_speed_km_s=speed_km_s, burnout_angle_deg=angle_deg,
+                      burnout_altitude_km=altitude_km, launch_lat_deg=lat, launch_lon_deg=lon,
+                      azimuth_deg=azimuth, **common)
+    return result, f"free flight at {speed_km_s:g} km/s from {lat:g},{lon:g} azimuth {azimuth:g}"
+
+
+def _fly_missile(missile, lat, lon, azimuth, target, shape, apogee_km, angle_deg, common):
+    """A catalog (or TOML-file) missile flight; returns (result, title)."""
+    from openbmd.flight import fly as fly_missile
+    from openbmd.missiles import get_missile
+
+    model = get_missile(missile)
+    shape = shape or ("min-energy" if target is not None else "max-range")
+    result = fly_missile(model, lat, lon, azimuth_deg=azimuth, target=target, shape=shape,
+                         apogee_km=apogee_km, burnout_angle_deg=angle_deg, **common)
+    aim = f"to {target[0]:g},{target[1]:g}" if target else f"azimuth {azimuth:g}"
+    return result, f"{model.name}, {shape}, from {lat:g},{lon:g} {aim}"
 
 
 def _report(result, title: str, *, json_mode: bool, out_path) -> None:

@@ -67,12 +67,17 @@ def write_file(path: Path, writer: Callable[[Path], Any]) -> None:
 
 @contextmanager
 def progress(description: str, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback drawing a rich bar on stderr (no-op if disabled)."""
-    if not enabled:
+    """A ``progress(done, total)`` callback drawing a rich bar on stderr.
+
+    A no-op when disabled or when stderr is not a terminal (logs stay clean).
+    """
+    console = err()
+    if not (enabled and console.is_terminal):
         yield lambda done, total: None
         return
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                   TimeElapsedColumn(), console=err(), transient=True)
+                   TimeElapsedColumn(), console=console, transient=True,
+                   redirect_stdout=False, redirect_stderr=False)
     task = bar.add_task(description, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
