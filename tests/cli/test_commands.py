@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from conftest import assert_usage_error, run_subprocess
+from cli_helpers import assert_usage_error, run_subprocess
 
 FLY_KEYS = {"range_km", "time_of_flight_s", "apogee_km", "burnout_time_s", "burnout_speed_km_s",
             "burnout_altitude_km", "burnout_angle_deg", "impact_lat_deg", "impact_lon_deg"}

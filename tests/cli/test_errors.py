@@ -4,7 +4,7 @@ None of these cases needs the flight engine: every check runs before any physics
 """
 import pytest
 
-from conftest import assert_usage_error, run_subprocess
+from cli_helpers import assert_usage_error, run_subprocess
 
 MISSILE = ["--missile", "shahab-3"]
 

@@ -4,7 +4,7 @@ from importlib.metadata import version
 
 import pytest
 
-from conftest import run_subprocess
+from cli_helpers import run_subprocess
 
 COMMANDS = [[], ["fly"], ["range-ring"], ["missiles"], ["missiles", "show"], ["threat-map"]]
 
