@@ -24,9 +24,9 @@ KICK_DURATION_S = 4.0
 class Tolerances:
     """Step-size control of the Dormand-Prince integrator."""
 
-    rtol: float = 1e-10
-    atol_pos_m: float = 0.05
-    atol_vel_m_s: float = 5e-5
+    rtol: float = 1e-9
+    atol_pos_m: float = 0.5
+    atol_vel_m_s: float = 5e-4
     max_step_s: float = 20.0
 
     def array(self) -> np.ndarray:
