@@ -84,6 +84,25 @@ def test_unknown_country_is_an_input_error():
         borders.country("Atlantis")
 
 
+def planar_area(xy):
+    return 0.5 * abs(np.sum(xy[:-1, 0] * xy[1:, 1] - xy[1:, 0] * xy[:-1, 1]))
+
+
+def test_cut_at_antimeridian_keeps_the_area():
+    # a 20 x 10 deg box from 170 E to 170 W: two 10 x 10 pieces, one each side
+    ring = np.array([[170.0, 0.0], [-170.0, 0.0], [-170.0, 10.0], [170.0, 10.0], [170.0, 0.0]])
+    pieces = borders._cut_at_antimeridian(ring)
+    assert len(pieces) == 2 and all(np.abs(p[:, 0]).max() <= 180 for p in pieces)
+    assert sorted(planar_area(p) for p in pieces) == pytest.approx([100.0, 100.0])
+
+
+def test_land_fill_closes_antarctica_along_the_south_pole():
+    rings = borders.land_fill_rings()
+    south = [r for r, outer in rings if outer and r[:, 1].min() == -90.0]
+    assert len(south) == 1 and np.ptp(south[0][:, 0]) == pytest.approx(360.0)
+    assert all(np.abs(r[:, 0]).max() <= 180.0 for r, _ in rings)
+
+
 # ------------------------------------------------------------------ geometry
 def test_project_lonlat_epsg3035_origin():
     x, y = project_lonlat(10.0, 52.0, "EPSG:3035")

@@ -36,7 +36,9 @@ MAP_FORMATS = (".png", ".svg", ".pdf")
 RING_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D")
 SITE_STYLES = ("-", (0, (6, 3)), (0, (6, 2, 1.5, 2)), (0, (1.5, 2)), (0, (10, 2, 2, 2, 2, 2)))
 SITE_MARKERS = ("^", "s", "D", "o", "v", "P")
-OCEAN, LAND, BORDER, COAST, GRID = "#EEF3F7", "#E4E1D8", "#FFFFFF", "#9A968C", "#C9D3DC"
+OCEAN, LAND, BORDER, COAST, GRID = "#EEF3F7", "#E4E1D8", "#FFFFFF", "#9A968C", "#B8C4CF"
+MERIDIANS_DEG = np.arange(-180.0, 180.0, 10.0)  # graticule every 10 deg
+PARALLELS_DEG = np.arange(-80.0, 81.0, 10.0)
 BREAK_RATIO = 0.25  # projected-midpoint offset / projected length that marks a tear
 
 
@@ -128,7 +130,7 @@ def _tears(lon, lat, x, y, crs: str, *, pole_edges: bool = False) -> np.ndarray:
     mid = va + vb
     degenerate = np.linalg.norm(np.cross(va, vb), axis=-1) < 1e-12
     mid_lon, mid_lat = _lonlat(np.where(degenerate[:, None], va, mid))
-    mid_lon = lon[:-1] + _wrap180(mid_lon - lon[:-1])  # same side of +-180 as the start
+    mid_lon = lon[:-1] + borders.wrap180(mid_lon - lon[:-1])  # same side of +-180 as the start
     mx, my = project_lonlat(mid_lon, mid_lat, crs)
     finite = np.isfinite(x[:-1]) & np.isfinite(x[1:]) & np.isfinite(y[:-1]) & np.isfinite(y[1:])
     with np.errstate(invalid="ignore", over="ignore"):
@@ -139,10 +141,6 @@ def _tears(lon, lat, x, y, crs: str, *, pole_edges: bool = False) -> np.ndarray:
     if pole_edges:
         return ~finite | (jump & ~degenerate)
     return ~finite | np.where(degenerate, length > 0, jump)
-
-
-def _wrap180(deg):
-    return (np.asarray(deg) + 180.0) % 360.0 - 180.0
 
 
 def _on_map(x, y, box) -> np.ndarray:
@@ -167,13 +165,36 @@ def _concat(lines):
     return np.concatenate(lons), np.concatenate(lats), starts
 
 
-def _segment_ok(lon, lat, starts, crs: str, box):
-    """Projected points and, per segment, whether it is drawable: inside one
-    line, not torn by the projection, and meeting the map box."""
+def _project(lines, crs: str, *, pole_edges: bool = False):
+    """Project polylines once: (xy, start index of each line, torn segments);
+    the joins between consecutive lines count as torn."""
+    lon, lat, starts = _concat(lines)
     x, y = project_lonlat(lon, lat, crs)
-    good = ~_tears(lon, lat, x, y, crs) & _on_map(x, y, box)
-    good[starts[1:-1] - 1] = False  # the joins between consecutive lines
-    return x, y, good
+    torn = _tears(lon, lat, x, y, crs, pole_edges=pole_edges)
+    torn[starts[1:-1] - 1] = True
+    xy = np.column_stack([x, y])
+    for arr in (xy, starts, torn):
+        arr.setflags(write=False)  # shared through the cache below
+    return xy, starts, torn
+
+
+@functools.lru_cache(maxsize=16)
+def _base_layer(kind: str, crs: str):
+    """Projected base-map lines, cached per CRS: they never change."""
+    merged = borders.land()
+    if kind == "borders":
+        lines = [(r[:, 0], r[:, 1]) for c in borders.countries() for r in c.polygons + c.holes]
+    elif kind == "coast":
+        lines = [(r[:, 0], r[:, 1]) for r in merged.polygons + merged.holes]
+    elif kind == "fill":
+        lines = [(r[:, 0], r[:, 1]) for r, _ in borders.land_fill_rings()]
+    elif kind == "meridians":  # stop at +-80 deg, short of the crowded pole
+        lat = np.linspace(-80, 80, 321)
+        lines = [(np.full_like(lat, m), lat) for m in MERIDIANS_DEG]
+    else:
+        lon = np.linspace(-180, 180, 721)
+        lines = [(lon, np.full_like(lon, p)) for p in PARALLELS_DEG]
+    return _project(lines, crs, pole_edges=kind == "fill")
 
 
 def _project_lines(lines, crs: str, box, *, closed: bool = False) -> list[np.ndarray]:
@@ -182,24 +203,24 @@ def _project_lines(lines, crs: str, box, *, closed: bool = False) -> list[np.nda
     With ``closed`` each line is a ring (first point repeated last) and is
     rotated to start at a cut, so that no piece is split at the ring's seam.
     """
-    return [piece for _, piece in _indexed_pieces(lines, crs, box, closed=closed)]
-
-
-def _indexed_pieces(lines, crs: str, box, *, closed: bool = False):
-    """(index of the source line, projected piece) pairs; see _project_lines."""
     if not lines:
         return []
-    lon, lat, starts = _concat(lines)
-    x, y, good = _segment_ok(lon, lat, starts, crs, box)
-    xy = np.column_stack([x, y])
+    return [piece for _, piece in _indexed_pieces(_project(lines, crs), box, closed=closed)]
+
+
+def _indexed_pieces(projected, box, *, closed: bool = False):
+    """(index of the source line, piece) pairs of projected lines inside box."""
+    xy, starts, torn = projected
+    good = ~torn & _on_map(xy[:, 0], xy[:, 1], box)
     out = []
-    for i, (s, e) in enumerate(zip(starts[:-1], starts[1:])):
+    for i in np.flatnonzero(np.add.reduceat(good, starts[:-1]) if len(good) else []):
+        s, e = starts[i], starts[i + 1]
         ring_xy, ring_good = xy[s:e], good[s:e - 1]
-        if closed and not ring_good.all() and ring_good.any():
+        if closed and not ring_good.all():
             k = int(np.flatnonzero(~ring_good)[0]) + 1
             rolled = np.roll(ring_xy[:-1], -k, axis=0)
             ring_xy, ring_good = np.vstack([rolled, rolled[:1]]), np.roll(ring_good, -k)
-        out.extend((i, piece) for piece in _runs(ring_xy, ring_good))
+        out.extend((int(i), piece) for piece in _runs(ring_xy, ring_good))
     return out
 
 
@@ -233,62 +254,19 @@ def _fit_aspect(box, width_px: float, height_px: float):
 
 
 # ---------------------------------------------------------------- drawing
-def _clip_half(xy: np.ndarray, limit: float, keep_below: bool) -> np.ndarray:
-    """Sutherland-Hodgman clip of a closed ring (first point repeated) to the
-    half-plane lon <= limit (or >= limit), vectorised over the edges."""
-    a, b = xy[:-1], xy[1:]
-    ina = a[:, 0] <= limit if keep_below else a[:, 0] >= limit
-    inb = b[:, 0] <= limit if keep_below else b[:, 0] >= limit
-    with np.errstate(invalid="ignore", divide="ignore"):  # t is used only where ends differ
-        t = (limit - a[:, 0]) / (b[:, 0] - a[:, 0])
-        cross = np.column_stack([np.full(len(a), limit), a[:, 1] + t * (b[:, 1] - a[:, 1])])
-    out = np.stack([a, cross], axis=1)[np.column_stack([ina, ina != inb])]
-    return np.vstack([out, out[:1]]) if len(out) >= 3 else np.empty((0, 2))
-
-
-def _cut_at_antimeridian(ring: np.ndarray) -> list[np.ndarray]:
-    """Split a lon/lat ring that crosses +-180 deg into rings inside [-180, 180];
-    a ring that winds once around a pole is closed along that pole first."""
-    lon = ring[0, 0] + np.r_[0.0, np.cumsum(_wrap180(np.diff(ring[:, 0])))]
-    xy = np.column_stack([lon, ring[:, 1]])
-    turn = lon[-1] - lon[0]
-    if abs(turn) > 180:  # encloses a pole: go to it, along it, and back
-        pole = -90.0 if ring[:, 1].mean() < 0 else 90.0
-        xy = np.vstack([xy, [[lon[-1], pole], [lon[0], pole]], xy[:1]])
-    if xy[:, 0].min() >= -180 and xy[:, 0].max() <= 180:
-        return [xy]
-    pieces = []
-    for k in range(int(np.floor((xy[:, 0].min() + 180) / 360)), int(np.ceil((xy[:, 0].max() - 180) / 360)) + 1):
-        piece = _clip_half(_clip_half(xy, 180 + 360 * k, True), -180 + 360 * k, False)
-        if len(piece):
-            pieces.append(piece - [360 * k, 0])
-    return pieces
-
-
-@functools.lru_cache(maxsize=1)
-def _land_fill_rings() -> tuple[tuple[np.ndarray, bool], ...]:
-    """The land as (ring, is_outer) pairs, cut at the antimeridian for filling."""
-    merged = borders.land()
-    return tuple((piece, outer) for rings, outer in ((merged.polygons, True), (merged.holes, False))
-                 for ring in rings for piece in _cut_at_antimeridian(ring))
-
-
 def _land_path(crs: str, box) -> MplPath | None:
     """One compound path of the land: outer rings anticlockwise, holes clockwise
     (matplotlib fills by the non-zero rule). Rings the projection tears are left out."""
-    rings = _land_fill_rings()
-    lon, lat, starts = _concat([(r[:, 0], r[:, 1]) for r, _ in rings])
-    x, y = project_lonlat(lon, lat, crs)
-    torn = _tears(lon, lat, x, y, crs, pole_edges=True)
-    seen = _on_map(x, y, box)
+    rings = borders.land_fill_rings()
+    xy, starts, torn = _base_layer("fill", crs)
+    seen = _on_map(xy[:, 0], xy[:, 1], box)
     verts, codes = [], []
     for (_, outer), s, e in zip(rings, starts[:-1], starts[1:]):
         if torn[s:e - 1].any() or not seen[s:e - 1].any():
             continue
-        xr, yr = x[s:e], y[s:e]
-        area = np.sum(xr[:-1] * yr[1:] - xr[1:] * yr[:-1])
-        xy = np.column_stack([xr, yr])
-        verts.append(xy if (area > 0) == outer else xy[::-1])
+        x, y = xy[s:e, 0], xy[s:e, 1]
+        area = np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])
+        verts.append(xy[s:e] if (area > 0) == outer else xy[s:e][::-1])
         codes.append(np.r_[MplPath.MOVETO, np.full(e - s - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
     if not verts:
         return None
@@ -301,29 +279,20 @@ def _draw_base(ax, crs: str, box) -> None:
         # add_artist, not add_patch: the limits are set by hand and add_patch
         # would walk every vertex of the land to update them
         ax.add_artist(PathPatch(land_path, facecolor=LAND, edgecolor="none", zorder=1))
-    outlines = [(r[:, 0], r[:, 1]) for c in borders.countries() for r in c.polygons + c.holes]
-    ax.add_collection(LineCollection(_project_lines(outlines, crs, box), colors=BORDER,
-                                     linewidths=0.7, zorder=2))
-    merged = borders.land()
-    coast = [(r[:, 0], r[:, 1]) for r in merged.polygons + merged.holes]
-    ax.add_collection(LineCollection(_project_lines(coast, crs, box), colors=COAST,
-                                     linewidths=0.45, zorder=3))
+    for kind, color, width, z in (("borders", BORDER, 0.7, 2), ("coast", COAST, 0.45, 3)):
+        pieces = [p for _, p in _indexed_pieces(_base_layer(kind, crs), box)]
+        ax.add_collection(LineCollection(pieces, colors=color, linewidths=width, zorder=z))
 
 
-def _draw_graticule(ax, crs: str, box, step_deg: float = 10.0) -> None:
-    """Meridians (to +-80 deg) and parallels every step_deg, labelled where they
-    leave the bottom and left edges of the frame."""
-    lat = np.linspace(-80, 80, 321)
-    lon = np.linspace(-180, 180, 721)
-    meridians = np.arange(-180, 180, step_deg)
-    parallels = np.arange(-80, 81, step_deg)
+def _draw_graticule(ax, crs: str, box) -> None:
+    """Meridians and parallels, labelled where they leave the bottom and left edges."""
     x0, x1, y0, y1 = box
-    m_pieces = _indexed_pieces([(np.full_like(lat, m), lat) for m in meridians], crs, box)
-    p_pieces = _indexed_pieces([(lon, np.full_like(lon, p)) for p in parallels], crs, box)
+    m_pieces = _indexed_pieces(_base_layer("meridians", crs), box)
+    p_pieces = _indexed_pieces(_base_layer("parallels", crs), box)
     ax.add_collection(LineCollection([p for _, p in m_pieces + p_pieces], colors=GRID,
-                                     linewidths=0.5, zorder=0.5))
-    xticks = {x: _deg_label(meridians[i], "EW") for i, p in m_pieces for x in _crossings(p, 1, y0, 0, x0, x1)}
-    yticks = {y: _deg_label(parallels[i], "NS") for i, p in p_pieces for y in _crossings(p, 0, x0, 1, y0, y1)}
+                                     linewidths=0.5, zorder=1.5))  # above the land fill
+    xticks = {x: _deg_label(MERIDIANS_DEG[i], "EW") for i, p in m_pieces for x in _crossings(p, 1, y0, 0, x0, x1)}
+    yticks = {y: _deg_label(PARALLELS_DEG[i], "NS") for i, p in p_pieces for y in _crossings(p, 0, x0, 1, y0, y1)}
     ax.set_xticks(list(xticks), list(xticks.values()))
     ax.set_yticks(list(yticks), list(yticks.values()))
     ax.tick_params(length=0, labelsize=8, labelcolor="#5B6570", pad=3)
