@@ -81,7 +81,7 @@ def _cd(mach, ln, M, C, nk):
 
 @njit(cache=True)
 def _phase(t, ln, lane, stage):
-    """(stage index, burning?, post-boost?) for the step starting at t."""
+    """(stage index, burning?, post-boost?, steering mode) for the step starting at t."""
     ks = -1
     burning = False
     for k in range(int(lane[ln, L_NSTAGE])):
@@ -89,7 +89,14 @@ def _phase(t, ln, lane, stage):
             ks = k
             burning = t + _EPS_T < stage[ln, k, S_TBO]
     post = t + _EPS_T >= lane[ln, L_TFINAL]
-    return ks, burning, post
+    # steering: 0 vertical rise, 1 pitch-over, 2 gravity turn (fixed for the whole step)
+    if t + _EPS_T < lane[ln, L_TVERT]:
+        steer = 0
+    elif t + _EPS_T < lane[ln, L_TVERT] + lane[ln, L_KICKDUR]:
+        steer = 1
+    else:
+        steer = 2
+    return ks, burning, post, steer
 
 
 @njit(cache=True)
@@ -107,7 +114,7 @@ def _next_break(t, ln, lane, stage):
 
 
 @njit(cache=True)
-def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post):
+def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
     """Inertial acceleration (ax, ay, az) of lane ln at time t, state y."""
     a = earth[E_A]
     om = earth[E_OMEGA]
@@ -119,7 +126,8 @@ def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post):
     wz = y[5]
     rmag = math.sqrt(x0 * x0 + x1 * x1 + x2 * x2)
     in_air = earth[E_DRAG] > 0.0 and rmag - a < 1.05e6
-    if not (in_air or (burning and t < lane[ln, L_TVERT] + lane[ln, L_KICKDUR])):
+    steering_up = burning and steer < 2
+    if not (in_air or steering_up):
         if burning:
             thr = stage[ln, ks, S_THRUST] / (
                 stage[ln, ks, S_MIGN] - stage[ln, ks, S_MDOT] * (t - stage[ln, ks, S_TIGN]))
@@ -130,7 +138,6 @@ def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post):
         return gx, gy, gz
     c = math.cos(om * t)
     s = math.sin(om * t)
-    steering_up = burning and (t < lane[ln, L_TVERT] + lane[ln, L_KICKDUR])
     if steering_up:
         lat, lon, h = ecef_to_geodetic(c * x0 + s * x1, -s * x0 + c * x1, x2, a, earth[E_E2])
     else:
@@ -170,7 +177,7 @@ def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post):
                 lat, lon, h = ecef_to_geodetic(c * x0 + s * x1, -s * x0 + c * x1, x2, a, earth[E_E2])
             cl = math.cos(lat)
             ux, uy, uz = cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
-            if t > t_v and lane[ln, L_KICKDUR] > 0.0:
+            if steer == 1:
                 th = lane[ln, L_KICK] * min(1.0, (t - t_v) / lane[ln, L_KICKDUR])
                 az = lane[ln, L_AZ]
                 sl = math.sin(lat)
@@ -207,8 +214,8 @@ _C = (0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0)
 
 
 @njit(cache=True)
-def _deriv(t, y, out, ln, lane, stage, M, C, nk, earth, ks, burning, post):
-    ax, ay, az = _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post)
+def _deriv(t, y, out, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
+    ax, ay, az = _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
     out[0] = y[3]
     out[1] = y[4]
     out[2] = y[5]
@@ -325,8 +332,8 @@ def _fly_lane(ln, y0, lane, stage, M, C, nk, earth, tol, out, hist, hist_n):
     K = np.empty((7, 6))
     e = np.empty(6)
     t = 0.0
-    ks, burning, post = _phase(t, ln, lane, stage)
-    _deriv(t, y, K[0], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+    ks, burning, post, steer = _phase(t, ln, lane, stage)
+    _deriv(t, y, K[0], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
     if post:
         _record_burnout(t, y, out, ln, earth)
     h_apo = _geo_at(t, y, earth)[2]
@@ -350,24 +357,24 @@ def _fly_lane(ln, y0, lane, stage, M, C, nk, earth, tol, out, hist, hist_n):
             hit = True
         for i in range(6):
             ys[i] = y[i] + h * _A21 * K[0, i]
-        _deriv(t + _C[1] * h, ys, K[1], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+        _deriv(t + _C[1] * h, ys, K[1], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
         for i in range(6):
             ys[i] = y[i] + h * (_A31 * K[0, i] + _A32 * K[1, i])
-        _deriv(t + _C[2] * h, ys, K[2], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+        _deriv(t + _C[2] * h, ys, K[2], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
         for i in range(6):
             ys[i] = y[i] + h * (_A41 * K[0, i] + _A42 * K[1, i] + _A43 * K[2, i])
-        _deriv(t + _C[3] * h, ys, K[3], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+        _deriv(t + _C[3] * h, ys, K[3], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
         for i in range(6):
             ys[i] = y[i] + h * (_A51 * K[0, i] + _A52 * K[1, i] + _A53 * K[2, i] + _A54 * K[3, i])
-        _deriv(t + _C[4] * h, ys, K[4], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+        _deriv(t + _C[4] * h, ys, K[4], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
         for i in range(6):
             ys[i] = y[i] + h * (_A61 * K[0, i] + _A62 * K[1, i] + _A63 * K[2, i] + _A64 * K[3, i]
                                 + _A65 * K[4, i])
-        _deriv(t + h, ys, K[5], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+        _deriv(t + h, ys, K[5], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
         for i in range(6):
             yn[i] = y[i] + h * (_B1 * K[0, i] + _B3 * K[2, i] + _B4 * K[3, i] + _B5 * K[4, i]
                                 + _B6 * K[5, i])
-        _deriv(t + h, yn, K[6], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+        _deriv(t + h, yn, K[6], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
         for i in range(6):
             e[i] = (_E1 * K[0, i] + _E3 * K[2, i] + _E4 * K[3, i] + _E5 * K[4, i] + _E6 * K[5, i]
                     + _E7 * K[6, i])
@@ -414,13 +421,15 @@ def _fly_lane(ln, y0, lane, stage, M, C, nk, earth, tol, out, hist, hist_n):
             hist[ln, nrec, 0] = t
             hist[ln, nrec, 1:] = y
             nrec += 1
-        dt = h * min(5.0, max(0.2, 0.9 * max(err, 1e-10) ** -0.2))
+        grow = h * min(5.0, max(0.2, 0.9 * max(err, 1e-10) ** -0.2))
+        # a step cut short at a break point says nothing about the step size
+        dt = max(dt, grow) if hit else grow
         if hit:
             was_post = post
-            ks, burning, post = _phase(t, ln, lane, stage)
+            ks, burning, post, steer = _phase(t, ln, lane, stage)
             if post and not was_post:
                 _record_burnout(t, y, out, ln, earth)
-            _deriv(t, y, K[0], ln, lane, stage, M, C, nk, earth, ks, burning, post)
+            _deriv(t, y, K[0], ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
         else:
             K[0, :] = K[6]
     out[ln, O_STATUS] = status
