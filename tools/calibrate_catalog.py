@@ -16,7 +16,8 @@ non-rotating azimuth-0 max-range flight.
 non-rotating max range (mean of azimuths 0 and 90) equals the target in TARGETS:
 ``isp`` multiplies the Isp of the chosen stages; ``dry`` multiplies their dry mass and takes
 the same kilograms from their propellant, so each stage mass and the launch mass stay fixed.
-The factor is printed with the resulting stage numbers, to be rounded into the TOML by hand.
+The factor (relative to the file's current numbers, so ~1 once calibrated) is printed with the
+resulting stage numbers, to be rounded into the TOML by hand.
 """
 from __future__ import annotations
 
@@ -51,8 +52,8 @@ TARGETS = {
 }
 
 
-def max_range_km(missile, earth, azimuths_deg) -> np.ndarray:
-    """Engine max range (km) toward each azimuth; inf where the best lane does not come down."""
+def max_range_km(missile, earth, azimuths_deg):
+    """(max range km, best kick deg, launcher) toward each azimuth; range inf where it does not land."""
     launcher = Launcher(missile, *LAUNCH, earth, True)
     kick, rng = max_range_kick(launcher, np.asarray(azimuths_deg, float))
     return np.where(np.isfinite(rng), rng / 1e3, np.inf), kick, launcher
