@@ -15,7 +15,8 @@ import numpy as np
 
 from openbmd.earth.geodesy import geodesic_inverse
 from openbmd.errors import OutOfReachError
-from openbmd.flight.shaping import KICK_MAX_DEG, KICK_MIN_DEG, Launcher, max_range_kick, solve_monotone
+from openbmd.flight.shaping import (KICK_MIN_DEG, Launcher, depressed_limit_kick, max_range_kick,
+                                    solve_monotone)
 
 #: aim until the miss is below this (m)
 MISS_TOL_M = 50.0
@@ -83,7 +84,8 @@ def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):
                 f"minimum-energy arc; try --shape lofted or depressed")
         k = float(max_range_kick(launcher, az, cut)[0][0])
         return k, float(cut)
-    lo, hi = (KICK_MIN_DEG, k_opt) if shape == "lofted" else (k_opt, KICK_MAX_DEG)
+    lo, hi = ((KICK_MIN_DEG, k_opt) if shape == "lofted"
+              else (k_opt, depressed_limit_kick(launcher, az, k_opt)))
 
     def rng_of_kick(kick, idx):
         return launcher.ranges(np.full(kick.shape, az), kick)

@@ -10,10 +10,11 @@ from openbmd.earth.geodesy import geodesic_inverse
 from openbmd.earth.model import earth_model
 from openbmd.errors import InputError
 from openbmd.flight.aim import aim
-from openbmd.flight.lanes import free_lanes
+from openbmd.flight.lanes import free_lanes, powered_lanes
 from openbmd.flight.propagate import run_lanes
 from openbmd.flight.results import FlightBatch, Trajectory
-from openbmd.flight.shaping import KICK_MAX_DEG, KICK_MIN_DEG, Launcher, max_range_kick, solve_monotone
+from openbmd.flight.shaping import (KICK_MIN_DEG, Launcher, depressed_limit_kick, flown_range_m,
+                                    max_range_kick, solve_monotone)
 
 SHAPES = ("max-range", "min-energy", "lofted", "depressed")
 #: ballistic coefficient of a free-flight body when none is given (kg/m^2)
@@ -109,7 +110,8 @@ def _shape_along(launcher: Launcher, az: float, shape: str, apogee_km, burnout_a
     if apogee_km is None and burnout_angle_deg is None:
         raise InputError(f"--shape {shape} along an azimuth needs --apogee-km or --burnout-angle "
                          "(or give a target with --to)")
-    lo, hi = (KICK_MIN_DEG, k_opt) if shape == "lofted" else (k_opt, KICK_MAX_DEG)
+    lo, hi = ((KICK_MIN_DEG, k_opt) if shape == "lofted"
+              else (k_opt, depressed_limit_kick(launcher, az, k_opt)))
     if apogee_km is not None:
         want, what = float(apogee_km) * 1e3, "apogee"
 
@@ -153,6 +155,57 @@ def fly_free(*, burnout_speed_km_s: float, burnout_angle_deg: float, launch_lat_
     return FlightResult(batch, batch.trajectories[0], float(azimuth_deg) % 360.0)
 
 
+def fly_batch(missiles, launch_lat_deg, launch_lon_deg, azimuth_deg, *, kick_deg=None, cutoff_s=np.inf,
+              earth="wgs84", rotation: bool = True, drag: bool = True) -> FlightBatch:
+    """Many powered flights in one call (no time histories).
+
+    ``missiles`` is one Missile or a sequence of them, one per lane; launch
+    points, azimuths, kicks and thrust cut-off times are arrays that
+    broadcast to the number of lanes.  ``kick_deg=None`` picks each lane's
+    maximum-range kick (one missile from one site only).
+    """
+    model = earth_model(earth, rotation=rotation)
+    seq = list(missiles) if isinstance(missiles, (list, tuple)) else [missiles]
+    shape = np.broadcast_shapes(np.shape(launch_lat_deg), np.shape(launch_lon_deg), np.shape(azimuth_deg),
+                                np.shape(kick_deg) if kick_deg is not None else (), np.shape(cutoff_s),
+                                (len(seq),) if len(seq) > 1 else ())
+    n = int(np.prod(shape)) if shape else 1
+    lat, lon = (np.broadcast_to(np.asarray(x, float), shape).ravel() for x in (launch_lat_deg, launch_lon_deg))
+    for la, lo in zip(lat, lon):
+        _check_latlon(la, lo, "launch")
+    az = np.broadcast_to(np.asarray(azimuth_deg, float), shape).ravel()
+    if kick_deg is None:
+        if len(seq) > 1 or np.ptp(lat) > 0 or np.ptp(lon) > 0:
+            raise InputError("kick_deg=None (max-range steering) needs one missile and one launch point")
+        kick = max_range_kick(Launcher(seq[0], float(lat[0]), float(lon[0]), model, drag), az, cutoff_s)[0]
+    else:
+        kick = np.broadcast_to(np.asarray(kick_deg, float), shape).ravel()
+    ids = {}
+    unique = [ids.setdefault(m.id, m) for m in seq if m.id not in ids]
+    which = np.broadcast_to(np.array([list(ids).index(m.id) for m in seq]), (n,)) if len(seq) > 1 \
+        else np.zeros(n, np.int64)
+    lanes = powered_lanes(unique, which, lat, lon, 0.0, az, kick,
+                          np.broadcast_to(np.asarray(cutoff_s, float), shape).ravel(), model)
+    return run_lanes(lanes, model, drag=drag, launch_lat_deg=lat, launch_lon_deg=lon)
+
+
+def fly_free_batch(*, burnout_speed_km_s, burnout_angle_deg, launch_lat_deg, launch_lon_deg, azimuth_deg,
+                   burnout_altitude_km=0.0, earth="wgs84", rotation: bool = True, drag: bool = True,
+                   rv_beta_kg_m2=DEFAULT_FREE_BETA_KG_M2) -> FlightBatch:
+    """Many free flights from Earth-relative burnout states in one call (arrays broadcast)."""
+    arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in (
+        burnout_speed_km_s, burnout_angle_deg, launch_lat_deg, launch_lon_deg, azimuth_deg,
+        burnout_altitude_km, rv_beta_kg_m2)))
+    v, gam, lat, lon, az, h, beta = arrays
+    if np.any(~np.isfinite(v) | (v <= 0)):
+        raise InputError("burnout speeds must be > 0 km/s")
+    if np.any(np.abs(lat) > 90):
+        raise InputError("latitudes must lie in [-90, 90] degrees")
+    model = earth_model(earth, rotation=rotation)
+    lanes = free_lanes(lat, lon, h * 1e3, az, v * 1e3, gam, model, beta)
+    return run_lanes(lanes, model, drag=drag, launch_lat_deg=lat, launch_lon_deg=lon)
+
+
 @dataclass(frozen=True, eq=False)
 class RangeRing:
     """Maximum range toward each of N azimuths, and the points it reaches."""
@@ -177,7 +230,8 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
 
     Each azimuth is its own max-range optimization.  The ring's points are the
     impact points of those optimal flights (they need not lie on the launch
-    azimuth's geodesic: rotation bends the track).
+    azimuth's geodesic: rotation bends the track).  Ranges past ~18,000 km are
+    ground-track lengths (see :func:`openbmd.flight.shaping.flown_range_m`).
     """
     _check_latlon(launch_lat_deg, launch_lon_deg, "launch")
     if int(count) < 1:
@@ -192,7 +246,8 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
             progress(min(i + chunk, az.size), az.size)
     batch = launcher.fly(az, kick)
     return RangeRing(missile.id, float(launch_lat_deg), float(launch_lon_deg), az,
-                     batch.range_m / 1e3, batch.impact_lat_deg, batch.impact_lon_deg)
+                     flown_range_m(batch, model) / 1e3, batch.impact_lat_deg, batch.impact_lon_deg)
 
 
-__all__ = ["SHAPES", "FlightResult", "RangeRing", "fly", "fly_free", "range_ring"]
+__all__ = ["SHAPES", "FlightResult", "RangeRing", "fly", "fly_batch", "fly_free", "fly_free_batch",
+           "range_ring"]

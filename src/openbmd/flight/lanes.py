@@ -27,7 +27,7 @@ class Tolerances:
     rtol: float = 1e-9
     atol_pos_m: float = 0.5
     atol_vel_m_s: float = 5e-4
-    max_step_s: float = 20.0
+    max_step_s: float = 60.0
 
     def array(self) -> np.ndarray:
         return np.array([self.rtol, self.atol_pos_m, self.atol_vel_m_s, self.max_step_s])
@@ -144,8 +144,10 @@ def _enu_vectors(lat_deg, lon_deg):
 
 
 def free_lanes(lat_deg, lon_deg, alt_m, azimuth_deg, speed_m_s, angle_deg, earth: EarthModel,
-               rv_beta_kg_m2: float = 0.0) -> Lanes:
-    """Unpowered lanes starting from an Earth-relative burnout state at t = 0."""
+               rv_beta_kg_m2=0.0) -> Lanes:
+    """Unpowered lanes starting from an Earth-relative burnout state at t = 0.
+
+    ``rv_beta_kg_m2`` (scalar or per lane) is the body's ballistic coefficient."""
     lat, lon, alt, az, v, gam = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in
                                                       (lat_deg, lon_deg, alt_m, azimuth_deg, speed_m_s,
                                                        angle_deg)))

@@ -20,7 +20,8 @@ def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolera
     ``launch_lat_deg``/``launch_lon_deg`` are the points ranges are measured
     from (the launch point, or the point under a free-flight burnout state).
     """
-    tol = tol or Tolerances()
+    # a recorded history is sampled at least every 5 s so exported tracks are smooth
+    tol = tol or (Tolerances(max_step_s=5.0) if history else Tolerances())
     n = lanes.n
     out = np.full((n, K.NO), np.nan)
     cap = HISTORY_CAPACITY if history else 0
@@ -46,7 +47,8 @@ def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolera
         impact_speed_m_s=out[:, K.O_VIMP], burnout_time_s=out[:, K.O_TBO],
         burnout_alt_m=out[:, K.O_HBO], burnout_speed_m_s=out[:, K.O_VBO],
         burnout_angle_deg=np.degrees(out[:, K.O_GAMBO]), apogee_alt_m=out[:, K.O_HAPO],
-        apogee_time_s=out[:, K.O_TAPO], steps=out[:, K.O_NSTEP], trajectories=trajs)
+        apogee_time_s=out[:, K.O_TAPO], steps=out[:, K.O_NSTEP],
+        track_angle_rad=np.where(status == 0, out[:, K.O_TRACK], np.nan), trajectories=trajs)
 
 
 def _trajectory(rows: np.ndarray, earth: EarthModel, name: str) -> Trajectory:

@@ -102,6 +102,7 @@ class FlightBatch:
     apogee_alt_m: np.ndarray
     apogee_time_s: np.ndarray
     steps: np.ndarray
+    track_angle_rad: np.ndarray  #: central angle swept by the ground track (unwrapped)
     trajectories: tuple = field(default=())
 
     def __post_init__(self):

@@ -24,6 +24,16 @@ KICK_MIN_DEG, KICK_MAX_DEG = 0.2, 85.0
 _GOLD = 0.6180339887498949
 
 
+def flown_range_m(batch: FlightBatch, earth: EarthModel) -> np.ndarray:
+    """Launch-to-impact ground range that keeps growing past the antipode (m).
+
+    The shortest surface distance for ordinary flights; the ground-track
+    length once that exceeds 90 % of half a great circle.
+    """
+    track = batch.track_angle_rad * earth.a_m
+    return np.where(track > 0.9 * np.pi * earth.a_m, np.fmax(track, batch.range_m), batch.range_m)
+
+
 @dataclass(frozen=True)
 class Launcher:
     """One missile at one launch point on one Earth: flies (azimuth, kick, cut-off) lanes."""
@@ -50,8 +60,13 @@ class Launcher:
                          launch_lat_deg=self.lat_deg, launch_lon_deg=self.lon_deg)
 
     def ranges(self, azimuth_deg, kick_deg, cutoff_s=np.inf) -> np.ndarray:
-        """Ground range (m) of each lane; -inf where it does not come down."""
-        r = self.fly(azimuth_deg, kick_deg, cutoff_s).range_m
+        """Ground range (m) of each lane; -inf where it does not come down.
+
+        Past ~90 % of half a great circle the shortest surface distance turns
+        back toward zero, so there the ground-track length is used instead:
+        the objective then keeps growing with the distance flown.
+        """
+        r = flown_range_m(self.fly(azimuth_deg, kick_deg, cutoff_s), self.earth)
         return np.where(np.isfinite(r), r, -np.inf)
 
 
@@ -77,6 +92,15 @@ def max_range_kick(launcher: Launcher, azimuth_deg, cutoff_s=np.inf, grid: int =
         x, f = _keep_bracket(x, f, xn, fn)
     i = np.argmax(f, axis=1)
     return x[rows, i], f[rows, i]
+
+
+def depressed_limit_kick(launcher: Launcher, azimuth_deg: float, k_opt: float, n: int = 16) -> float:
+    """The largest kick (deg) above ``k_opt`` whose flight still completes its powered phase
+    above ground: the low edge of the depressed family."""
+    kicks = np.linspace(k_opt, KICK_MAX_DEG, n)
+    batch = launcher.fly(np.full(n, azimuth_deg), kicks)
+    ok = (batch.status == 0) & np.isfinite(batch.burnout_angle_deg)
+    return float(kicks[ok][-1]) if ok.any() else float(k_opt)
 
 
 def _parabola_vertex(x, f):
