@@ -10,7 +10,8 @@ from rich.table import Table
 from openbmd.cli.output import out
 
 app = typer.Typer(help="Without a command: list the missile catalog (id, name, country, class, "
-                  "stages, launch mass, published range). `show ID`: one missile with its sources.",
+                  "stages, launch mass, published range, the engine's max range). `show ID`: one "
+                  "missile with its sources.",
                   invoke_without_command=True, no_args_is_help=False)
 
 
@@ -33,18 +34,23 @@ def _catalog():
 
 @app.callback()
 def missiles(ctx: typer.Context) -> None:
-    """List the missile catalog (id, name, country, class, stages, launch mass, published range)."""
+    """List the missile catalog (id, name, country, class, stages, launch mass, published range,
+    and the engine's maximum range on a non-rotating WGS-84 Earth)."""
     if ctx.invoked_subcommand is not None:
         return
-    table = Table(title="openbmd missile catalog")
+    from openbmd.flight import max_range_km
+
+    table = Table(title="openbmd missile catalog",
+                  caption="max range: this engine, optimal steering, non-rotating WGS-84 Earth with drag")
     table.add_column("id", no_wrap=True)
     for name, justify in (("name", "left"), ("country", "left"), ("class", "left"),
                           ("stages", "right"), ("launch mass kg", "right"),
-                          ("published range km", "right")):
+                          ("published range km", "right"), ("max range km", "right")):
         table.add_column(name, justify=justify)
     for m in _catalog():
         table.add_row(m.id, m.name, _fmt(getattr(m, "country", None)), _fmt(m.range_class),
-                      str(len(m.stages)), _fmt(m.launch_mass_kg), _fmt(m.published_range_km, sep="–"))
+                      str(len(m.stages)), _fmt(m.launch_mass_kg), _fmt(m.published_range_km, sep="–"),
+                      _fmt(max_range_km(m)))
     out().print(table)
 
 

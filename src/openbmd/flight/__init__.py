@@ -1,8 +1,8 @@
 """Threat flight: launch to impact on a rotating Earth, shaping, aiming and range rings."""
 from openbmd.flight.api import (SHAPES, FlightResult, RangeRing, fly, fly_batch, fly_free, fly_free_batch,
-                                range_ring)
+                                max_range_km, range_ring)
 from openbmd.flight.kepler import conic_arc, max_range_burnout
 from openbmd.flight.results import FlightBatch, Trajectory
 
 __all__ = ["SHAPES", "FlightBatch", "FlightResult", "RangeRing", "Trajectory", "conic_arc", "fly",
-           "fly_batch", "fly_free", "fly_free_batch", "max_range_burnout", "range_ring"]
+           "fly_batch", "fly_free", "fly_free_batch", "max_range_burnout", "max_range_km", "range_ring"]

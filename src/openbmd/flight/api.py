@@ -155,6 +155,19 @@ def fly_free(*, burnout_speed_km_s: float, burnout_angle_deg: float, launch_lat_
     return FlightResult(batch, batch.trajectories[0], float(azimuth_deg) % 360.0)
 
 
+def max_range_km(missile, *, earth="wgs84", rotation: bool = False, drag: bool = True,
+                 launch_lat_deg: float = 0.0, launch_lon_deg: float = 0.0,
+                 azimuth_deg: float = 0.0) -> float:
+    """The missile's maximum range (km) on the optimal steering.
+
+    By default on a non-rotating WGS-84 Earth, where it hardly depends on
+    launch point or azimuth: the figure to hold against published ranges.
+    """
+    model = earth_model(earth, rotation=rotation)
+    launcher = Launcher(missile, launch_lat_deg, launch_lon_deg, model, drag)
+    return float(max_range_kick(launcher, azimuth_deg)[1][0] / 1e3)
+
+
 def fly_batch(missiles, launch_lat_deg, launch_lon_deg, azimuth_deg, *, kick_deg=None, cutoff_s=np.inf,
               earth="wgs84", rotation: bool = True, drag: bool = True) -> FlightBatch:
     """Many powered flights in one call (no time histories).
@@ -250,4 +263,4 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
 
 
 __all__ = ["SHAPES", "FlightResult", "RangeRing", "fly", "fly_batch", "fly_free", "fly_free_batch",
-           "range_ring"]
+           "max_range_km", "range_ring"]
