@@ -19,7 +19,7 @@ def threat_map(
     out_path: Annotated[Path, typer.Option(
         "--out", metavar="FILE", dir_okay=False,
         help=f"Map file to write ({', '.join(MAP_SUFFIXES)}).")] = Path("threat-map.png"),
-    count: Count = 36,
+    count: Count = 72,
     missiles: Annotated[Optional[list[str]], typer.Option(
         "--missile", metavar="ID|FILE.toml",
         help="Missile to draw (repeatable; default shahab-3 and sejjil-2).")] = None,
@@ -49,5 +49,8 @@ def threat_map(
                 specs.append(ring_spec(ring, model.name, area.lat_deg, area.lon_deg, area.name))
     title = f"Reach of {' and '.join(m.name for m in models)} from Iranian launch areas"
     written: list[Path] = []
-    write_file(out_path, lambda p: written.append(Path(draw_range_ring_map(specs, p, title=title))))
+    # Europe from the Atlantic to Iran's eastern border, so the rings are whole
+    extent = (-25.0, 75.0, 20.0, 72.0)
+    write_file(out_path, lambda p: written.append(Path(draw_range_ring_map(specs, p, title=title,
+                                                                           extent_lonlat=extent))))
     out().print(str(written[0]), soft_wrap=True)
