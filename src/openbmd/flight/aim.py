@@ -75,7 +75,7 @@ def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):
     full = launcher.full_burn_s
     if shape == "min-energy":
         def rng_of_cut(cut, idx):
-            return max_range_kick(launcher, np.full(cut.shape, az), cut, grid=10, iters=14)[1]
+            return max_range_kick(launcher, np.full(cut.shape, az), cut, grid=10, iters=6)[1]
         lo = _min_cutoff(launcher)
         cut = solve_monotone(rng_of_cut, lo, full, rng_m, ftol=20.0)[0]
         if not np.isfinite(cut):
