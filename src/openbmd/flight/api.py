@@ -14,7 +14,7 @@ from openbmd.flight.lanes import free_lanes, powered_lanes
 from openbmd.flight.propagate import run_lanes
 from openbmd.flight.results import FlightBatch, Trajectory
 from openbmd.flight.shaping import (KICK_MIN_DEG, Launcher, depressed_limit_kick, flown_range_m,
-                                    max_range_kick, solve_monotone)
+                                    max_range_kick, max_range_kick_near, solve_monotone)
 
 SHAPES = ("max-range", "min-energy", "lofted", "depressed")
 #: ballistic coefficient of a free-flight body when none is given (kg/m^2)
@@ -251,12 +251,28 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
         raise InputError(f"--count must be >= 1 (got {count})")
     model = earth_model(earth, rotation=rotation)
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), model, drag)
-    az = np.arange(int(count)) * 360.0 / int(count)
-    kick = np.empty_like(az)
-    for i in range(0, az.size, chunk):
-        kick[i:i + chunk] = max_range_kick(launcher, az[i:i + chunk])[0]
-        if progress:
-            progress(min(i + chunk, az.size), az.size)
+    count = int(count)
+    az = np.arange(count) * 360.0 / count
+    # a full search on every `step`-th azimuth, then every azimuth warm-started from the
+    # (periodic) interpolation of those optimal kicks: they vary smoothly with azimuth
+    step = max(1, count // 12) if count >= 24 else 1
+    coarse_idx = np.arange(0, count, step)
+    coarse_kick = max_range_kick(launcher, az[coarse_idx])[0]
+    if progress:
+        progress(coarse_idx.size, count + coarse_idx.size)
+    if step == 1:
+        kick = coarse_kick
+    else:
+        ext_az = np.concatenate([az[coarse_idx] - 360.0, az[coarse_idx], az[coarse_idx] + 360.0])
+        guess = np.interp(az, ext_az, np.tile(coarse_kick, 3))
+        spread = np.abs(np.diff(np.concatenate([coarse_kick, coarse_kick[:1]]))).max()
+        half_width = max(0.5, 2.0 * spread / step, 0.04 * float(np.max(coarse_kick)))
+        kick = np.empty_like(az)
+        for i in range(0, count, chunk):
+            kick[i:i + chunk] = max_range_kick_near(launcher, az[i:i + chunk], guess[i:i + chunk],
+                                                    half_width)[0]
+            if progress:
+                progress(coarse_idx.size + min(i + chunk, count), count + coarse_idx.size)
     batch = launcher.fly(az, kick)
     return RangeRing(missile.id, float(launch_lat_deg), float(launch_lon_deg), az,
                      flown_range_m(batch, model) / 1e3, batch.impact_lat_deg, batch.impact_lon_deg)

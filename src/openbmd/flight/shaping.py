@@ -86,6 +86,35 @@ def max_range_kick(launcher: Launcher, azimuth_deg, cutoff_s=np.inf, grid: int =
     rows = np.arange(n)
     x = np.stack([kicks[best - 1], kicks[best], kicks[best + 1]], axis=1)
     f = np.stack([r[rows, best - 1], r[rows, best], r[rows, best + 1]], axis=1)
+    return _refine(launcher, az, cut, x, f, iters)
+
+
+def max_range_kick_near(launcher: Launcher, azimuth_deg, guess_deg, half_width_deg, iters: int = 6):
+    """Like :func:`max_range_kick`, warm-started from a guess of the kick.
+
+    Lanes whose optimum is not inside [guess - w, guess + w] fall back to
+    the full search.  Returns (kick_deg, range_m).
+    """
+    az = np.atleast_1d(np.asarray(azimuth_deg, float))
+    g = np.clip(np.atleast_1d(np.asarray(guess_deg, float)), KICK_MIN_DEG + 1e-3, KICK_MAX_DEG - 1e-3)
+    w = np.broadcast_to(np.asarray(half_width_deg, float), g.shape)
+    x = np.stack([np.maximum(g - w, KICK_MIN_DEG), g, np.minimum(g + w, KICK_MAX_DEG)], axis=1)
+    n = az.shape[0]
+    cut = np.full(n, np.inf)
+    f = launcher.ranges(np.repeat(az, 3), x.ravel(), np.inf).reshape(n, 3)
+    inside = (f[:, 1] >= f[:, 0]) & (f[:, 1] >= f[:, 2])
+    kick = np.empty(n)
+    rng = np.empty(n)
+    if inside.any():
+        kick[inside], rng[inside] = _refine(launcher, az[inside], cut[inside], x[inside], f[inside], iters)
+    if (~inside).any():
+        kick[~inside], rng[~inside] = max_range_kick(launcher, az[~inside])
+    return kick, rng
+
+
+def _refine(launcher: Launcher, az, cut, x, f, iters: int):
+    """Shrink brackets (x1 < x2 < x3, f2 highest) around each lane's maximum."""
+    rows = np.arange(x.shape[0])
     for it in range(iters):
         # alternate a golden step into the wider side (shrinks the bracket for sure) with a
         # parabolic step (fast once the bracket is small): a vectorized cousin of Brent's method
