@@ -116,3 +116,15 @@ def test_range_ring_east_beats_west_on_rotating_earth():
     assert east > west
     still = range_ring(get_missile("shahab-3"), *SEMNAN, count=4, rotation=False)
     assert abs(still.max_range_km[1] - still.max_range_km[3]) < 0.02 * east
+
+
+def test_max_range_over_a_target_lands_on_its_bearing():
+    target = (32.08, 34.78)   # Tel Aviv, ~1,175 km from Kermanshah
+    site = (34.35, 47.10)
+    m = get_missile("shahab-3")
+    res = fly(m, *site, target=target, shape="max-range").summary()
+    _, az_target, _ = geodesic_inverse(*site, *target)
+    _, az_impact, _ = geodesic_inverse(*site, res["impact_lat_deg"], res["impact_lon_deg"])
+    assert abs(float(az_target) - float(az_impact)) < 0.01
+    d_target = geodesic_inverse(*site, *target)[0] / 1e3
+    assert res["miss_km"] == pytest.approx(res["range_km"] - d_target, abs=0.5)   # overshoot, on track

@@ -64,6 +64,25 @@ def aim(launcher: Launcher, target_lat_deg: float, target_lon_deg: float, shape:
     return best
 
 
+def aim_bearing(launcher: Launcher, target_lat_deg: float, target_lon_deg: float) -> Aim:
+    """Max-range steering whose ground track passes over the target (azimuth solved, range free).
+
+    The impact lies on the target's bearing, past it (or short of it when it is out of reach):
+    ``miss_m`` says by how much.
+    """
+    _, az, _ = geodesic_inverse(launcher.lat_deg, launcher.lon_deg, target_lat_deg, target_lon_deg,
+                                launcher.earth)
+    az = float(az)
+    for _ in range(6):
+        kick = float(max_range_kick(launcher, az)[0][0])
+        batch = launcher.fly(az, kick)
+        err = _bearing_error(launcher, batch, target_lat_deg, target_lon_deg)
+        if abs(err) < 1e-4:
+            break
+        az += err
+    return Aim(az, kick, np.inf, _miss(launcher, batch, target_lat_deg, target_lon_deg))
+
+
 def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):
     """(kick_deg, cutoff_s) that fly ``rng_m`` along azimuth ``az``."""
     k_opt, r_max = max_range_kick(launcher, az)

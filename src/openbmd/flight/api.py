@@ -9,7 +9,7 @@ import numpy as np
 from openbmd.earth.geodesy import geodesic_inverse
 from openbmd.earth.model import earth_model
 from openbmd.errors import InputError
-from openbmd.flight.aim import aim
+from openbmd.flight.aim import aim, aim_bearing
 from openbmd.flight.lanes import free_lanes, powered_lanes
 from openbmd.flight.propagate import run_lanes
 from openbmd.flight.results import FlightBatch, Trajectory
@@ -71,7 +71,9 @@ def fly(missile, launch_lat_deg: float, launch_lon_deg: float, *, azimuth_deg: f
     Give either ``azimuth_deg`` (fly that way with the shape's steering) or
     ``target`` (lat, lon): then azimuth and steering are solved so the impact
     lands on the target.  ``shape`` defaults to ``max-range`` with an azimuth
-    and ``min-energy`` with a target.  ``lofted``/``depressed`` along an
+    and ``min-energy`` with a target; ``max-range`` with a target flies the
+    longest arc over the target's bearing (``miss_km`` then says how far past
+    or short of the target it lands).  ``lofted``/``depressed`` along an
     azimuth need ``apogee_km`` or ``burnout_angle_deg``.
     """
     _check_latlon(launch_lat_deg, launch_lon_deg, "launch")
@@ -87,12 +89,12 @@ def fly(missile, launch_lat_deg: float, launch_lon_deg: float, *, azimuth_deg: f
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), model, drag)
     if target is not None:
         _check_latlon(target[0], target[1], "target")
-        if shape == "max-range":
-            raise InputError("max-range flies as far as it can; with --to use --shape min-energy, "
-                             "lofted or depressed")
         if apogee_km is not None or burnout_angle_deg is not None:
             raise InputError("with --to the shape sets the arc; --apogee-km/--burnout-angle go with --azimuth")
-        a = aim(launcher, float(target[0]), float(target[1]), shape)
+        if shape == "max-range":
+            a = aim_bearing(launcher, float(target[0]), float(target[1]))
+        else:
+            a = aim(launcher, float(target[0]), float(target[1]), shape)
         az, kick, cut = a.azimuth_deg, a.kick_deg, a.cutoff_s
     else:
         az = float(azimuth_deg) % 360.0
