@@ -155,5 +155,11 @@ def _report(result, title: str, *, json_mode: bool, out_path) -> None:
         console = out()
         console.print(Text(title, style="bold"))
         console.print(_summary_table(summary))
+        steer = result.steering()
+        if steer["kick_deg"] is not None:
+            cut = steer["thrust_cutoff_s"]
+            console.print(f"steering: launch azimuth {steer['launch_azimuth_deg']:.2f} deg, pitch-over kick "
+                          f"{steer['kick_deg']:.2f} deg, "
+                          + ("full burn" if cut is None else f"thrust cut at {cut:.1f} s"), soft_wrap=True)
     if out_path is not None:
         say_written(out_path, json_mode=json_mode)

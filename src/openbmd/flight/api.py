@@ -42,6 +42,12 @@ class FlightResult:
                                       self.target[0], self.target[1], self.trajectory.earth
                                       if self.trajectory else "wgs84")[0] / 1e3)
 
+    def steering(self) -> dict:
+        """How the flight was steered: launch azimuth, pitch-over kick, thrust cut-off (None: full burn)."""
+        return {"launch_azimuth_deg": self.azimuth_deg, "kick_deg": self.kick_deg,
+                "thrust_cutoff_s": (None if self.cutoff_s is None or not np.isfinite(self.cutoff_s)
+                                    else float(self.cutoff_s))}
+
     def summary(self) -> dict:
         """The JSON summary (units in the key names)."""
         d = self.batch.summary(0)
