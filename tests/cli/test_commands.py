@@ -114,7 +114,7 @@ def test_range_ring_json_is_the_four_lists(run):
     assert set(obj) == RING_KEYS
     assert all(len(obj[k]) == 4 for k in RING_KEYS)
     assert obj["azimuth_deg"] == pytest.approx([0, 90, 180, 270])
-    assert result.err == ""  # no progress bar under --json
+    assert result.err == ""  # stderr is not a terminal here: no progress bar drawn
 
 
 def test_range_ring_table_and_geojson(run, tmp_path):
@@ -163,10 +163,11 @@ def test_cli_copies_of_shapes_and_earths_match_the_engine():
     assert options.EARTHS == tuple(EARTHS)
 
 
-def test_progress_goes_to_stderr_and_never_with_json(run, monkeypatch):
+def test_progress_goes_to_stderr_never_to_stdout(run, monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stderr as a terminal: the bar draws
     args = ("range-ring", "--missile", "shahab-3", "--from", SEMNAN, "--count", "3")
     shown = run(*args)
     assert shown.code == 0 and "range ring" in shown.err and "range ring" not in shown.out
-    quiet = run(*args, "--json")
-    assert set(one_json_object(quiet)) == RING_KEYS and quiet.err == ""
+    with_json = run(*args, "--json")
+    assert set(one_json_object(with_json)) == RING_KEYS   # stdout: the JSON object alone
+    assert "range ring" in with_json.err                   # progress still shown, on stderr

@@ -128,3 +128,35 @@ def test_max_range_over_a_target_lands_on_its_bearing():
     assert abs(float(az_target) - float(az_impact)) < 0.01
     d_target = geodesic_inverse(*site, *target)[0] / 1e3
     assert res["miss_km"] == pytest.approx(res["range_km"] - d_target, abs=0.5)   # overshoot, on track
+
+
+def test_launch_from_a_pole_steers_like_anywhere_else():
+    """The pitch-over heading is fixed at the launch site: from the pole (where 'north'
+    flips as soon as the vehicle leaves the axis) the kick still shapes the arc."""
+    m = get_missile("shahab-3")
+    at_pole = fly_batch(m, 90.0, 0.0, azimuth_deg=180.0, kick_deg=[5.0, 10.0, 20.0])
+    near_pole = fly_batch(m, 89.9999, 0.0, azimuth_deg=180.0, kick_deg=[5.0, 10.0, 20.0])
+    assert np.allclose(at_pole.range_km, near_pole.range_km, rtol=1e-3)
+    assert np.all(np.diff(at_pole.range_km) > 0)
+    res = fly(m, 90.0, 0.0, target=(82.0, 40.0))
+    assert res.summary()["miss_km"] < 1.0
+
+
+def test_orbital_free_flight_is_an_error_not_a_null_result():
+    with pytest.raises(InputError, match="orbital or escaping"):
+        fly_free(burnout_speed_km_s=12.0, burnout_angle_deg=40.0, launch_lat_deg=1.0, launch_lon_deg=2.0,
+                 azimuth_deg=45.0, drag=False)
+
+
+def test_min_energy_reaches_short_targets_by_cutting_thrust_early():
+    """Minuteman III to Washington from F. E. Warren (~2,400 km, a quarter of its reach)."""
+    res = fly(get_missile("minuteman-iii"), 41.15, -104.87, target=(38.90, -77.04))
+    s = res.summary()
+    assert s["miss_km"] < 1.0
+    assert res.steering()["thrust_cutoff_s"] is not None
+    assert s["burnout_time_s"] < sum(st.burn_time_s for st in get_missile("minuteman-iii").stages)
+
+
+def test_max_range_counts_no_flight_that_circles_more_than_half_the_globe():
+    ring = range_ring(get_missile("ss-18"), 35.0, 50.0, count=8)
+    assert np.all(ring.max_range_km <= np.pi * 6378.137 + 1.0)

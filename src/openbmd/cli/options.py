@@ -26,7 +26,7 @@ Rotation = Annotated[bool, typer.Option(
     "--rotation/--no-rotation", help="Include the Earth's rotation.")]
 Drag = Annotated[bool, typer.Option("--drag/--no-drag", help="Include atmospheric drag.")]
 Json = Annotated[bool, typer.Option(
-    "--json", help="Print one JSON object on stdout (no progress, no tables).")]
+    "--json", help="Print one JSON object on stdout (no tables; progress stays on stderr).")]
 
 
 def out_option(suffixes: tuple[str, ...]):

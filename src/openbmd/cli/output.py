@@ -1,7 +1,8 @@
 """Where the command line writes: results on stdout, progress and notes on stderr.
 
 With ``--json`` stdout carries exactly one JSON object and nothing else; the
-progress bar is off and notes (such as "wrote FILE") go to stderr.
+progress bar (drawn only when stderr is a terminal) and notes such as
+"wrote FILE" go to stderr.
 """
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def range_ring(
     from openbmd.missiles import get_missile
 
     model = get_missile(missile)
-    with progress(f"{model.name} range ring", enabled=not json_) as report:
+    with progress(f"{model.name} range ring", enabled=True) as report:
         ring = compute_ring(model, lat, lon, count=count, earth=earth, rotation=rotation,
                             drag=drag, progress=report)
     data = ring.to_dict()

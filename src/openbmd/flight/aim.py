@@ -14,12 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from openbmd.earth.geodesy import geodesic_inverse
-from openbmd.errors import OutOfReachError
+from openbmd.errors import InputError, OutOfReachError
 from openbmd.flight.shaping import (KICK_MIN_DEG, Launcher, depressed_limit_kick, max_range_kick,
                                     solve_monotone)
 
 #: aim until the miss is below this (m)
 MISS_TOL_M = 50.0
+#: an aim that cannot get below this miss (m) is an error
+MAX_MISS_M = 1000.0
+
+
+class AimingError(InputError):
+    """The aiming iteration did not converge onto the target."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,12 @@ def aim(launcher: Launcher, target_lat_deg: float, target_lon_deg: float, shape:
             best = Aim(az, kick, cut, miss)
         if miss < MISS_TOL_M:
             break
-        az += _bearing_error(launcher, batch, target_lat_deg, target_lon_deg)
+        az = (az + _bearing_error(launcher, batch, target_lat_deg, target_lon_deg)) % 360.0
         rng_target += dist - float(batch.range_m[0])
+    if not best.miss_m <= MAX_MISS_M:
+        raise AimingError(
+            f"could not aim {launcher.missile.id} at {target_lat_deg:g},{target_lon_deg:g} with a {shape} "
+            f"arc: the best solution misses by {best.miss_m / 1e3:,.1f} km (allowed {MAX_MISS_M / 1e3:g} km)")
     return best
 
 
@@ -90,7 +100,7 @@ def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):
     if rng_m > r_max:
         raise OutOfReachError(
             f"target is {rng_m / 1e3:,.0f} km away, beyond the reach of {launcher.missile.id} "
-            f"({r_max / 1e3:,.0f} km toward azimuth {az:.1f} deg)")
+            f"({r_max / 1e3:,.0f} km toward azimuth {az % 360.0:.1f} deg)")
     full = launcher.full_burn_s
     if shape == "min-energy":
         def rng_of_cut(cut, idx):
@@ -119,7 +129,5 @@ def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):
 
 
 def _min_cutoff(launcher: Launcher) -> float:
-    """Earliest thrust cut-off searched: 40 % into the last stage's burn (or of a single stage)."""
-    st = launcher.missile.stages
-    t_last = launcher.full_burn_s - st[-1].burn_time_s
-    return t_last + 0.4 * st[-1].burn_time_s
+    """Earliest thrust cut-off searched: 30 % into the first stage's burn."""
+    return 0.3 * launcher.missile.stages[0].burn_time_s

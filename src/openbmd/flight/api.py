@@ -10,11 +10,11 @@ from openbmd.earth.geodesy import geodesic_inverse
 from openbmd.earth.model import earth_model
 from openbmd.errors import InputError
 from openbmd.flight.aim import aim, aim_bearing
-from openbmd.flight.lanes import free_lanes, powered_lanes
+from openbmd.flight.lanes import T_MAX_S, free_lanes, powered_lanes
 from openbmd.flight.propagate import run_lanes
 from openbmd.flight.results import FlightBatch, Trajectory
-from openbmd.flight.shaping import (KICK_MIN_DEG, Launcher, depressed_limit_kick, flown_range_m,
-                                    max_range_kick, max_range_kick_near, solve_monotone)
+from openbmd.flight.shaping import (KICK_MIN_DEG, Launcher, depressed_limit_kick, max_range_kick,
+                                    max_range_kick_near, solve_monotone)
 
 SHAPES = ("max-range", "min-energy", "lofted", "depressed")
 #: ballistic coefficient of a free-flight body when none is given (kg/m^2)
@@ -106,8 +106,15 @@ def fly(missile, launch_lat_deg: float, launch_lon_deg: float, *, azimuth_deg: f
         az = float(azimuth_deg) % 360.0
         kick, cut = _shape_along(launcher, az, shape, apogee_km, burnout_angle_deg)
     batch = launcher.fly(az, kick, cut, history=True)
+    _check_came_down(batch, missile.id)
     return FlightResult(batch, batch.trajectories[0], az, kick, cut,
                         None if target is None else (float(target[0]), float(target[1])))
+
+
+def _check_came_down(batch: FlightBatch, what: str) -> None:
+    if batch.status[0] == 1:
+        raise InputError(f"{what} does not come back to the ground within {T_MAX_S / 3600:.0f} h: "
+                         "the state is orbital or escaping; a ballistic flight needs less speed")
 
 
 def _shape_along(launcher: Launcher, az: float, shape: str, apogee_km, burnout_angle_deg):
@@ -160,6 +167,7 @@ def fly_free(*, burnout_speed_km_s: float, burnout_angle_deg: float, launch_lat_
                        burnout_speed_km_s * 1e3, burnout_angle_deg, model, rv_beta_kg_m2)
     batch = run_lanes(lanes, model, drag=drag, history=True, names=["free-flight"],
                       launch_lat_deg=launch_lat_deg, launch_lon_deg=launch_lon_deg)
+    _check_came_down(batch, f"a free flight at {burnout_speed_km_s:g} km/s")
     return FlightResult(batch, batch.trajectories[0], float(azimuth_deg) % 360.0)
 
 
@@ -252,7 +260,8 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
     Each azimuth is its own max-range optimization.  The ring's points are the
     impact points of those optimal flights (they need not lie on the launch
     azimuth's geodesic: rotation bends the track).  Ranges past ~18,000 km are
-    ground-track lengths (see :func:`openbmd.flight.shaping.flown_range_m`).
+    ground-track lengths; flights that circle more than half the globe are not
+    counted as ballistic.
     """
     _check_latlon(launch_lat_deg, launch_lon_deg, "launch")
     if int(count) < 1:
@@ -283,7 +292,7 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
                 progress(coarse_idx.size + min(i + chunk, count), count + coarse_idx.size)
     batch = launcher.fly(az, kick)
     return RangeRing(missile.id, float(launch_lat_deg), float(launch_lon_deg), az,
-                     flown_range_m(batch, model) / 1e3, batch.impact_lat_deg, batch.impact_lon_deg)
+                     batch.range_m / 1e3, batch.impact_lat_deg, batch.impact_lon_deg)
 
 
 __all__ = ["SHAPES", "FlightResult", "RangeRing", "fly", "fly_batch", "fly_free", "fly_free_batch",

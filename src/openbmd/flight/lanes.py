@@ -129,6 +129,10 @@ def powered_lanes(missiles: Sequence, which: np.ndarray, lat_deg, lon_deg, alt_m
     lane[:, K.L_AEND] = area[rows, last]
     lane[:, K.L_TFINAL] = t_bo[rows, last]
     lane[:, K.L_TMAX] = T_MAX_S
+    east, north, up = _enu_vectors(lat, lon)
+    azr = np.radians(az)[:, None]
+    lane[:, K.L_UPX:K.L_UPZ + 1] = up
+    lane[:, K.L_HX:K.L_HZ + 1] = np.sin(azr) * east + np.cos(azr) * north
     r0 = geodetic_to_ecef(lat, lon, alt, earth)
     v0 = np.cross(np.array([0.0, 0.0, earth.omega_rad_s]), r0)
     mach, cd, nk = _drag_tables(missiles)

@@ -11,6 +11,8 @@ from openbmd.kernels import flight as K
 
 #: capacity of a recorded time history (steps)
 HISTORY_CAPACITY = 20000
+#: ground-track angle beyond which the range is the track length (90 % of half a great circle)
+FAR_TRACK_RAD = 0.9 * np.pi
 
 
 def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolerances | None = None,
@@ -37,6 +39,11 @@ def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolera
     hit = ~np.isnan(lat_i)
     if hit.any():
         rng[hit] = geodesic_inverse(lat0[hit], lon0[hit], lat_i[hit], lon_i[hit], earth)[0]
+    # past ~18,000 km the shortest surface distance turns back toward zero (the antipode):
+    # there the ground-track length is the range, so a longer flight always counts as longer
+    track = np.where(status == 0, out[:, K.O_TRACK], np.nan)
+    far = track > FAR_TRACK_RAD
+    rng[far] = np.fmax(track[far] * earth.a_m, rng[far])
     trajs = ()
     if history:
         trajs = tuple(_trajectory(hist[i, :hist_n[i]], earth, names[i] if names else f"lane-{i}")
@@ -48,7 +55,7 @@ def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolera
         burnout_alt_m=out[:, K.O_HBO], burnout_speed_m_s=out[:, K.O_VBO],
         burnout_angle_deg=np.degrees(out[:, K.O_GAMBO]), apogee_alt_m=out[:, K.O_HAPO],
         apogee_time_s=out[:, K.O_TAPO], steps=out[:, K.O_NSTEP],
-        track_angle_rad=np.where(status == 0, out[:, K.O_TRACK], np.nan), trajectories=trajs)
+        track_angle_rad=track, trajectories=trajs)
 
 
 def _trajectory(rows: np.ndarray, earth: EarthModel, name: str) -> Trajectory:

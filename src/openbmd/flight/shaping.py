@@ -24,16 +24,6 @@ KICK_MIN_DEG, KICK_MAX_DEG = 0.2, 85.0
 _GOLD = 0.6180339887498949
 
 
-def flown_range_m(batch: FlightBatch, earth: EarthModel) -> np.ndarray:
-    """Launch-to-impact ground range that keeps growing past the antipode (m).
-
-    The shortest surface distance for ordinary flights; the ground-track
-    length once that exceeds 90 % of half a great circle.
-    """
-    track = batch.track_angle_rad * earth.a_m
-    return np.where(track > 0.9 * np.pi * earth.a_m, np.fmax(track, batch.range_m), batch.range_m)
-
-
 @dataclass(frozen=True)
 class Launcher:
     """One missile at one launch point on one Earth: flies (azimuth, kick, cut-off) lanes."""
@@ -60,14 +50,13 @@ class Launcher:
                          launch_lat_deg=self.lat_deg, launch_lon_deg=self.lon_deg)
 
     def ranges(self, azimuth_deg, kick_deg, cutoff_s=np.inf) -> np.ndarray:
-        """Ground range (m) of each lane; -inf where it does not come down.
-
-        Past ~90 % of half a great circle the shortest surface distance turns
-        back toward zero, so there the ground-track length is used instead:
-        the objective then keeps growing with the distance flown.
-        """
-        r = flown_range_m(self.fly(azimuth_deg, kick_deg, cutoff_s), self.earth)
-        return np.where(np.isfinite(r), r, -np.inf)
+        """Ground range (m) of each lane (see :func:`openbmd.flight.propagate.run_lanes`);
+        -inf where it does not come down, or comes down only after more than half a turn
+        around the Earth (a decaying orbit, not a ballistic flight)."""
+        b = self.fly(azimuth_deg, kick_deg, cutoff_s)
+        # a ground track past half the globe is an orbit that decayed, not a ballistic flight
+        ok = np.isfinite(b.range_m) & (b.track_angle_rad <= np.pi)
+        return np.where(ok, b.range_m, -np.inf)
 
 
 def max_range_kick(launcher: Launcher, azimuth_deg, cutoff_s=np.inf, grid: int = 10, iters: int = 8):

@@ -33,8 +33,13 @@ from openbmd.kernels.atmosphere import ussa76
 from openbmd.kernels.geo import ecef_to_geodetic, gravity_j2
 
 # lane scalars
-L_NSTAGE, L_TVERT, L_KICK, L_KICKDUR, L_AZ, L_BETA, L_MEND, L_AEND, L_TFINAL, L_TMAX = range(10)
-NL = 10
+(L_NSTAGE, L_TVERT, L_KICK, L_KICKDUR, L_AZ, L_BETA, L_MEND, L_AEND, L_TFINAL, L_TMAX,
+ L_UPX, L_UPY, L_UPZ, L_HX, L_HY, L_HZ) = range(16)
+NL = 16
+# L_UP*: the launch site's geodetic up, L_H*: its horizontal unit vector toward the launch
+# azimuth (both ECEF).  The vertical rise and the pitch-over steer by these fixed, Earth-fixed
+# directions: the vehicle moves a few km at most meanwhile, and a heading taken from the
+# current position would flip when launching from a pole.
 # per-stage schedule
 S_TIGN, S_TBO, S_MDOT, S_THRUST, S_MIGN, S_AREA = range(6)
 NS = 6
@@ -140,13 +145,7 @@ def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
             gy += thr * wy / vr
             gz += thr * wz / vr
         return gx, gy, gz
-    c = math.cos(om * t)
-    s = math.sin(om * t)
-    if steering_up:
-        lat, lon, h = ecef_to_geodetic(c * x0 + s * x1, -s * x0 + c * x1, x2, a, earth[E_E2])
-    else:
-        lat, lon = 0.0, 0.0
-        h = _fast_altitude(rmag, x2, a, earth[E_E2])
+    h = _fast_altitude(rmag, x2, a, earth[E_E2])
     # mass and reference area
     if ks >= 0:
         if burning:
@@ -175,25 +174,17 @@ def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
             gz -= k * wz
     if burning:
         thr = stage[ln, ks, S_THRUST] / m
-        t_v = lane[ln, L_TVERT]
         if steering_up or vr < 1.0:
-            if not steering_up:
-                lat, lon, h = ecef_to_geodetic(c * x0 + s * x1, -s * x0 + c * x1, x2, a, earth[E_E2])
-            cl = math.cos(lat)
-            ux, uy, uz = cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
+            ux, uy, uz = lane[ln, L_UPX], lane[ln, L_UPY], lane[ln, L_UPZ]
             if steer == 1:
-                th = lane[ln, L_KICK] * min(1.0, (t - t_v) / lane[ln, L_KICKDUR])
-                az = lane[ln, L_AZ]
-                sl = math.sin(lat)
-                # east and north unit vectors (ECEF)
-                ex, ey = -math.sin(lon), math.cos(lon)
-                nx, ny, nz = -sl * math.cos(lon), -sl * math.sin(lon), cl
-                hx = math.sin(az) * ex + math.cos(az) * nx
-                hy = math.sin(az) * ey + math.cos(az) * ny
-                hz = math.cos(az) * nz
+                th = lane[ln, L_KICK] * min(1.0, (t - lane[ln, L_TVERT]) / lane[ln, L_KICKDUR])
                 ct, st = math.cos(th), math.sin(th)
-                ux, uy, uz = ct * ux + st * hx, ct * uy + st * hy, ct * uz + st * hz
-            # ECEF direction -> inertial
+                ux = ct * ux + st * lane[ln, L_HX]
+                uy = ct * uy + st * lane[ln, L_HY]
+                uz = ct * uz + st * lane[ln, L_HZ]
+            # Earth-fixed direction -> inertial
+            c = math.cos(om * t)
+            s = math.sin(om * t)
             gx += thr * (c * ux - s * uy)
             gy += thr * (s * ux + c * uy)
             gz += thr * uz
