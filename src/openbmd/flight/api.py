@@ -254,7 +254,7 @@ class RangeRing:
 
 def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: int = 36,
                earth="wgs84", rotation: bool = True, drag: bool = True,
-               progress: Callable[[int, int], None] | None = None, chunk: int = 72) -> RangeRing:
+               progress: Callable[[int, int], None] | None = None, chunk: int = 180) -> RangeRing:
     """True maximum range on the rotating Earth toward ``count`` evenly spaced azimuths.
 
     Each azimuth is its own max-range optimization.  The ring's points are the
