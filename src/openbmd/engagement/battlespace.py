@@ -1,0 +1,206 @@
+"""The intercept solver: for each (threat, battery) pair, the earliest and the latest
+feasible intercepts — the battle space.
+
+Inputs are plain arrays so that thousands of pairs go in one call:
+
+- the threat, sampled on a common time grid: ``t_s`` (N,), positions
+  ``ecef_m`` (P, N, 3) and Earth-relative velocities ``vel_m_s`` (P, N, 3)
+  (NaN after impact);
+- the battery's site (P,) and its interceptor's fly-out: a vectorized
+  ``flyout(ground_range_km, altitude_km) -> (time_s, speed_m_s)`` (NaN where
+  unreachable), e.g. a fly-out table;
+- the earliest launch time of each pair (P,) from the engagement timeline
+  (track, decision, reaction), ``inf`` when the threat is never in track;
+- the kill vehicle's limits.
+
+A threat point X at time t can be intercepted if the interceptor can reach X
+(fly-out time tau) having launched no earlier than allowed: slack
+``t - tau - t_launch_min >= 0``, at an altitude inside the kill vehicle's
+limits, within its maximum range, at a closing speed above its minimum.  The
+earliest and latest feasible points are located between samples by linear
+interpolation of the slack.  Ground range from the site is the central angle
+between the geodetic verticals times the local mean radius (within ~0.3 % of
+the geodesic; well inside fly-out table accuracy).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from openbmd.earth.geodesy import ecef_to_geodetic, geodetic_to_ecef
+from openbmd.earth.model import WGS84, EarthModel
+
+REASONS = ("never in track", "out of reach", "below minimum intercept altitude",
+           "above maximum intercept altitude", "too late: no time left to launch",
+           "closing speed too low")
+
+
+@dataclass(frozen=True)
+class KillVehicleLimits:
+    """What the kill vehicle accepts at the intercept point."""
+
+    min_alt_km: float = 0.0
+    max_alt_km: float = np.inf
+    max_range_km: float = np.inf
+    min_closing_km_s: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class BattleSpace:
+    """Per pair (arrays of length P): feasibility, earliest / latest intercept and the window."""
+
+    engageable: np.ndarray
+    reason: tuple  #: None where engageable, else one of REASONS
+    earliest_t_s: np.ndarray
+    latest_t_s: np.ndarray
+    earliest_launch_s: np.ndarray  #: interceptor launch time for the earliest intercept
+    latest_launch_s: np.ndarray
+    earliest_alt_km: np.ndarray
+    latest_alt_km: np.ndarray
+    earliest_lat_deg: np.ndarray
+    earliest_lon_deg: np.ndarray
+    latest_lat_deg: np.ndarray
+    latest_lon_deg: np.ndarray
+    earliest_closing_km_s: np.ndarray
+    latest_closing_km_s: np.ndarray
+    earliest_crossing_deg: np.ndarray
+    latest_crossing_deg: np.ndarray
+
+    @property
+    def window_s(self) -> np.ndarray:
+        return np.where(self.engageable, self.latest_t_s - self.earliest_t_s, np.nan)
+
+    def intercept(self, i: int, which: str = "earliest") -> dict | None:
+        """One pair's intercept as a JSON-ready dict (units in the keys)."""
+        if not self.engageable[i]:
+            return None
+        g = lambda k: float(getattr(self, f"{which}_{k}")[i])  # noqa: E731
+        return {"t_s": g("t_s"), "altitude_km": g("alt_km"), "lat_deg": g("lat_deg"),
+                "lon_deg": g("lon_deg"), "closing_speed_km_s": g("closing_km_s"),
+                "crossing_angle_deg": g("crossing_deg"), "launch_time_s": g("launch_s")}
+
+
+def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Callable,
+                 earliest_launch_s, limits: KillVehicleLimits = KillVehicleLimits(), *,
+                 pair_threat=None, site_alt_m=0.0, earth: EarthModel = WGS84,
+                 block: int = 512) -> BattleSpace:
+    """The battle space of P (threat, battery) pairs; see the module docstring.
+
+    ``ecef_m``/``vel_m_s`` hold T threats (T, N, 3); ``pair_threat`` (P,) says which
+    threat each pair engages (default: pair i engages threat i).  Sites and launch
+    times are per pair.  Per-threat geometry is computed once; pairs are solved in
+    blocks of ``block`` so the working set stays in cache and memory stays small.
+    """
+    t = np.asarray(t_s, float)
+    X = np.asarray(ecef_m, float)
+    V = np.asarray(vel_m_s, float)
+    which = np.arange(X.shape[0]) if pair_threat is None else np.asarray(pair_threat, np.int64)
+    P = which.shape[0]
+    site_lat = np.broadcast_to(np.asarray(site_lat_deg, float), (P,))
+    site_lon = np.broadcast_to(np.asarray(site_lon_deg, float), (P,))
+    site_alt = np.broadcast_to(np.asarray(site_alt_m, float), (P,))
+    t_launch = np.broadcast_to(np.asarray(earliest_launch_s, float), (P,))
+    threat = _threat_geometry(X, V, earth)
+    S = geodetic_to_ecef(site_lat, site_lon, site_alt, earth)
+    parts = [_solve_block(t, threat, which[i:i + block], site_lat[i:i + block], S[i:i + block],
+                          t_launch[i:i + block], flyout, limits, earth)
+             for i in range(0, P, block)]
+    fields = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "reason"}
+    return BattleSpace(reason=tuple(r for p in parts for r in p["reason"]), **fields)
+
+
+def _threat_geometry(X, V, earth):
+    """Per threat sample: geodetic vertical (unit, ECEF), lat/lon (deg), altitude (km),
+    |X|^2, X.V and |V| — everything the pair geometry needs besides the site."""
+    lat, lon, alt = ecef_to_geodetic(X, earth)
+    la, lo = np.radians(lat), np.radians(lon)
+    up = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
+    return {"up": up, "lat": lat, "lon": lon, "alt_km": alt / 1e3, "X": X, "V": V,
+            "xx": np.einsum("...k,...k", X, X), "xv": np.einsum("...k,...k", X, V),
+            "vt": np.linalg.norm(V, axis=-1)}
+
+
+def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth):
+    P = which.shape[0]
+    sla = np.radians(site_lat)
+    slo = np.arctan2(S[:, 1], S[:, 0])
+    up_s = np.stack([np.cos(sla) * np.cos(slo), np.cos(sla) * np.sin(slo), np.sin(sla)], axis=-1)
+    # ground range: the angle between the geodetic verticals times the site's mean radius
+    cosang = np.einsum("pnk,pk->pn", g["up"][which], up_s)
+    radius = earth.a_m * np.sqrt(1 - earth.e2) / (1 - earth.e2 * np.sin(sla) ** 2)
+    rng_km = np.arccos(np.clip(cosang, -1.0, 1.0)) * (radius / 1e3)[:, None]
+    alt_km = g["alt_km"][which]
+    tau, speed = flyout(rng_km, alt_km)
+    tau, speed = np.asarray(tau, float), np.asarray(speed, float)
+    slack = t[None, :] - tau - t_launch[:, None]
+    # interceptor velocity along the chord from the site to the point: closing speed
+    # |V - s u| and crossing angle from dot products (no per-pair vectors kept)
+    xs = np.einsum("pnk,pk->pn", g["X"][which], S)
+    vs = np.einsum("pnk,pk->pn", g["V"][which], S)
+    chord = np.sqrt(np.maximum(g["xx"][which] - 2 * xs + np.sum(S * S, axis=1)[:, None], 1e-6))
+    vu = (g["xv"][which] - vs) / chord
+    vt = g["vt"][which]
+    closing = np.sqrt(np.maximum(vt ** 2 + speed ** 2 - 2 * speed * vu, 0.0)) / 1e3
+    with np.errstate(invalid="ignore", divide="ignore"):
+        crossing = np.degrees(np.arccos(np.clip(-vu / vt, -1.0, 1.0)))
+    reach = np.isfinite(tau) & np.isfinite(alt_km)
+    alt_ok = (alt_km >= limits.min_alt_km) & (alt_km <= limits.max_alt_km)
+    rng_ok = rng_km <= limits.max_range_km
+    cls_ok = closing >= limits.min_closing_km_s
+    geom = reach & alt_ok & rng_ok & cls_ok
+    feas = geom & (slack >= 0)
+    engageable = feas.any(axis=1)
+    out = {"engageable": engageable,
+           "reason": [None if e else _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, alt_km, limits)
+                      for i, e in enumerate(engageable)]}
+    first = np.argmax(feas, axis=1)
+    last = feas.shape[1] - 1 - np.argmax(feas[:, ::-1], axis=1)
+    rows = np.arange(P)
+    lat, lon = g["lat"][which], g["lon"][which]
+    w = np.where(engageable, 1.0, np.nan)
+    for name, idx, tt in (("earliest", first, _refine_edge(t, slack, geom, rows, first)),
+                          ("latest", last, t[last])):
+        out[f"{name}_t_s"] = tt * w
+        out[f"{name}_launch_s"] = (tt - _interp_at(t, tau, rows, idx, tt)) * w
+        out[f"{name}_alt_km"] = _interp_at(t, alt_km, rows, idx, tt) * w
+        out[f"{name}_lat_deg"] = _interp_at(t, lat, rows, idx, tt) * w
+        out[f"{name}_lon_deg"] = _interp_at(t, lon, rows, idx, tt) * w
+        out[f"{name}_closing_km_s"] = _interp_at(t, closing, rows, idx, tt) * w
+        out[f"{name}_crossing_deg"] = _interp_at(t, crossing, rows, idx, tt) * w
+    return out
+
+
+def _refine_edge(t, slack, geom, rows, idx):
+    """Where the slack crosses zero between sample idx-1 and idx (both geometrically feasible)."""
+    prev = np.maximum(idx - 1, 0)
+    s0, s1 = slack[rows, prev], slack[rows, idx]
+    ok = (idx > 0) & geom[rows, prev] & (s0 < 0) & (s1 >= 0) & np.isfinite(s0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(ok, -s0 / (s1 - s0), 1.0)
+    return t[prev] + frac * (t[idx] - t[prev])
+
+
+def _interp_at(t, arr, rows, idx, tt):
+    """Linear interpolation of arr[row, :] at time tt inside [t[idx-1], t[idx]]."""
+    prev = np.maximum(idx - 1, 0)
+    dt = t[idx] - t[prev]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(dt > 0, (tt - t[prev]) / dt, 1.0)
+    a0, a1 = arr[rows, prev], arr[rows, idx]
+    return np.where(np.isfinite(a0), a0 + frac * (a1 - a0), a1)
+
+
+def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, alt_km, limits) -> str:
+    if not np.isfinite(t_launch[i]):
+        return "never in track"
+    r = reach[i] & rng_ok[i]
+    if not r.any():
+        return "out of reach"
+    if not (r & alt_ok[i]).any():
+        below = np.nanmax(np.where(r, alt_km[i], np.nan)) < limits.min_alt_km
+        return "below minimum intercept altitude" if below else "above maximum intercept altitude"
+    if not (r & alt_ok[i] & cls_ok[i]).any():
+        return "closing speed too low"
+    return "too late: no time left to launch"
