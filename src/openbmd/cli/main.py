@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import openbmd
-from openbmd.cli import fly, missiles, range_ring, threat_map
+from openbmd.cli import fly, horizon, missiles, radars, range_ring, threat_map
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError
 
@@ -36,6 +36,8 @@ app.command("fly")(fly.fly)
 app.command("range-ring")(range_ring.range_ring)
 app.add_typer(missiles.app, name="missiles")
 app.command("threat-map")(threat_map.threat_map)
+app.add_typer(radars.app, name="radars")
+app.command("horizon")(horizon.horizon)
 
 
 def _version(value: bool) -> None:

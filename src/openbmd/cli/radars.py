@@ -1,0 +1,92 @@
+"""``openbmd radars``: the sensor catalog as a table; ``radars show ID``: one sensor and its sources."""
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from openbmd.cli.missiles import _fmt, _sources_table
+from openbmd.cli.output import out
+
+app = typer.Typer(help="Without a command: list the sensor catalog (id, name, country, band, site, "
+                  "coverage, reference detection range). `show ID`: one sensor with every field and source.",
+                  invoke_without_command=True, no_args_is_help=False)
+
+
+def site_text(s) -> str:
+    """'Kürecik, Turkey 38.35, 37.79' (mobile: 'mobile, default ...'); 'space' for space-based IR."""
+    if s.kind != "radar":
+        return "space (global)"
+    where = f"{s.site_lat_deg:.2f}, {s.site_lon_deg:.2f}"
+    name = s.site_name.split(" (")[0] if s.site_name else ""
+    text = f"{name} {where}".strip()
+    return f"mobile: {text}" if s.mobile else text
+
+
+def coverage_text(s) -> str:
+    """Azimuth, elevation and instrumented range of a radar in one short string."""
+    if s.kind != "radar":
+        return f"boost phase, first report {s.delay_s:g} s after launch"
+    if s.full_circle:
+        az = "360°"
+    else:
+        faces = "/".join(f"{math.degrees(a):g}" for a in s.faces_az_rad)
+        az = f"az {faces} ±{math.degrees(s.face_half_width_rad):g}°"
+    el = f"el {math.degrees(s.el_min_rad):g}–{math.degrees(s.el_max_rad):g}°"
+    return f"{az}, {el}, ≤ {s.max_range_m / 1e3:,.0f} km"
+
+
+def reference_text(s) -> str:
+    if s.kind != "radar":
+        return "—"
+    return f"{s.reference_range_m / 1e3:,.0f} km @ {s.reference_rcs_m2:g} m²"
+
+
+@app.callback()
+def radars(ctx: typer.Context) -> None:
+    """List the sensor catalog: radars (site, coverage, detection reference pair) and
+    space-based infrared early warning."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from openbmd.sensors import get_sensor, sensor_ids
+
+    table = Table(title="openbmd sensor catalog",
+                  caption="reference range: detection range against the reference RCS; "
+                          "range scales as RCS^(1/4) (see `openbmd horizon`)")
+    for name in ("id", "name", "country", "band", "site", "coverage", "reference range"):
+        table.add_column(name, no_wrap=name == "id")
+    for s in (get_sensor(i) for i in sensor_ids()):
+        status = "" if s.status == "operational" else f" [{s.status}]"
+        table.add_row(s.id, s.name + status, s.country, s.band, site_text(s), coverage_text(s), reference_text(s))
+    out().print(table)
+
+
+def outside_fields(s) -> dict:
+    """The sensor's fields in file units (degrees, km), named as in the TOML file."""
+    from openbmd.sensors.loader import sensor_to_toml_dict
+
+    data = sensor_to_toml_dict(s)
+    data.pop("sources", None)
+    return data
+
+
+@app.command("show")
+def show(sensor_id: Annotated[str, typer.Argument(
+        metavar="ID", help="Catalog id or a sensor TOML file.")]) -> None:
+    """Show every field of one sensor and every source."""
+    from openbmd.sensors import get_sensor
+
+    s = get_sensor(sensor_id)
+    table = Table(title=f"{s.name} ({s.id})", show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    for key, value in outside_fields(s).items():
+        digits = 3 if key.endswith(("_deg", "_m2")) else 1
+        table.add_row(key, _fmt(value, digits, "–" if key.endswith("spread_km") else ", "))
+    if s.kind == "radar":
+        table.add_row("coverage", coverage_text(s))
+    console = out()
+    console.print(table)
+    console.print(_sources_table(s.sources_dict()))

@@ -1,0 +1,62 @@
+"""Where a radar first sees a target at a given altitude: the horizon or the radar equation.
+
+``horizon_range_km`` is the ground range at which a target at H km rises above
+the radar's minimum elevation (closed form on a sphere of the local radius of
+curvature, optionally the 4/3 Earth; :mod:`openbmd.sensors.geometry`);
+``detection_range_km`` is the radar-equation slant range against the RCS
+(capped at the instrumented range). ``limit`` names the binding one: the
+horizon binds when the slant range to the target as it rises is within the
+detection range, otherwise the detection range binds.
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from openbmd.errors import InputError
+from openbmd.sensors import geometry as geo
+from openbmd.sensors.radar import Radar, _positive_rcs
+
+#: Default threat RCS (m^2): a warhead seen from ahead. Order of magnitude only (flag M/D):
+#: docs/research/sensors.md 2.1 (NRC 2012's ~1,500 km AN/TPY-2 circles match ~0.1 m^2, D) and
+#: 2.6 (RV at UHF 0.1-1 m^2, M); Lewis & Postol 2012 take 0.01 m^2 as the stressing X-band case.
+DEFAULT_RCS_M2 = 0.1
+
+
+class HorizonRange(NamedTuple):
+    horizon_range_km: float  #: ground range at which the target rises above the minimum elevation
+    detection_range_km: float  #: radar-equation slant range (capped at the instrumented range)
+    limit: str  #: "horizon" or "detection": the binding one
+
+
+def horizon_geometry(radar: Radar, target_alt_km: float, *, refraction: bool | None = None,
+                     azimuth_deg: float | None = None) -> tuple[float, float]:
+    """(ground range km, slant range km) at which a target at ``target_alt_km`` rises above
+    the minimum elevation; (0, nan) if it never does. ``azimuth_deg`` picks Euler's radius
+    of curvature along that azimuth (default: the Gaussian mean radius at the site)."""
+    h = _altitude_m(target_alt_km)
+    k = geo.K_REFRACTION if (radar.refraction if refraction is None else refraction) else 1.0
+    radius = float(geo.local_radius_m(radar.site_lat_deg, radar.earth, azimuth_deg))
+    psi = float(geo.horizon_central_angle_rad(radar.site_alt_m, h, radar.el_min_rad, radius, k))
+    if math.isnan(psi):
+        return 0.0, math.nan
+    slant = float(geo.slant_range_m(radar.site_alt_m, h, psi, radius, k))
+    return radius * psi / 1e3, slant / 1e3
+
+
+def horizon_range(radar: Radar, target_alt_km: float, rcs_m2: float = DEFAULT_RCS_M2, *,
+                  refraction: bool | None = None, azimuth_deg: float | None = None) -> HorizonRange:
+    """(horizon_range_km, detection_range_km, limit) of ``radar`` against a target at
+    ``target_alt_km`` with ``rcs_m2``. ``refraction`` overrides the radar's own flag."""
+    ground_km, slant_km = horizon_geometry(radar, target_alt_km, refraction=refraction,
+                                           azimuth_deg=azimuth_deg)
+    detect_km = float(radar.detection_range_km(_positive_rcs(rcs_m2)))
+    binds_horizon = not math.isnan(slant_km) and slant_km <= detect_km
+    return HorizonRange(ground_km, detect_km, "horizon" if binds_horizon else "detection")
+
+
+def _altitude_m(target_alt_km: float) -> float:
+    h = float(target_alt_km)
+    if not (math.isfinite(h) and 0.0 <= h <= 1e5):
+        raise InputError(f"target altitude {target_alt_km} km is not allowed; it must be in [0, 100000] km")
+    return h * 1e3
