@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import openbmd
-from openbmd.cli import fly, horizon, missiles, radars, range_ring, threat_map
+from openbmd.cli import fly, horizon, interceptors, missiles, radars, range_ring, threat_map
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError
 
@@ -38,6 +38,7 @@ app.add_typer(missiles.app, name="missiles")
 app.command("threat-map")(threat_map.threat_map)
 app.add_typer(radars.app, name="radars")
 app.command("horizon")(horizon.horizon)
+app.add_typer(interceptors.app, name="interceptors")
 
 
 def _version(value: bool) -> None:
