@@ -5,6 +5,7 @@ import math
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from openbmd.cli.missiles import _fmt, _sources_table
@@ -59,7 +60,8 @@ def radars(ctx: typer.Context) -> None:
         table.add_column(name, no_wrap=name == "id")
     for s in (get_sensor(i) for i in sensor_ids()):
         status = "" if s.status == "operational" else f" [{s.status}]"
-        table.add_row(s.id, s.name + status, s.country, s.band, site_text(s), coverage_text(s), reference_text(s))
+        cells = (s.id, s.name + status, s.country, s.band, site_text(s), coverage_text(s), reference_text(s))
+        table.add_row(*map(escape, cells))
     out().print(table)
 
 
@@ -84,7 +86,7 @@ def show(sensor_id: Annotated[str, typer.Argument(
     table.add_column("value")
     for key, value in outside_fields(s).items():
         digits = 3 if key.endswith(("_deg", "_m2")) else 1
-        table.add_row(key, _fmt(value, digits, "–" if key.endswith("spread_km") else ", "))
+        table.add_row(key, escape(_fmt(value, digits, "–" if key.endswith("spread_km") else ", ")))
     if s.kind == "radar":
         table.add_row("coverage", coverage_text(s))
     console = out()

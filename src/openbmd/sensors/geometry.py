@@ -79,9 +79,13 @@ def horizon_central_angle_rad(site_alt_m, target_alt_m, el_min_rad, radius_m, k=
 
     Spherical Earth of radius ``radius_m`` (times ``k`` for refraction); the
     angle returned is on the real Earth (ground range = radius_m * angle).
-    NaN where the target never rises above the minimum elevation.
+    A minimum elevation below the dip to the horizon, -arccos(R / (R + h_s)), is
+    raised to it: there the tangent to the Earth binds. NaN where the target never rises above the minimum elevation.
     """
     re = k * np.asarray(radius_m, dtype=float)
+    # below the dip angle to the horizon the Earth, not the elevation limit, blocks
+    dip = np.arccos(np.minimum(re / (re + np.maximum(site_alt_m, 0.0)), 1.0))
+    el_min_rad = np.maximum(el_min_rad, -dip)
     c = (re + site_alt_m) * np.cos(el_min_rad) / (re + np.asarray(target_alt_m, dtype=float))
     with np.errstate(invalid="ignore"):
         psi_eff = np.where(c <= 1.0, np.arccos(np.minimum(c, 1.0)) - el_min_rad, np.nan)

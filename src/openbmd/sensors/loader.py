@@ -155,10 +155,14 @@ def sensor_to_toml_dict(sensor) -> dict[str, Any]:
     return out
 
 
+def _value(v: Any) -> str:
+    return ("true" if v else "false") if isinstance(v, bool) else _toml_value(v)
+
+
 def sensor_to_toml(sensor) -> str:
     """The TOML text of a sensor file; :func:`parse_sensor_toml` reads it back."""
     data = sensor_to_toml_dict(sensor)
     sources = data.pop("sources")
-    lines = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items()]
-    lines += ["", "[sources]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in sources.items()]
+    lines = [f"{_toml_key(k)} = {_value(v)}" for k, v in data.items()]
+    lines += ["", "[sources]"] + [f"{_toml_key(k)} = {_value(v)}" for k, v in sources.items()]
     return "\n".join(lines) + "\n"
