@@ -126,6 +126,8 @@ def test_horizon_range_names_the_binding_limit():
     assert horizon_range(tpy2, 100.0, 0.1).limit == "horizon"  # 1,004 km horizon, 1,600 km detection
     low = horizon_range(tpy2, 1000.0, 0.001)  # horizon ~3,245 km, detection 506 km
     assert low.limit == "detection" and low.detection_range_km == pytest.approx(900 * 0.1 ** 0.25)
+    # a target on the ground never rises above 1 deg from a site 2 km up: the horizon binds at 0 km
+    assert horizon_range(tpy2, 0.0)[0::2] == (0.0, "horizon")
     h, d, limit = horizon_range(tpy2, 300.0)  # a plain tuple too
     assert (h, d, limit) == tuple(horizon_range(tpy2, 300.0, 0.1))
 

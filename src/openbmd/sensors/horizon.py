@@ -51,7 +51,7 @@ def horizon_range(radar: Radar, target_alt_km: float, rcs_m2: float = DEFAULT_RC
     ground_km, slant_km = horizon_geometry(radar, target_alt_km, refraction=refraction,
                                            azimuth_deg=azimuth_deg)
     detect_km = float(radar.detection_range_km(_positive_rcs(rcs_m2)))
-    binds_horizon = not math.isnan(slant_km) and slant_km <= detect_km
+    binds_horizon = math.isnan(slant_km) or slant_km <= detect_km  # nan: never rises above the limit
     return HorizonRange(ground_km, detect_km, "horizon" if binds_horizon else "detection")
 
 
