@@ -2,8 +2,9 @@
 
 Built by flying the interceptor's booster on the trajectory engine (rotating
 WGS-84 Earth with J2 and drag) over a fan of pitch-over kicks, from nearly
-vertical (0.2 deg) to nearly horizontal (89 deg), held over a short and a long
-pitch-over (two families), after a 1 s vertical rise, toward a few
+vertical (0.2 deg) to nearly horizontal (89 deg) over a 4 s pitch-over, and a
+second family pitching over at a constant rate through the whole boost (to
+flatter, even depressed arcs), after a 1 s vertical rise, toward a few
 azimuths (Earth rotation makes eastward fly-outs faster).  Every trajectory is
 recorded; for each range node of the table the first time each trajectory
 reaches that ground range gives one (altitude, time, speed) point; between
@@ -32,7 +33,7 @@ from openbmd.earth.geodesy import ecef_to_geodetic, geodesic_inverse
 from openbmd.earth.model import EarthModel, earth_model
 from openbmd.errors import InputError
 from openbmd.flight.lanes import Tolerances, earth_array, powered_lanes
-from openbmd.flight.shaping import KICK_MIN_DEG
+from openbmd.interceptors.booster import PITCH_OVER_S, VERTICAL_RISE_S, fan_kicks
 from openbmd.interceptors.model import Interceptor
 from openbmd.kernels import flight as K
 
@@ -40,19 +41,16 @@ LAT_BAND_DEG = 5.0  #: tables are shared by sites within the same 5-degree latit
 DEFAULT_AZIMUTHS_DEG = tuple(float(a) for a in range(0, 360, 45))
 FLYOUT_T_MAX_S = 2400.0  #: N: no kill vehicle is expected to fly more than 40 min after launch
 MAX_STEP_S = 2.0  #: sampling of the recorded fly-outs (the integrator's largest step)
-#: N: interceptors leave the launcher (a VLS cell, a silo) vertically and pitch over within about
-#: a second; the missiles' 4-12 s rise would leave a high-acceleration interceptor unable to fly flat
-VERTICAL_RISE_S = 1.0
-FAN_KICK_MAX_DEG = 89.0
-#: pitch-over durations flown (two families of the fan): short, and 30 % of the first burn
-PITCH_OVER_S = 4.0
-PITCH_OVER_FRACTION = 0.3
+#: the second family pitches over at a constant rate through the whole boost, to kicks up to
+#: LONG_KICK_SCALE x 89 deg (the thrust ends below the horizontal): a high-acceleration booster's
+#: gravity turn keeps its path steep otherwise (THAAD's flattest burnout with a 4 s pitch-over: 43 deg)
+LONG_KICK_SCALE = 1.6
 
 
-def pitch_over_durations_s(booster) -> tuple[float, ...]:
-    """The pitch-over durations of the fan's families for this booster."""
-    long = PITCH_OVER_FRACTION * booster.stages[0].burn_time_s
-    return (PITCH_OVER_S,) if long <= PITCH_OVER_S * 1.25 else (PITCH_OVER_S, long)
+def pitch_over_families(booster, kicks) -> tuple[tuple[float, np.ndarray], ...]:
+    """The fan's families: (pitch-over duration s, kicks deg)."""
+    return ((PITCH_OVER_S, np.asarray(kicks, float)),
+            (max(2.0 * PITCH_OVER_S, booster.total_burn_time_s), LONG_KICK_SCALE * np.asarray(kicks, float)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,8 +173,9 @@ def flyout_table(interceptor: Interceptor, site_lat_deg: float, *, azimuth_deg=D
     """
     lat = float(site_lat_deg) if exact_latitude else band_latitude(float(site_lat_deg))
     az = tuple(float(a) % 360.0 for a in np.atleast_1d(azimuth_deg))
-    if len(az) > 1 and not np.allclose(np.diff(np.unwrap(np.radians(az + (az[0],)))), 2 * np.pi / len(az)):
-        raise InputError("fly-out azimuths must be evenly spaced around the circle")
+    steps = np.mod(np.diff(np.array(az + (az[0],))), 360.0)
+    if len(az) > 1 and not np.allclose(steps, 360.0 / len(az)):
+        raise InputError("fly-out azimuths must be evenly spaced around the circle, in increasing order")
     model = earth_model(earth, rotation=rotation)
     return _cached_table(interceptor, lat, az, model, bool(drag), int(n_kicks), int(n_range), int(n_alt))
 
@@ -185,8 +184,8 @@ def flyout_table(interceptor: Interceptor, site_lat_deg: float, *, azimuth_deg=D
 def _cached_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, drag: bool,
                   n_kicks: int, n_range: int, n_alt: int) -> FlyoutTable:
     kicks = fan_kicks(n_kicks)
-    fams = [fly_fan(icp.booster, lat, az, kicks, model, drag, kick_dur_s=d)
-            for d in pitch_over_durations_s(icp.booster)]
+    fams = [fly_fan(icp.booster, lat, az, kk, model, drag, kick_dur_s=d)
+            for d, kk in pitch_over_families(icp.booster, kicks)]
     reach_r = max(float(np.nanmax(f[1])) for f in fams) / 1e3
     reach_h = max(float(np.nanmax(f[2])) for f in fams) / 1e3
     r_nodes = np.linspace(0.0, reach_r, n_range)
@@ -203,13 +202,6 @@ def _cached_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, dr
     kv = icp.kill_vehicle
     return FlyoutTable(icp.id, lat, np.array(az), r_nodes, h_nodes, time_s, speed, reach_r, reach_h,
                        kv.min_intercept_alt_km, kv.max_intercept_alt_km, kv.max_range_km)
-
-
-def fan_kicks(n: int) -> np.ndarray:
-    """Pitch-over kicks from nearly vertical to flat: geometric near vertical (where the
-    arcs change fastest), linear beyond."""
-    return np.unique(np.concatenate([np.geomspace(KICK_MIN_DEG, FAN_KICK_MAX_DEG, n // 2),
-                                     np.linspace(KICK_MIN_DEG, FAN_KICK_MAX_DEG, n - n // 2)]))
 
 
 def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: bool = True, *,
