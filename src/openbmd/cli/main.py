@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import openbmd
-from openbmd.cli import fly, horizon, interceptors, missiles, radars, range_ring, threat_map
+from openbmd.cli import engage, fly, horizon, interceptors, missiles, radars, range_ring, threat_map
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError
 
@@ -39,6 +39,7 @@ app.command("threat-map")(threat_map.threat_map)
 app.add_typer(radars.app, name="radars")
 app.command("horizon")(horizon.horizon)
 app.add_typer(interceptors.app, name="interceptors")
+app.command("engage")(engage.engage)
 
 
 def _version(value: bool) -> None:

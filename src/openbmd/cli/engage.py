@@ -1,0 +1,113 @@
+"""``openbmd engage``: one threat against one battery, its timeline and battle space."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from openbmd.cli import options as opt
+from openbmd.cli.output import emit_json, out, say_written, write_file
+from openbmd.cli.parse import check_finite, check_out_path, parse_latlon
+from openbmd.errors import InputError
+
+OUT_SUFFIXES = (".csv", ".png")
+
+
+def _radar(spec: str):
+    """``ID`` (at its catalog site) or ``ID@LAT,LON``."""
+    from openbmd.sensors.catalog import get_radar
+
+    rid, _, where = spec.partition("@")
+    radar = get_radar(rid.strip())
+    if where:
+        lat, lon = parse_latlon(where, option="--radar")
+        radar = radar.at(lat, lon)
+    return radar
+
+
+def engage(
+    threat: Annotated[str, typer.Option("--threat", metavar="ID|FILE.toml",
+                                        help="Threat missile: catalog id or TOML file.")],
+    from_: opt.From,
+    to: Annotated[str, typer.Option("--to", metavar="LAT,LON", help="The threat's target.")],
+    interceptor: Annotated[str, typer.Option("--interceptor", metavar="ID",
+                                             help="Interceptor id (see `openbmd interceptors`).")],
+    site: Annotated[str, typer.Option("--site", metavar="LAT,LON", help="The battery's launch site.")],
+    radar: Annotated[Optional[list[str]], typer.Option(
+        "--radar", metavar="ID[@LAT,LON]",
+        help="A radar that tracks the threat (repeatable); at its catalog site unless @LAT,LON "
+             "is given. A radar away from the battery cues it (launch-on-remote).")] = None,
+    shape: Annotated[Optional[opt.ShapeName], typer.Option(
+        "--shape", help="The threat's trajectory (default min-energy).")] = None,
+    reaction_s: Annotated[float, typer.Option(
+        "--reaction-s", metavar="S", help="Firm track to interceptor launch, s (notional default).")] = 30.0,
+    doctrine: Annotated[str, typer.Option(
+        "--doctrine", metavar="salvo-N|shoot-look-shoot", help="Shot doctrine.")] = "salvo-2",
+    rcs_m2: Annotated[float, typer.Option("--rcs-m2", metavar="M2",
+                                          help="Threat radar cross section, m^2.")] = 0.1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the measurement noise.")] = 0,
+    json_: opt.Json = False,
+    out_path: opt.out_option(OUT_SUFFIXES) = None,
+) -> None:
+    """Engage one threat from one battery: timeline, battle space, shots and kill probability."""
+    from openbmd.engagement.doctrine import parse_doctrine
+    from openbmd.engagement.engage import engage as run
+    from openbmd.interceptors.catalog import get_interceptor
+    from openbmd.missiles import get_missile
+
+    launch = parse_latlon(from_, option="--from")
+    target = parse_latlon(to, option="--to")
+    where = parse_latlon(site, option="--site")
+    check_finite(reaction_s, "--reaction-s")
+    check_finite(rcs_m2, "--rcs-m2")
+    if rcs_m2 <= 0:
+        raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")
+    check_out_path(out_path, OUT_SUFFIXES)
+    result = run(get_missile(threat), launch, target, interceptor=get_interceptor(interceptor), site=where,
+                 radars=[_radar(r) for r in (radar or [])], shape=shape, reaction_s=reaction_s,
+                 doctrine=parse_doctrine(doctrine), rcs_m2=rcs_m2, seed=seed)
+    if out_path is not None:
+        write_file(out_path, lambda p: _write(p, result))
+    summary = result.summary()
+    if json_:
+        emit_json(summary)
+    else:
+        _print(result, summary)
+    if out_path is not None:
+        say_written(out_path, json_mode=json_)
+
+
+def _print(result, summary) -> None:
+    console = out()
+    head = "engageable" if summary["engageable"] else f"not engageable: {summary['reason']}"
+    console.print(f"[bold]{result.threat.trajectory.name}[/bold] vs interceptor "
+                  f"({result.doctrine.name}): {head}")
+    table = Table(title="timeline (s after threat launch)")
+    table.add_column("event")
+    table.add_column("t s", justify="right")
+    for name, t in result.timeline.rows():
+        table.add_row(name, "—" if t is None else f"{t:,.1f}")
+    console.print(table)
+    if summary["engageable"]:
+        e, lt = summary["earliest_intercept"], summary["latest_intercept"]
+        console.print(f"earliest intercept {e['t_s']:.1f} s at {e['altitude_km']:.0f} km "
+                      f"({e['lat_deg']:.2f}, {e['lon_deg']:.2f}), closing {e['closing_speed_km_s']:.2f} km/s; "
+                      f"latest {lt['t_s']:.1f} s at {lt['altitude_km']:.0f} km; window {summary['window_s']:.0f} s, "
+                      f"{summary['shots_possible']} shot opportunities, P(kill) {summary['p_kill']:.3f}",
+                      soft_wrap=True)
+
+
+def _write(path: Path, result) -> None:
+    if path.suffix.lower() == ".csv":
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["event", "t_s"])
+            for name, t in result.timeline.rows():
+                w.writerow([name, "" if t is None else f"{t:.3f}"])
+        return
+    from openbmd.report.timeline import draw_timeline
+
+    draw_timeline(result, path)

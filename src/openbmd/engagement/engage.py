@@ -1,0 +1,133 @@
+"""One threat against one battery: the engagement timeline and its outcome.
+
+launch -> (space-based warning) -> radar detections -> firm track -> commit and
+interceptor launch (reaction time) -> intercept, with the battle space, the
+number of shot opportunities and the probability of kill under a doctrine.
+
+The radars may stand anywhere: a radar far from the shooter cueing it is
+launch-on-remote (e.g. the AN/TPY-2 at Kürecik cueing a ship or Aegis Ashore).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from openbmd.engagement.battlespace import BattleSpace, KillVehicleLimits, battle_space
+from openbmd.engagement.doctrine import Doctrine, p_engagement
+from openbmd.errors import InputError
+from openbmd.flight import FlightResult, fly
+
+#: time step of the threat samples the battle space is solved on (s)
+SAMPLE_S = 1.0
+#: default reaction time from firm track to interceptor launch (s); notional, no public figure
+DEFAULT_REACTION_S = 30.0
+
+
+@dataclass(frozen=True, eq=False)
+class Timeline:
+    """Event times in seconds after the threat's launch (None: never happens)."""
+
+    threat_launch_s: float
+    early_warning_s: float | None
+    first_detection_s: float | None
+    firm_track_s: float | None
+    first_launch_s: float | None
+    earliest_intercept_s: float | None
+    latest_intercept_s: float | None
+    impact_s: float
+    detections_by_sensor: dict = field(default_factory=dict)  #: sensor id -> first detection time
+
+    def rows(self) -> list[tuple[str, float | None]]:
+        return [("threat launch", self.threat_launch_s), ("early warning", self.early_warning_s),
+                ("first radar detection", self.first_detection_s), ("firm track", self.firm_track_s),
+                ("first interceptor launch", self.first_launch_s),
+                ("earliest intercept", self.earliest_intercept_s),
+                ("latest intercept", self.latest_intercept_s), ("threat impact", self.impact_s)]
+
+
+@dataclass(frozen=True, eq=False)
+class EngagementResult:
+    threat: FlightResult
+    battlespace: BattleSpace
+    timeline: Timeline
+    doctrine: Doctrine
+    pk_single_shot: float
+    shots_possible: int
+    p_kill: float
+    reason: str | None
+
+    @property
+    def engageable(self) -> bool:
+        return bool(self.battlespace.engageable[0])
+
+    def summary(self) -> dict:
+        """The JSON contract of ``openbmd engage``."""
+        keys = ("t_s", "altitude_km", "lat_deg", "lon_deg", "closing_speed_km_s")
+        e, lt = self.battlespace.intercept(0, "earliest"), self.battlespace.intercept(0, "latest")
+        out = {
+            "engageable": self.engageable,
+            "first_launch_s": self.timeline.first_launch_s,
+            "earliest_intercept": None if e is None else {k: e[k] for k in keys},
+            "latest_intercept": None if lt is None else {k: lt[k] for k in keys},
+            "window_s": float(self.battlespace.window_s[0]) if self.engageable else None,
+            "shots_possible": self.shots_possible,
+            "p_kill": self.p_kill,
+        }
+        if not self.engageable:
+            out["reason"] = self.reason
+        return out
+
+
+def _resample(traj, dt: float):
+    t = np.arange(0.0, traj.t_s[-1], dt)
+    X = np.stack([np.interp(t, traj.t_s, traj.ecef_m[:, k]) for k in range(3)], axis=-1)
+    V = np.stack([np.interp(t, traj.t_s, traj.velocity_m_s[:, k]) for k in range(3)], axis=-1)
+    return t, X[None], V[None]
+
+
+def engage(threat_missile, launch: tuple[float, float], target: tuple[float, float], *, interceptor,
+           site: tuple[float, float], radars: Sequence, shape: str | None = None,
+           reaction_s: float = DEFAULT_REACTION_S, doctrine: Doctrine = Doctrine(first_salvo=2),
+           rcs_m2: float = 0.1, early_warning=None, seed: int = 0, earth="wgs84") -> EngagementResult:
+    """Fly the threat at the target, see it with ``radars``, and engage it from ``site``.
+
+    ``radars`` are :class:`openbmd.sensors.Radar` objects already at their sites;
+    ``early_warning`` an optional space-based infrared sensor (reported on the
+    timeline).  Deterministic for a given ``seed`` (the measurement noise).
+    """
+    if not (np.isfinite(reaction_s) and reaction_s >= 0):
+        raise InputError(f"reaction time {reaction_s} s must be >= 0")
+    from openbmd.interceptors.flyout import flyout_table
+    from openbmd.sensors.tracking import track
+
+    res = fly(threat_missile, launch[0], launch[1], target=target, shape=shape, earth=earth)
+    traj = res.trajectory
+    rng = np.random.default_rng(seed)
+    dets = [r.observe(traj, rcs_m2, rng, object_id=threat_missile.id) for r in radars]
+    firsts = {d.sensor_id: float(d.t_s[0]) for d in dets if len(d)}
+    usable = [d for d in dets if len(d) >= 3]
+    firm = track(usable).firm_time_s if usable else None
+    t_launch_min = firm + reaction_s if firm is not None else np.inf
+    t, X, V = _resample(traj, SAMPLE_S)
+    kv = interceptor.kill_vehicle
+    limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
+                               max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
+    table = flyout_table(interceptor, site[0], earth=earth)
+    bs = battle_space(t, X, V, site[0], site[1], table, t_launch_min, limits)
+    ok = bool(bs.engageable[0])
+    shots = 1 + int(bs.window_s[0] // max(doctrine.look_s, 1e-9)) if ok else 0
+    p = float(p_engagement(kv.pk_single_shot, doctrine, second_chance=shots >= 2)) if ok else 0.0
+    ew = None
+    if early_warning is not None:
+        ew = float(early_warning.delay_s)
+    timeline = Timeline(
+        threat_launch_s=0.0, early_warning_s=ew, first_detection_s=min(firsts.values()) if firsts else None,
+        firm_track_s=firm, first_launch_s=float(bs.earliest_launch_s[0]) if ok else None,
+        earliest_intercept_s=float(bs.earliest_t_s[0]) if ok else None,
+        latest_intercept_s=float(bs.latest_t_s[0]) if ok else None,
+        impact_s=float(traj.t_s[-1]), detections_by_sensor=firsts)
+    reason = None if ok else bs.reason[0]
+    return EngagementResult(threat=res, battlespace=bs, timeline=timeline, doctrine=doctrine,
+                            pk_single_shot=kv.pk_single_shot, shots_possible=shots, p_kill=p, reason=reason)

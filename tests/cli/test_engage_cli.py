@@ -1,0 +1,38 @@
+"""`openbmd engage`: the JSON contract and one-line errors."""
+import json
+import subprocess
+import sys
+
+ARGS = ["engage", "--threat", "shahab-3", "--from", "38.08,46.29", "--to", "39.93,32.86",
+        "--interceptor", "sm-3-ia", "--site", "35.0,33.0"]
+KEYS = {"engageable", "first_launch_s", "earliest_intercept", "latest_intercept", "window_s",
+        "shots_possible", "p_kill"}
+
+
+def _run(*extra):
+    return subprocess.run([sys.executable, "-m", "openbmd", *ARGS, *extra], capture_output=True, text=True)
+
+
+def test_engage_json_contract(tmp_path):
+    out = tmp_path / "t.csv"
+    r = _run("--radar", "an-tpy-2-fbm@38.35,37.79", "--doctrine", "shoot-look-shoot", "--json", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    obj = json.loads(r.stdout)
+    assert set(obj) == KEYS and obj["engageable"] is True
+    assert 0 < obj["p_kill"] <= 1 and obj["shots_possible"] >= 1
+    assert "firm track" in out.read_text()
+
+
+def test_not_engageable_is_an_answer_not_an_error():
+    r = _run("--json")
+    assert r.returncode == 0
+    obj = json.loads(r.stdout)
+    assert obj["engageable"] is False and obj["reason"] == "never in track"
+
+
+def test_bad_input_is_one_line():
+    for extra in (["--doctrine", "salvo-0"], ["--radar", "tpy-9"], ["--reaction-s", "-5"]):
+        r = _run(*extra)
+        assert r.returncode == 2, (extra, r.stderr)
+        assert r.stderr.startswith("openbmd: error:") and len(r.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in r.stderr

@@ -1,0 +1,63 @@
+"""The engagement chain end to end: detect, track, launch, intercept."""
+import pytest
+
+from openbmd.engagement.doctrine import Doctrine, p_engagement
+from openbmd.engagement.engage import engage
+from openbmd.interceptors.catalog import get_interceptor
+from openbmd.missiles import get_missile
+from openbmd.sensors.catalog import get_radar
+
+TABRIZ, ANKARA, EAST_MED = (38.08, 46.29), (39.93, 32.86), (35.0, 33.0)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return dict(interceptor=get_interceptor("sm-3-ia"), site=EAST_MED, radars=[get_radar("an-tpy-2-fbm")])
+
+
+def _run(base, **kw):
+    args = dict(base)
+    args.update(kw)
+    return engage(get_missile("shahab-3"), TABRIZ, ANKARA, **args)
+
+
+def test_timeline_is_ordered_and_consistent(base):
+    r = _run(base, reaction_s=30.0)
+    tl = r.timeline
+    assert r.engageable
+    assert 0 < tl.first_detection_s <= tl.firm_track_s < tl.first_launch_s
+    assert tl.first_launch_s == pytest.approx(tl.firm_track_s + 30.0, abs=1e-6)
+    assert tl.first_launch_s < tl.earliest_intercept_s <= tl.latest_intercept_s < tl.impact_s
+    s = r.summary()
+    assert set(s) == {"engageable", "first_launch_s", "earliest_intercept", "latest_intercept", "window_s",
+                      "shots_possible", "p_kill"}
+    assert set(s["earliest_intercept"]) == {"t_s", "altitude_km", "lat_deg", "lon_deg", "closing_speed_km_s"}
+    kv = base["interceptor"].kill_vehicle
+    for key in ("earliest_intercept", "latest_intercept"):
+        assert kv.min_intercept_alt_km <= s[key]["altitude_km"] <= kv.max_intercept_alt_km
+
+
+def test_no_radar_means_never_in_track(base):
+    s = _run(base, radars=[]).summary()
+    assert s["engageable"] is False and s["reason"] == "never in track" and s["p_kill"] == 0.0
+
+
+def test_slower_reaction_never_helps(base):
+    fast = _run(base, reaction_s=10.0)
+    slow = _run(base, reaction_s=120.0)
+    assert slow.timeline.first_launch_s > fast.timeline.first_launch_s
+    assert slow.battlespace.earliest_t_s[0] >= fast.battlespace.earliest_t_s[0]
+    assert slow.battlespace.window_s[0] <= fast.battlespace.window_s[0]
+
+
+def test_p_kill_follows_the_doctrine(base):
+    d = Doctrine(first_salvo=1, second_salvo=1, look=True, look_s=10.0)
+    r = _run(base, doctrine=d)
+    pk = base["interceptor"].kill_vehicle.pk_single_shot
+    assert r.shots_possible >= 2
+    assert r.p_kill == pytest.approx(float(p_engagement(pk, d)))
+
+
+def test_same_seed_same_result(base):
+    a, b = _run(base, seed=4).summary(), _run(base, seed=4).summary()
+    assert a == b
