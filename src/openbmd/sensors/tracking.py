@@ -168,13 +168,16 @@ def _merge(dets, n_init: int, cache: dict) -> _Merged:
 def _pad(merged: list[_Merged]):
     """Stack ragged per-track arrays to (K, n_max, ...), repeating each track's last row."""
     n_max = max(m.t.size for m in merged)
-
-    def stack(name):
-        return np.stack([np.concatenate([getattr(m, name), np.repeat(getattr(m, name)[-1:],
-                                                                    n_max - m.t.size, axis=0)])
-                         for m in merged])
-
-    return stack("t"), stack("z"), stack("sigma"), stack("site"), stack("rot")
+    out = []
+    for name in ("t", "z", "sigma", "site", "rot"):
+        first = getattr(merged[0], name)
+        a = np.empty((len(merged), n_max) + first.shape[1:])
+        for i, m in enumerate(merged):
+            v = getattr(m, name)
+            a[i, :v.shape[0]] = v
+            a[i, v.shape[0]:] = v[-1]
+        out.append(a)
+    return out
 
 
 # ------------------------------------------------------------------ filtering
@@ -189,9 +192,11 @@ def _check_options(q_m2_s3, firm_after, firm_sigma_m, n_init) -> None:
         raise InputError(f"firm_sigma_m must be > 0; got {firm_sigma_m}")
 
 
-def _firm_time(t, sigma_m, n_upd, firm_after, firm_sigma_m) -> float | None:
-    ok = np.flatnonzero((sigma_m < firm_sigma_m) & (n_upd >= firm_after))
-    return float(t[ok[0]]) if ok.size else None
+def _firm_times(t, sigma_m, n_upd, rows, firm_after, firm_sigma_m) -> list:
+    """First row time (K,) with sigma below the threshold after enough updates, else None."""
+    ok = (sigma_m < firm_sigma_m) & (n_upd >= firm_after) & (np.arange(sigma_m.shape[1]) < rows[:, None])
+    first = np.argmax(ok, axis=1)
+    return [float(t[i, first[i]]) if ok[i, first[i]] else None for i in range(t.shape[0])]
 
 
 def track_many(detections: Sequence, *, q_m2_s3: float = Q_M2_S3, firm_after: int = FIRM_AFTER,
@@ -215,21 +220,16 @@ def track_many(detections: Sequence, *, q_m2_s3: float = Q_M2_S3, firm_after: in
     n0 = int(n_init)
     x, p = tk.initiate(t[:, :n0], z[:, :n0], site[:, :n0], rot[:, :n0], sig[:, :n0], earth)
     k, rows = t.shape[0], t.shape[1] - n0 + 1
-    xs, ps = np.empty((k, rows, 6)), np.empty((k, rows, 6, 6))
+    xs, ps = np.zeros((k, rows, 6)), np.zeros((k, rows, 6, 6))
     n_det = np.array([m.t.size for m in merged], dtype=np.int64)
     tk.filter_loop(t, z, sig, site, rot, n_det, n0, x, p, float(q_m2_s3), earth.mu_m3_s2, earth.j2,
                    earth.a_m, earth.omega_rad_s, xs, ps)
-    return [_track(mg, xs[i], ps[i], n0, q_m2_s3, firm_after, firm_sigma_m) for i, mg in enumerate(merged)]
-
-
-def _track(mg: _Merged, xs, ps, n0, q, firm_after, firm_sigma_m) -> Track:
-    n = mg.t.size - n0 + 1
-    xs, ps = xs[:n], ps[:n]
-    n_upd = np.arange(n0, mg.t.size + 1)
-    sigma = np.sqrt(np.trace(ps[:, :3, :3], axis1=1, axis2=2))
-    return Track(object_id=mg.object_id, t_s=mg.t[n0 - 1:], state=xs, covariance=ps, n_updates=n_upd,
-                 firm_time_s=_firm_time(mg.t[n0 - 1:], sigma, n_upd, firm_after, firm_sigma_m),
-                 sensors=mg.sensors, earth=mg.earth, q_m2_s3=float(q))
+    rows = n_det - n0 + 1
+    sigma = np.sqrt(np.trace(ps[:, :, :3, :3], axis1=2, axis2=3))
+    firm = _firm_times(t[:, n0 - 1:], sigma, np.arange(n0, t.shape[1] + 1), rows, firm_after, firm_sigma_m)
+    return [Track(object_id=mg.object_id, t_s=mg.t[n0 - 1:], state=xs[i, :rows[i]], covariance=ps[i, :rows[i]],
+                  n_updates=np.arange(n0, mg.t.size + 1), firm_time_s=firm[i], sensors=mg.sensors,
+                  earth=earth, q_m2_s3=float(q_m2_s3)) for i, mg in enumerate(merged)]
 
 
 def track(detections, *, q_m2_s3: float = Q_M2_S3, firm_after: int = FIRM_AFTER,
