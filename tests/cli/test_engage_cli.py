@@ -36,3 +36,14 @@ def test_bad_input_is_one_line():
         assert r.returncode == 2, (extra, r.stderr)
         assert r.stderr.startswith("openbmd: error:") and len(r.stderr.strip().splitlines()) == 1
         assert "Traceback" not in r.stderr
+
+
+def test_monte_carlo_adds_one_key_and_is_seeded():
+    args = ("--radar", "an-tpy-2-fbm", "--monte-carlo", "300", "--seed", "2", "--json")
+    a, b = _run(*args), _run(*args)
+    assert a.returncode == 0, a.stderr
+    obj = json.loads(a.stdout)
+    assert set(obj) == KEYS | {"monte_carlo"}
+    mc = obj["monte_carlo"]
+    assert mc["trials"] == 300 and 0 <= mc["mean_p_kill"] <= 1
+    assert json.loads(b.stdout) == obj

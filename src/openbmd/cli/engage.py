@@ -48,7 +48,12 @@ def engage(
         "--doctrine", metavar="salvo-N|shoot-look-shoot", help="Shot doctrine.")] = "salvo-2",
     rcs_m2: Annotated[float, typer.Option("--rcs-m2", metavar="M2",
                                           help="Threat radar cross section, m^2.")] = 0.1,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the measurement noise.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the measurement noise and the Monte Carlo.")] = 0,
+    monte_carlo: Annotated[int, typer.Option(
+        "--monte-carlo", metavar="N",
+        help="Also run N Monte Carlo trials over Pk (±0.15), reaction time (x0.5-x2), detection range "
+             "(x0.7-1.3) and the interceptor's published burnout-speed spread; adds the key "
+             "'monte_carlo' to the JSON.")] = 0,
     json_: opt.Json = False,
     out_path: opt.out_option(OUT_SUFFIXES) = None,
 ) -> None:
@@ -66,18 +71,36 @@ def engage(
     if rcs_m2 <= 0:
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")
     check_out_path(out_path, OUT_SUFFIXES)
-    result = run(get_missile(threat), launch, target, interceptor=get_interceptor(interceptor), site=where,
-                 radars=[_radar(r) for r in (radar or [])], shape=shape, reaction_s=reaction_s,
-                 doctrine=parse_doctrine(doctrine), rcs_m2=rcs_m2, seed=seed)
+    if monte_carlo < 0:
+        raise InputError(f"--monte-carlo must be >= 0 trials, got {monte_carlo}")
+    icp = get_interceptor(interceptor)
+    radars = [_radar(r) for r in (radar or [])]
+    result = run(get_missile(threat), launch, target, interceptor=icp, site=where, radars=radars,
+                 shape=shape, reaction_s=reaction_s, doctrine=parse_doctrine(doctrine), rcs_m2=rcs_m2,
+                 seed=seed)
     if out_path is not None:
         write_file(out_path, lambda p: _write(p, result))
     summary = result.summary()
+    if monte_carlo:
+        summary["monte_carlo"] = _monte_carlo(result, icp, where, radars, rcs_m2, monte_carlo, seed,
+                                              reaction_s)
     if json_:
         emit_json(summary)
     else:
         _print(result, summary)
     if out_path is not None:
         say_written(out_path, json_mode=json_)
+
+
+def _monte_carlo(result, icp, site, radars, rcs_m2, n, seed, reaction_s) -> dict:
+    from openbmd.engagement.montecarlo import Uncertainty, monte_carlo
+
+    pk = icp.kill_vehicle.pk_single_shot
+    u = Uncertainty(pk_single_shot=(max(0.0, pk - 0.15), min(1.0, pk + 0.15)),
+                    reaction_s=(0.5 * reaction_s, 2.0 * reaction_s), detection_range_scale=(0.7, 1.3),
+                    burnout_speed_km_s=icp.burnout_speed_spread_km_s)
+    return monte_carlo(result, interceptor=icp, site=site, radars=radars, rcs_m2=rcs_m2, n=n, seed=seed,
+                       uncertainty=u, reaction_s=reaction_s).summary()
 
 
 def _print(result, summary) -> None:
@@ -98,6 +121,12 @@ def _print(result, summary) -> None:
                       f"latest {lt['t_s']:.1f} s at {lt['altitude_km']:.0f} km; window {summary['window_s']:.0f} s, "
                       f"{summary['shots_possible']} shot opportunities, P(kill) {summary['p_kill']:.3f}",
                       soft_wrap=True)
+    mc = summary.get("monte_carlo")
+    if mc:
+        lo, hi = mc["kill_fraction_95ci"]
+        console.print(f"Monte Carlo ({mc['trials']:,} trials, seed {mc['seed']}): engageable in "
+                      f"{mc['p_engageable']:.1%}, mean P(kill) {mc['mean_p_kill']:.3f}, killed in "
+                      f"{mc['kill_fraction']:.1%} (95 % CI {lo:.1%}-{hi:.1%})", soft_wrap=True)
 
 
 def _write(path: Path, result) -> None:

@@ -1,0 +1,127 @@
+"""Monte Carlo of one engagement over its uncertain inputs, vectorized and seeded.
+
+Sampled per trial (uniform in the given ranges): the single-shot kill
+probability, the reaction time, the radars' detection range (a scale on the
+radar equation's range: the threat's RCS and the radar's sensitivity are both
+uncertain), and the interceptor's burnout speed.  The threat is flown once and
+tracked once (the nominal run of :func:`openbmd.engagement.engage.engage`);
+each trial then
+
+- finds its first detection on the radars' revisit grid with its scaled range,
+- keeps the nominal delay from first detection to firm track,
+- launches after its reaction time,
+- scales the fly-out times by nominal speed / sampled speed (time ~ 1 / speed,
+  a first-order stand-in for rebuilding the fly-out table),
+
+and all trials' battle spaces are solved in one call.  An outcome (kill or
+leak) is drawn per trial from its kill probability.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from openbmd.engagement.battlespace import KillVehicleLimits, battle_space
+from openbmd.engagement.doctrine import p_engagement
+from openbmd.engagement.engage import SAMPLE_S, EngagementResult, _resample
+from openbmd.errors import InputError
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Ranges (low, high) sampled uniformly; None keeps the nominal value."""
+
+    pk_single_shot: tuple[float, float] | None = None
+    reaction_s: tuple[float, float] | None = None
+    detection_range_scale: tuple[float, float] | None = (0.7, 1.3)
+    burnout_speed_km_s: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult:
+    n: int
+    seed: int
+    engageable: np.ndarray  #: per trial
+    p_kill: np.ndarray  #: per trial, under the doctrine
+    killed: np.ndarray  #: per trial, one draw
+    first_launch_s: np.ndarray
+    window_s: np.ndarray
+
+    @property
+    def p_engageable(self) -> float:
+        return float(self.engageable.mean())
+
+    @property
+    def mean_p_kill(self) -> float:
+        return float(self.p_kill.mean())
+
+    def summary(self) -> dict:
+        k = self.killed.mean()
+        half = 1.96 * np.sqrt(max(k * (1 - k), 1e-12) / self.n)
+        return {"trials": self.n, "seed": self.seed, "p_engageable": self.p_engageable,
+                "mean_p_kill": self.mean_p_kill, "kill_fraction": float(k),
+                "kill_fraction_95ci": [float(max(0.0, k - half)), float(min(1.0, k + half))]}
+
+
+def _uniform(rng, rng_range, nominal, n):
+    if rng_range is None:
+        return np.full(n, float(nominal))
+    lo, hi = (float(x) for x in rng_range)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
+        raise InputError(f"uncertainty range {rng_range} must be (low, high) with low <= high")
+    return rng.uniform(lo, hi, n)
+
+
+def _first_detection(radars, t, X, scale, rcs_m2):
+    """First revisit time at which any radar sees the threat with its detection range
+    scaled by ``scale`` (one per trial): (n,) seconds, inf when never."""
+    first = np.full(scale.shape, np.inf)
+    for radar in radars:
+        looks = np.arange(0.0, t[-1], radar.revisit_s)
+        pos = np.stack([np.interp(looks, t, X[0, :, k]) for k in range(3)], axis=-1)
+        _, _, rng_m = radar.aer(pos)
+        seen_range = np.where(radar.in_view(pos), rng_m, np.inf)
+        ok = seen_range[None, :] <= scale[:, None] * float(radar.detection_range_m(rcs_m2))
+        idx = np.argmax(ok, axis=1)
+        first = np.minimum(first, np.where(ok.any(axis=1), looks[idx], np.inf))
+    return first
+
+
+def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2: float = 0.1,
+                n: int = 1000, seed: int = 0, uncertainty: Uncertainty = Uncertainty(),
+                reaction_s: float) -> MonteCarloResult:
+    """Trials of the engagement whose nominal run is ``nominal`` (see the module docstring)."""
+    if n < 1:
+        raise InputError(f"the Monte Carlo needs >= 1 trial, got {n}")
+    from openbmd.interceptors.flyout import flyout_table
+
+    rng = np.random.default_rng(seed)
+    kv = interceptor.kill_vehicle
+    v_nom = interceptor.burnout_speed_km_s
+    pk = _uniform(rng, uncertainty.pk_single_shot, kv.pk_single_shot, n)
+    if np.any((pk < 0) | (pk > 1)):
+        raise InputError("sampled kill probabilities must lie in [0, 1]")
+    react = _uniform(rng, uncertainty.reaction_s, reaction_s, n)
+    det_scale = _uniform(rng, uncertainty.detection_range_scale, 1.0, n)
+    if uncertainty.burnout_speed_km_s is not None and v_nom is None:
+        raise InputError(f"{interceptor.id} has no stated burnout speed to vary")
+    v = _uniform(rng, uncertainty.burnout_speed_km_s, v_nom or 1.0, n)
+    t, X, V = _resample(nominal.threat.trajectory, SAMPLE_S)
+    tl = nominal.timeline
+    if tl.firm_track_s is None or not radars:
+        t_launch = np.full(n, np.inf)
+    else:
+        first = _first_detection(radars, t, X, det_scale, rcs_m2)
+        t_launch = first + (tl.firm_track_s - tl.first_detection_s) + react
+    limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
+                               max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
+    bs = battle_space(t, X, V, site[0], site[1], flyout_table(interceptor, site[0]), t_launch, limits,
+                      pair_threat=np.zeros(n, np.int64), flyout_time_scale=(v_nom or 1.0) / v)
+    window = np.where(bs.engageable, bs.window_s, 0.0)
+    look = max(nominal.doctrine.look_s, 1e-9)
+    second = bs.engageable & (window >= look)
+    p = np.where(bs.engageable, p_engagement(pk, nominal.doctrine, second_chance=second), 0.0)
+    killed = rng.random(n) < p
+    return MonteCarloResult(n=n, seed=seed, engageable=bs.engageable, p_kill=p, killed=killed,
+                            first_launch_s=bs.earliest_launch_s, window_s=window)
