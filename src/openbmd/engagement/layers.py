@@ -1,0 +1,131 @@
+"""Several batteries and layers against one threat, with magazines.
+
+The threat is flown, seen and tracked once; every battery gets its own battle
+space from its interceptor's fly-out.  Batteries fire in the order of their
+earliest intercepts.  A later battery that can still intercept after an
+earlier one's kill assessment (earliest intercept + look time) fires only if
+that assessment reports a miss (shoot-look-shoot across layers); otherwise it
+fires at once.  A battery fires no more than its magazine holds.
+
+With independent layers the leak probability is the product of the layers'
+miss probabilities, P(kill) = 1 - prod(1 - p_i)  (e.g. Wilkening, Science &
+Global Security 8, 2000).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from openbmd.engagement.battlespace import BattleSpace, KillVehicleLimits, battle_space
+from openbmd.engagement.doctrine import Doctrine, expected_shots, p_engagement
+from openbmd.engagement.engage import DEFAULT_REACTION_S, SAMPLE_S, _resample
+from openbmd.errors import InputError
+from openbmd.flight import FlightResult, fly
+
+
+@dataclass(frozen=True)
+class Battery:
+    """An interceptor at a launch site with a magazine."""
+
+    name: str
+    interceptor: object
+    lat_deg: float
+    lon_deg: float
+    magazine: int = 24
+
+    def __post_init__(self):
+        if self.magazine < 0:
+            raise InputError(f"battery {self.name}: magazine {self.magazine} must be >= 0")
+
+
+@dataclass(frozen=True, eq=False)
+class LayerOutcome:
+    battery: Battery
+    engageable: bool
+    reason: str | None
+    earliest_t_s: float | None
+    latest_t_s: float | None
+    fires_after_look: bool  #: fires only if an earlier layer's kill assessment reports a miss
+    shots_planned: int
+    p_kill: float  #: this layer's kill probability, if it fires
+    expected_shots: float  #: interceptors this layer spends on average
+
+
+@dataclass(frozen=True, eq=False)
+class LayeredResult:
+    threat: FlightResult
+    firm_track_s: float | None
+    layers: tuple
+
+    @property
+    def p_kill(self) -> float:
+        return float(1.0 - np.prod([1.0 - lo.p_kill for lo in self.layers]))
+
+    @property
+    def expected_interceptors(self) -> float:
+        return float(sum(lo.expected_shots for lo in self.layers))
+
+    def summary(self) -> dict:
+        return {"p_kill": self.p_kill, "expected_interceptors": self.expected_interceptors,
+                "firm_track_s": self.firm_track_s,
+                "layers": [{"battery": lo.battery.name, "interceptor": lo.battery.interceptor.id,
+                            "engageable": lo.engageable, "reason": lo.reason,
+                            "earliest_intercept_s": lo.earliest_t_s, "latest_intercept_s": lo.latest_t_s,
+                            "fires_after_look": lo.fires_after_look, "shots_planned": lo.shots_planned,
+                            "p_kill": lo.p_kill, "expected_shots": lo.expected_shots}
+                           for lo in self.layers]}
+
+
+def _battle_space(battery: Battery, t, X, V, t_launch) -> BattleSpace:
+    from openbmd.interceptors.flyout import flyout_table
+
+    kv = battery.interceptor.kill_vehicle
+    limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
+                               max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
+    table = flyout_table(battery.interceptor, battery.lat_deg)
+    return battle_space(t, X, V, battery.lat_deg, battery.lon_deg, table, t_launch, limits)
+
+
+def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery], radars,
+                  shape: str | None = None, reaction_s: float = DEFAULT_REACTION_S,
+                  doctrine: Doctrine = Doctrine(first_salvo=2), rcs_m2: float = 0.1,
+                  seed: int = 0, earth="wgs84") -> LayeredResult:
+    """One threat against several batteries (see the module docstring)."""
+    if not batteries:
+        raise InputError("give at least one battery")
+    from openbmd.sensors.tracking import track
+
+    res = fly(threat_missile, launch[0], launch[1], target=target, shape=shape, earth=earth)
+    rng = np.random.default_rng(seed)
+    dets = [r.observe(res.trajectory, rcs_m2, rng, object_id=threat_missile.id) for r in radars]
+    usable = [d for d in dets if len(d) >= 3]
+    firm = track(usable).firm_time_s if usable else None
+    t_launch = firm + reaction_s if firm is not None else np.inf
+    t, X, V = _resample(res.trajectory, SAMPLE_S)
+    spaces = [(b, _battle_space(b, t, X, V, t_launch)) for b in batteries]
+    spaces.sort(key=lambda bs: bs[1].earliest_t_s[0] if bs[1].engageable[0] else np.inf)
+    layers, survive, looks = [], 1.0, []
+    for battery, bs in spaces:
+        kv = battery.interceptor.kill_vehicle
+        ok = bool(bs.engageable[0]) and battery.magazine > 0
+        if not ok:
+            reason = bs.reason[0] if not bs.engageable[0] else "magazine empty"
+            layers.append(LayerOutcome(battery, False, reason, None, None, False, 0, 0.0, 0.0))
+            continue
+        shots = min(doctrine.first_salvo, battery.magazine)
+        d = Doctrine(first_salvo=shots, look=doctrine.look and battery.magazine > shots,
+                     second_salvo=min(doctrine.second_salvo, max(battery.magazine - shots, 0)) or 1,
+                     look_s=doctrine.look_s, p_ka=doctrine.p_ka)
+        window = float(bs.window_s[0])
+        second = window >= doctrine.look_s
+        p = float(p_engagement(kv.pk_single_shot, d, second_chance=second))
+        after_look = any(t_prev + doctrine.look_s <= float(bs.latest_t_s[0]) for t_prev in looks)
+        n_exp = float(expected_shots(kv.pk_single_shot, d, second_chance=second))
+        weight = survive if after_look else 1.0
+        layers.append(LayerOutcome(battery, True, None, float(bs.earliest_t_s[0]), float(bs.latest_t_s[0]),
+                                   after_look, d.max_shots if second else d.first_salvo, p, weight * n_exp))
+        survive *= 1.0 - p
+        looks.append(float(bs.earliest_t_s[0]))
+    return LayeredResult(threat=res, firm_track_s=firm, layers=tuple(layers))
