@@ -61,3 +61,14 @@ def test_p_kill_follows_the_doctrine(base):
 def test_same_seed_same_result(base):
     a, b = _run(base, seed=4).summary(), _run(base, seed=4).summary()
     assert a == b
+
+
+def test_space_based_warning_comes_during_boost(base):
+    from openbmd.sensors.catalog import get_sensor
+
+    sbirs = get_sensor("sbirs")
+    r = _run(base, early_warning=sbirs)
+    tl = r.timeline
+    assert tl.early_warning_s is not None
+    assert tl.early_warning_s >= sbirs.delay_s
+    assert tl.early_warning_s <= float(r.threat.batch.burnout_time_s[0])

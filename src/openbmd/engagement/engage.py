@@ -121,7 +121,9 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     p = float(p_engagement(kv.pk_single_shot, doctrine, second_chance=shots >= 2)) if ok else 0.0
     ew = None
     if early_warning is not None:
-        ew = float(early_warning.delay_s)
+        report = early_warning.observe(traj, float(res.batch.burnout_time_s[0]), rng,
+                                       object_id=threat_missile.id)
+        ew = report.first_report_s if report.detected else None
     timeline = Timeline(
         threat_launch_s=0.0, early_warning_s=ew, first_detection_s=min(firsts.values()) if firsts else None,
         firm_track_s=firm, first_launch_s=float(bs.earliest_launch_s[0]) if ok else None,
