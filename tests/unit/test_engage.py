@@ -72,3 +72,17 @@ def test_space_based_warning_comes_during_boost(base):
     assert tl.early_warning_s is not None
     assert tl.early_warning_s >= sbirs.delay_s
     assert tl.early_warning_s <= float(r.threat.batch.burnout_time_s[0])
+
+
+def test_launch_on_remote_needs_the_own_radar_at_intercept(base):
+    """Engage-on-remote (no fire-control radar) uses the remote TPY-2 track through the
+    intercept; with the ship's own SPY-1D as fire control the intercept must lie where that
+    radar sees the threat.  Against a small (0.002 m^2) warhead the SPY-1D's reach (~300 km)
+    falls short of the whole engage-on-remote battle space."""
+    eor = _run(base, rcs_m2=0.002)
+    assert eor.engageable
+    own = get_radar("spy-1d").at(35.0, 33.0)
+    big = _run(base, fire_control=own)             # 0.1 m^2: the own radar sees the intercepts
+    assert big.engageable and big.battlespace.window_s[0] <= _run(base).battlespace.window_s[0] + 1e-9
+    small = _run(base, fire_control=own, rcs_m2=0.002)
+    assert not small.engageable and "fire-control" in small.reason

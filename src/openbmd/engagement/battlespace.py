@@ -85,14 +85,16 @@ class BattleSpace:
 def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Callable,
                  earliest_launch_s, limits: KillVehicleLimits = KillVehicleLimits(), *,
                  pair_threat=None, site_alt_m=0.0, earth: EarthModel = WGS84,
-                 flyout_time_scale=1.0, block: int = 512) -> BattleSpace:
+                 flyout_time_scale=1.0, allowed=None, block: int = 512) -> BattleSpace:
     """The battle space of P (threat, battery) pairs; see the module docstring.
 
     ``ecef_m``/``vel_m_s`` hold T threats (T, N, 3); ``pair_threat`` (P,) says which
     threat each pair engages (default: pair i engages threat i).  Sites and launch
     times are per pair.  Per-threat geometry is computed once; pairs are solved in
     blocks of ``block`` so the working set stays in cache and memory stays small.
-    ``flyout_time_scale`` (per pair) multiplies the fly-out times and divides the
+    ``allowed`` (T, N) bool, optional: threat samples where an intercept may be
+    made at all (e.g. seen by the shooter's own fire-control radar when it may not
+    engage on remote data).  ``flyout_time_scale`` (per pair) multiplies the fly-out times and divides the
     speeds: a first-order way to vary an interceptor's burnout speed in a Monte Carlo
     without rebuilding its table (time ~ 1 / speed).
     """
@@ -107,6 +109,8 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     t_launch = np.broadcast_to(np.asarray(earliest_launch_s, float), (P,))
     scale = np.broadcast_to(np.asarray(flyout_time_scale, float), (P,))
     threat = _threat_geometry(X, V, earth)
+    threat["allowed"] = (np.ones(X.shape[:2], bool) if allowed is None
+                         else np.broadcast_to(np.asarray(allowed, bool), X.shape[:2]))
     S = geodetic_to_ecef(site_lat, site_lon, site_alt, earth)
     parts = [_solve_block(t, threat, which[i:i + block], site_lat[i:i + block], S[i:i + block],
                           t_launch[i:i + block], flyout, limits, earth, scale[i:i + block])
@@ -153,7 +157,7 @@ def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scal
     reach = np.isfinite(tau) & np.isfinite(alt_km)
     alt_ok = (alt_km >= limits.min_alt_km) & (alt_km <= limits.max_alt_km)
     rng_ok = rng_km <= limits.max_range_km
-    cls_ok = closing >= limits.min_closing_km_s
+    cls_ok = (closing >= limits.min_closing_km_s) & g["allowed"][which]
     geom = reach & alt_ok & rng_ok & cls_ok
     feas = geom & (slack >= 0)
     engageable = feas.any(axis=1)
@@ -207,5 +211,5 @@ def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, alt_km, limits) -> str:
         below = np.nanmax(np.where(r, alt_km[i], np.nan)) < limits.min_alt_km
         return "below minimum intercept altitude" if below else "above maximum intercept altitude"
     if not (r & alt_ok[i] & cls_ok[i]).any():
-        return "closing speed too low"
+        return "closing speed too low, or no fire-control track there"
     return "too late: no time left to launch"

@@ -33,6 +33,7 @@ class Timeline:
     early_warning_s: float | None
     first_detection_s: float | None
     firm_track_s: float | None
+    commit_s: float | None  #: commit decision (taken at firm track)
     first_launch_s: float | None
     earliest_intercept_s: float | None
     latest_intercept_s: float | None
@@ -42,7 +43,7 @@ class Timeline:
     def rows(self) -> list[tuple[str, float | None]]:
         return [("threat launch", self.threat_launch_s), ("early warning", self.early_warning_s),
                 ("first radar detection", self.first_detection_s), ("firm track", self.firm_track_s),
-                ("first interceptor launch", self.first_launch_s),
+                ("commit decision", self.commit_s), ("first interceptor launch", self.first_launch_s),
                 ("earliest intercept", self.earliest_intercept_s),
                 ("latest intercept", self.latest_intercept_s), ("threat impact", self.impact_s)]
 
@@ -90,12 +91,19 @@ def _resample(traj, dt: float):
 def engage(threat_missile, launch: tuple[float, float], target: tuple[float, float], *, interceptor,
            site: tuple[float, float], radars: Sequence, shape: str | None = None,
            reaction_s: float = DEFAULT_REACTION_S, doctrine: Doctrine = Doctrine(first_salvo=2),
-           rcs_m2: float = 0.1, early_warning=None, seed: int = 0, earth="wgs84") -> EngagementResult:
+           rcs_m2: float = 0.1, early_warning=None, fire_control=None, seed: int = 0,
+           earth="wgs84") -> EngagementResult:
     """Fly the threat at the target, see it with ``radars``, and engage it from ``site``.
 
     ``radars`` are :class:`openbmd.sensors.Radar` objects already at their sites;
     ``early_warning`` an optional space-based infrared sensor (reported on the
     timeline).  Deterministic for a given ``seed`` (the measurement noise).
+    Without ``fire_control`` the battery may engage on remote data (the
+    ``radars``' track guides the interceptor to the intercept: engage-on-remote);
+    with a ``fire_control`` radar (the battery's own) it may launch on the remote
+    track but can intercept only where that radar sees the threat
+    (launch-on-remote).  The commit decision is taken at firm track; launch
+    follows after ``reaction_s``.
     """
     if not (np.isfinite(reaction_s) and reaction_s >= 0):
         raise InputError(f"reaction time {reaction_s} s must be >= 0")
@@ -115,7 +123,10 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
                                max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
     table = flyout_table(interceptor, site[0], earth=earth)
-    bs = battle_space(t, X, V, site[0], site[1], table, t_launch_min, limits)
+    allowed = None
+    if fire_control is not None:
+        allowed = fire_control.visible(X[0], rcs_m2=rcs_m2)[None]
+    bs = battle_space(t, X, V, site[0], site[1], table, t_launch_min, limits, allowed=allowed)
     ok = bool(bs.engageable[0])
     shots = 1 + int(bs.window_s[0] // max(doctrine.look_s, 1e-9)) if ok else 0
     p = float(p_engagement(kv.pk_single_shot, doctrine, second_chance=shots >= 2)) if ok else 0.0
@@ -126,7 +137,7 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
         ew = report.first_report_s if report.detected else None
     timeline = Timeline(
         threat_launch_s=0.0, early_warning_s=ew, first_detection_s=min(firsts.values()) if firsts else None,
-        firm_track_s=firm, first_launch_s=float(bs.earliest_launch_s[0]) if ok else None,
+        firm_track_s=firm, commit_s=firm if ok else None, first_launch_s=float(bs.earliest_launch_s[0]) if ok else None,
         earliest_intercept_s=float(bs.earliest_t_s[0]) if ok else None,
         latest_intercept_s=float(bs.latest_t_s[0]) if ok else None,
         impact_s=float(traj.t_s[-1]), detections_by_sensor=firsts)
