@@ -47,3 +47,13 @@ def test_monte_carlo_adds_one_key_and_is_seeded():
     mc = obj["monte_carlo"]
     assert mc["trials"] == 300 and 0 <= mc["mean_p_kill"] <= 1
     assert json.loads(b.stdout) == obj
+
+
+def test_out_czml_writes_a_cesium_scene(tmp_path):
+    out = tmp_path / "scene.czml"
+    r = _run("--radar", "an-tpy-2-fbm", "--json", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["engageable"] is True
+    ids = [p["id"] for p in json.loads(out.read_text())]
+    assert ids[0] == "document"
+    assert {"threat", "interceptor", "intercept-earliest", "intercept-latest", "battery", "radar-0-coverage-0"} <= set(ids)

@@ -13,7 +13,7 @@ from openbmd.cli.output import emit_json, out, say_written, write_file
 from openbmd.cli.parse import check_finite, check_out_path, parse_latlon
 from openbmd.errors import InputError
 
-OUT_SUFFIXES = (".csv", ".png")
+OUT_SUFFIXES = (".csv", ".png", ".czml")
 
 
 def _radar(spec: str):
@@ -79,7 +79,7 @@ def engage(
                  shape=shape, reaction_s=reaction_s, doctrine=parse_doctrine(doctrine), rcs_m2=rcs_m2,
                  seed=seed)
     if out_path is not None:
-        write_file(out_path, lambda p: _write(p, result))
+        write_file(out_path, lambda p: _write(p, result, radars, where, rcs_m2))
     summary = result.summary()
     if monte_carlo:
         summary["monte_carlo"] = _monte_carlo(result, icp, where, radars, rcs_m2, monte_carlo, seed,
@@ -129,7 +129,12 @@ def _print(result, summary) -> None:
                       f"{mc['kill_fraction']:.1%} (95 % CI {lo:.1%}-{hi:.1%})", soft_wrap=True)
 
 
-def _write(path: Path, result) -> None:
+def _write(path: Path, result, radars=(), site=None, rcs_m2=0.1) -> None:
+    if path.suffix.lower() == ".czml":
+        from openbmd.report.scene import write_engagement_czml
+
+        write_engagement_czml(result, radars, site, path, rcs_m2=rcs_m2)
+        return
     if path.suffix.lower() == ".csv":
         with open(path, "w", newline="") as f:
             w = csv.writer(f)
