@@ -57,3 +57,12 @@ def test_out_czml_writes_a_cesium_scene(tmp_path):
     ids = [p["id"] for p in json.loads(out.read_text())]
     assert ids[0] == "document"
     assert {"threat", "interceptor", "intercept-earliest", "intercept-latest", "battery", "radar-0-coverage-0"} <= set(ids)
+
+
+def test_fire_control_and_early_warning_options():
+    r = _run("--radar", "an-tpy-2-fbm", "--fire-control", "spy-1d@35.0,33.0", "--rcs-m2", "0.002", "--json")
+    assert r.returncode == 0, r.stderr
+    obj = json.loads(r.stdout)
+    assert obj["engageable"] is False and obj["reason"].startswith("no fire-control track")
+    bad = _run("--fire-control", "spy-9")
+    assert bad.returncode == 2 and "did you mean" in bad.stderr

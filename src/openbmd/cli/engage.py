@@ -40,6 +40,13 @@ def engage(
         "--radar", metavar="ID[@LAT,LON]",
         help="A radar that tracks the threat (repeatable); at its catalog site unless @LAT,LON "
              "is given. A radar away from the battery cues it (launch-on-remote).")] = None,
+    fire_control: Annotated[Optional[str], typer.Option(
+        "--fire-control", metavar="ID[@LAT,LON]",
+        help="The battery's own radar: intercepts only where it sees the threat (launch-on-remote). "
+             "Without it the remote track guides the interceptor (engage-on-remote).")] = None,
+    early_warning: Annotated[bool, typer.Option(
+        "--early-warning/--no-early-warning",
+        help="Report the space-based infrared warning (SBIRS) on the timeline.")] = True,
     shape: Annotated[Optional[opt.ShapeName], typer.Option(
         "--shape", help="The threat's trajectory (default min-energy).")] = None,
     reaction_s: Annotated[float, typer.Option(
@@ -75,9 +82,15 @@ def engage(
         raise InputError(f"--monte-carlo must be >= 0 trials, got {monte_carlo}")
     icp = get_interceptor(interceptor)
     radars = [_radar(r) for r in (radar or [])]
+    fc = _radar(fire_control) if fire_control else None
+    ew = None
+    if early_warning:
+        from openbmd.sensors.catalog import get_sensor
+
+        ew = get_sensor("sbirs")
     result = run(get_missile(threat), launch, target, interceptor=icp, site=where, radars=radars,
                  shape=shape, reaction_s=reaction_s, doctrine=parse_doctrine(doctrine), rcs_m2=rcs_m2,
-                 seed=seed)
+                 seed=seed, fire_control=fc, early_warning=ew)
     if out_path is not None:
         write_file(out_path, lambda p: _write(p, result, radars, where, rcs_m2))
     summary = result.summary()

@@ -34,7 +34,7 @@ from openbmd.earth.model import WGS84, EarthModel
 
 REASONS = ("never in track", "out of reach", "below minimum intercept altitude",
            "above maximum intercept altitude", "too late: no time left to launch",
-           "closing speed too low")
+           "closing speed too low", "no fire-control track where an intercept could be made")
 
 
 @dataclass(frozen=True)
@@ -157,12 +157,13 @@ def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scal
     reach = np.isfinite(tau) & np.isfinite(alt_km)
     alt_ok = (alt_km >= limits.min_alt_km) & (alt_km <= limits.max_alt_km)
     rng_ok = rng_km <= limits.max_range_km
-    cls_ok = (closing >= limits.min_closing_km_s) & g["allowed"][which]
-    geom = reach & alt_ok & rng_ok & cls_ok
+    cls_ok = closing >= limits.min_closing_km_s
+    fc_ok = g["allowed"][which]
+    geom = reach & alt_ok & rng_ok & cls_ok & fc_ok
     feas = geom & (slack >= 0)
     engageable = feas.any(axis=1)
     out = {"engageable": engageable,
-           "reason": [None if e else _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, alt_km, limits)
+           "reason": [None if e else _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits)
                       for i, e in enumerate(engageable)]}
     first = np.argmax(feas, axis=1)
     last = feas.shape[1] - 1 - np.argmax(feas[:, ::-1], axis=1)
@@ -201,7 +202,7 @@ def _interp_at(t, arr, rows, idx, tt):
     return np.where(np.isfinite(a0), a0 + frac * (a1 - a0), a1)
 
 
-def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, alt_km, limits) -> str:
+def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits) -> str:
     if not np.isfinite(t_launch[i]):
         return "never in track"
     r = reach[i] & rng_ok[i]
@@ -211,5 +212,7 @@ def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, alt_km, limits) -> str:
         below = np.nanmax(np.where(r, alt_km[i], np.nan)) < limits.min_alt_km
         return "below minimum intercept altitude" if below else "above maximum intercept altitude"
     if not (r & alt_ok[i] & cls_ok[i]).any():
-        return "closing speed too low, or no fire-control track there"
+        return "closing speed too low"
+    if not (r & alt_ok[i] & cls_ok[i] & fc_ok[i]).any():
+        return "no fire-control track where an intercept could be made"
     return "too late: no time left to launch"
