@@ -14,8 +14,11 @@ Ground range is the geodesic from the site to the point under the interceptor.
 
 Tables depend on the site's latitude (rotation) only, not its longitude: they
 are built at the centre of a ``LAT_BAND_DEG`` band and cached per
-(interceptor, band, azimuths, Earth, grid).  :class:`FlyoutTable` is a frozen
-bundle of arrays with a vectorized bilinear lookup: a pure function of its
+(interceptor, band, azimuths, Earth, grid): in the process (``lru_cache``) and
+on disk for other processes (:mod:`openbmd.interceptors.cache`: under
+``$OPENBMD_CACHE_DIR/flyout/``, else ``~/.cache/openbmd/flyout/``, keyed by the
+inputs and a fingerprint of the physics code; :func:`clear_flyout_cache`).
+:class:`FlyoutTable` is a frozen bundle of arrays with a vectorized bilinear lookup: a pure function of its
 inputs, picklable, so it can run on a Dask worker.
 
 Limits: the site is at sea level; rows at range 0 use the most vertical kick
@@ -24,6 +27,7 @@ unreachable node are NaN, so the reach boundary is conservative by up to one cel
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,9 +37,12 @@ from openbmd.earth.geodesy import ecef_to_geodetic, geodesic_inverse
 from openbmd.earth.model import EarthModel, earth_model
 from openbmd.errors import InputError
 from openbmd.flight.lanes import Tolerances, earth_array, powered_lanes
+from openbmd.interceptors import cache as disk_cache
 from openbmd.interceptors.booster import PITCH_OVER_S, VERTICAL_RISE_S, fan_kicks
 from openbmd.interceptors.model import Interceptor
 from openbmd.kernels import flight as K
+
+log = logging.getLogger(__name__)
 
 LAT_BAND_DEG = 5.0  #: tables are shared by sites within the same 5-degree latitude band
 DEFAULT_AZIMUTHS_DEG = tuple(float(a) for a in range(0, 360, 45))
@@ -180,9 +187,35 @@ def flyout_table(interceptor: Interceptor, site_lat_deg: float, *, azimuth_deg=D
     return _cached_table(interceptor, lat, az, model, bool(drag), int(n_kicks), int(n_range), int(n_alt))
 
 
+def clear_flyout_cache(*, disk: bool = True) -> int:
+    """Forget the tables cached in this process and, with ``disk``, delete the files in
+    :func:`openbmd.interceptors.cache.cache_dir` (``$OPENBMD_CACHE_DIR/flyout/``, else the
+    user cache dir, e.g. ``~/.cache/openbmd/flyout/``).  Returns the number of files removed."""
+    _cached_table.cache_clear()
+    return disk_cache.clear() if disk else 0
+
+
 @lru_cache(maxsize=64)
 def _cached_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, drag: bool,
                   n_kicks: int, n_range: int, n_alt: int) -> FlyoutTable:
+    """The table from the disk cache when a valid one is there, else built and stored."""
+    try:
+        key = disk_cache.table_key(icp, lat_deg=lat, azimuth_deg=az, earth=model, drag=drag,
+                                   n_kicks=n_kicks, n_range=n_range, n_alt=n_alt)
+    except Exception as exc:  # noqa: BLE001 -- e.g. sources unreadable from a zip: just compute
+        log.debug("fly-out cache: no key (%s: %s)", type(exc).__name__, exc)
+        return _build_table(icp, lat, az, model, drag, n_kicks, n_range, n_alt)
+    table = disk_cache.load(key, FlyoutTable, icp.id)
+    if table is not None and table.time_s.shape == (len(az), n_range, n_alt):
+        return table
+    table = _build_table(icp, lat, az, model, drag, n_kicks, n_range, n_alt)
+    disk_cache.store(key, table, icp.id)
+    return table
+
+
+def _build_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, drag: bool,
+                 n_kicks: int, n_range: int, n_alt: int) -> FlyoutTable:
+    """Fly the fans and keep the earliest arrival per cell (seconds of work)."""
     kicks = fan_kicks(n_kicks)
     fams = [fly_fan(icp.booster, lat, az, kk, model, drag, kick_dur_s=d)
             for d, kk in pitch_over_families(icp.booster, kicks)]
