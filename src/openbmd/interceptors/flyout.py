@@ -18,8 +18,8 @@ are built at the centre of a ``LAT_BAND_DEG`` band and cached per
 on disk for other processes (:mod:`openbmd.interceptors.cache`: under
 ``$OPENBMD_CACHE_DIR/flyout/``, else ``~/.cache/openbmd/flyout/``, keyed by the
 inputs and a fingerprint of the physics code; :func:`clear_flyout_cache`).
-:class:`FlyoutTable` is a frozen bundle of arrays with a vectorized bilinear lookup: a pure function of its
-inputs, picklable, so it can run on a Dask worker.
+:class:`FlyoutTable` is a frozen bundle of arrays with a vectorized bilinear
+lookup: a pure function of its inputs, picklable, so it can run on a Dask worker.
 
 Limits: the site is at sea level; rows at range 0 use the most vertical kick
 (which drifts a few km west with rotation); bilinear cells touching an
