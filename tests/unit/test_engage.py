@@ -86,3 +86,19 @@ def test_launch_on_remote_needs_the_own_radar_at_intercept(base):
     assert big.engageable and big.battlespace.window_s[0] <= _run(base).battlespace.window_s[0] + 1e-9
     small = _run(base, fire_control=own, rcs_m2=0.002)
     assert not small.engageable and "fire-control" in small.reason
+
+
+def test_threat_rcs_comes_from_the_command_line_or_the_missile_file(base):
+    from dataclasses import replace
+
+    from openbmd.engagement.engage import threat_rcs_m2
+    from openbmd.sensors.horizon import DEFAULT_RCS_M2
+
+    m = get_missile("shahab-3")
+    assert threat_rcs_m2(m) == DEFAULT_RCS_M2
+    small = replace(m, rv_rcs_m2=0.002)
+    assert threat_rcs_m2(small) == 0.002 and threat_rcs_m2(small, 0.5) == 0.5
+    # a stealthier warhead is seen later: the firm track comes no earlier
+    seen_late = engage(small, TABRIZ, ANKARA, **base)
+    seen_early = engage(m, TABRIZ, ANKARA, **base)
+    assert seen_late.timeline.first_detection_s > seen_early.timeline.first_detection_s

@@ -53,8 +53,9 @@ def engage(
         "--reaction-s", metavar="S", help="Firm track to interceptor launch, s (notional default).")] = 30.0,
     doctrine: Annotated[str, typer.Option(
         "--doctrine", metavar="salvo-N|shoot-look-shoot", help="Shot doctrine.")] = "salvo-2",
-    rcs_m2: Annotated[float, typer.Option("--rcs-m2", metavar="M2",
-                                          help="Threat radar cross section, m^2.")] = 0.1,
+    rcs_m2: Annotated[Optional[float], typer.Option(
+        "--rcs-m2", metavar="M2",
+        help="Threat radar cross section, m^2 (default: the missile file's rv_rcs_m2, else 0.1).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the measurement noise and the Monte Carlo.")] = 0,
     monte_carlo: Annotated[int, typer.Option(
         "--monte-carlo", metavar="N",
@@ -75,7 +76,7 @@ def engage(
     where = parse_latlon(site, option="--site")
     check_finite(reaction_s, "--reaction-s")
     check_finite(rcs_m2, "--rcs-m2")
-    if rcs_m2 <= 0:
+    if rcs_m2 is not None and rcs_m2 <= 0:
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")
     check_out_path(out_path, OUT_SUFFIXES)
     if monte_carlo < 0:
@@ -88,7 +89,11 @@ def engage(
         from openbmd.sensors.catalog import get_sensor
 
         ew = get_sensor("sbirs")
-    result = run(get_missile(threat), launch, target, interceptor=icp, site=where, radars=radars,
+    from openbmd.engagement.engage import threat_rcs_m2
+
+    missile = get_missile(threat)
+    rcs_m2 = threat_rcs_m2(missile, rcs_m2)
+    result = run(missile, launch, target, interceptor=icp, site=where, radars=radars,
                  shape=shape, reaction_s=reaction_s, doctrine=parse_doctrine(doctrine), rcs_m2=rcs_m2,
                  seed=seed, fire_control=fc, early_warning=ew)
     if out_path is not None:

@@ -81,6 +81,18 @@ class EngagementResult:
         return out
 
 
+def threat_rcs_m2(missile, rcs_m2: float | None = None) -> float:
+    """The RCS radars see: the given one, else the missile's ``rv_rcs_m2``, else the
+    project's default warhead RCS (openbmd.sensors.horizon.DEFAULT_RCS_M2)."""
+    from openbmd.sensors.horizon import DEFAULT_RCS_M2
+
+    if rcs_m2 is not None:
+        if not (np.isfinite(rcs_m2) and rcs_m2 > 0):
+            raise InputError(f"radar cross section {rcs_m2} m^2 must be > 0")
+        return float(rcs_m2)
+    return float(getattr(missile, "rv_rcs_m2", None) or DEFAULT_RCS_M2)
+
+
 def _resample(traj, dt: float):
     t = np.arange(0.0, traj.t_s[-1], dt)
     X = np.stack([np.interp(t, traj.t_s, traj.ecef_m[:, k]) for k in range(3)], axis=-1)
@@ -91,7 +103,7 @@ def _resample(traj, dt: float):
 def engage(threat_missile, launch: tuple[float, float], target: tuple[float, float], *, interceptor,
            site: tuple[float, float], radars: Sequence, shape: str | None = None,
            reaction_s: float = DEFAULT_REACTION_S, doctrine: Doctrine = Doctrine(first_salvo=2),
-           rcs_m2: float = 0.1, early_warning=None, fire_control=None, seed: int = 0,
+           rcs_m2: float | None = None, early_warning=None, fire_control=None, seed: int = 0,
            earth="wgs84") -> EngagementResult:
     """Fly the threat at the target, see it with ``radars``, and engage it from ``site``.
 
@@ -110,6 +122,7 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     from openbmd.interceptors.flyout import flyout_table
     from openbmd.sensors.tracking import track
 
+    rcs_m2 = threat_rcs_m2(threat_missile, rcs_m2)
     res = fly(threat_missile, launch[0], launch[1], target=target, shape=shape, earth=earth)
     traj = res.trajectory
     rng = np.random.default_rng(seed)

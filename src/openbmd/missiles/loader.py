@@ -27,8 +27,8 @@ from openbmd.missiles.model import InvalidField, Missile, Path, Stage, format_pa
 TOP_KEYS = {
     "id": "str", "name": "str", "country": "str", "range_class": "str",
     "payload_kg": "num", "diameter_m": "num", "drag_mach": "nums", "drag_cd": "nums",
-    "rv_beta_kg_m2": "num", "published_range_km": "nums", "published_tof_s": "nums",
-    "notes": "str", "stages": "stages", "sources": "sources",
+    "rv_beta_kg_m2": "num", "rv_rcs_m2": "num", "booster_rcs_m2": "num",
+    "published_range_km": "nums", "published_tof_s": "nums", "notes": "str", "stages": "stages", "sources": "sources",
 }
 STAGE_KEYS = {
     "propellant_kg": "num", "dry_kg": "num", "burn_time_s": "num", "isp_s": "num",

@@ -209,6 +209,8 @@ class Missile:
     drag_cd: tuple[float, ...]  #: drag coefficients at drag_mach
     stages: tuple[Stage, ...]  #: stages, first to burn first
     rv_beta_kg_m2: float | None = None  #: re-entry vehicle ballistic coefficient
+    rv_rcs_m2: float | None = None  #: radar cross section of the warhead / RV (what radars track)
+    booster_rcs_m2: float | None = None  #: radar cross section of the burning or spent booster
     country: str | None = None
     range_class: str | None = None  #: SRBM, MRBM, IRBM or ICBM
     published_range_km: tuple[float, float] | None = None  #: published [min, max] range
@@ -236,6 +238,10 @@ class Missile:
         if self.rv_beta_kg_m2 is not None:
             set_("rv_beta_kg_m2", _finite("rv_beta_kg_m2", self.rv_beta_kg_m2))
             _positive("rv_beta_kg_m2", self.rv_beta_kg_m2, "kg/m^2")
+        for key in ("rv_rcs_m2", "booster_rcs_m2"):
+            if getattr(self, key) is not None:
+                set_(key, _finite(key, getattr(self, key)))
+                _positive(key, getattr(self, key), "m^2")
         set_("published_range_km", _pair("published_range_km", self.published_range_km, "km"))
         set_("published_tof_s", _pair("published_tof_s", self.published_tof_s, "s"))
         set_("sources", tuple((str(k), str(v)) for k, v in dict(self.sources).items()))
@@ -308,7 +314,7 @@ class Missile:
         out["diameter_m"] = self.diameter_m
         out["drag_mach"] = list(self.drag_mach)
         out["drag_cd"] = list(self.drag_cd)
-        for key in ("rv_beta_kg_m2", "published_range_km", "published_tof_s"):
+        for key in ("rv_beta_kg_m2", "rv_rcs_m2", "booster_rcs_m2", "published_range_km", "published_tof_s"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = list(value) if isinstance(value, tuple) else value
