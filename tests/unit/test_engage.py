@@ -79,12 +79,15 @@ def test_launch_on_remote_needs_the_own_radar_at_intercept(base):
     intercept; with the ship's own SPY-1D as fire control the intercept must lie where that
     radar sees the threat.  Against a small (0.002 m^2) warhead the SPY-1D's reach (~300 km)
     falls short of the whole engage-on-remote battle space."""
-    eor = _run(base, rcs_m2=0.002)
+    from openbmd.sensors.catalog import get_sensor
+
+    cue = get_sensor("sbirs")                       # cued radars: full range against the small RV
+    eor = _run(base, rcs_m2=0.002, early_warning=cue)
     assert eor.engageable
     own = get_radar("spy-1d").at(35.0, 33.0)
     big = _run(base, fire_control=own)             # 0.1 m^2: the own radar sees the intercepts
     assert big.engageable and big.battlespace.window_s[0] <= _run(base).battlespace.window_s[0] + 1e-9
-    small = _run(base, fire_control=own, rcs_m2=0.002)
+    small = _run(base, fire_control=own, rcs_m2=0.002, early_warning=cue)
     assert not small.engageable and "fire-control" in small.reason
 
 
@@ -102,3 +105,17 @@ def test_threat_rcs_comes_from_the_command_line_or_the_missile_file(base):
     seen_late = engage(small, TABRIZ, ANKARA, **base)
     seen_early = engage(m, TABRIZ, ANKARA, **base)
     assert seen_late.timeline.first_detection_s > seen_early.timeline.first_detection_s
+
+
+def test_a_space_based_cue_lets_radars_see_earlier(base):
+    """Uncued search reaches 10^(-1/4) of the cued range: against a small warhead the cue
+    (SBIRS first report during boost) brings the first detection forward."""
+    from openbmd.engagement.engage import UNCUED_VOLUME_RATIO
+    from openbmd.sensors.catalog import get_sensor
+
+    uncued = _run(base, rcs_m2=0.01)
+    cued = _run(base, rcs_m2=0.01, early_warning=get_sensor("sbirs"))
+    assert cued.timeline.first_detection_s < uncued.timeline.first_detection_s
+    radar = base["radars"][0]
+    ratio = radar.detection_range_m(0.01 / UNCUED_VOLUME_RATIO) / radar.detection_range_m(0.01)
+    assert ratio == pytest.approx(UNCUED_VOLUME_RATIO ** -0.25, rel=1e-9)

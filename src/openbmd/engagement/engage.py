@@ -23,6 +23,10 @@ from openbmd.flight import FlightResult, fly
 SAMPLE_S = 1.0
 #: default reaction time from firm track to interceptor launch (s); notional, no public figure
 DEFAULT_REACTION_S = 30.0
+#: an uncued radar searches a volume notionally 10x the one a space-based cue points it to;
+#: with the same energy the detection range scales as (energy per beam)^(1/4), so uncued
+#: search sees to 10^(-1/4) = 0.56 of the cued range (radar equation; the ratio is notional)
+UNCUED_VOLUME_RATIO = 10.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +85,30 @@ class EngagementResult:
         return out
 
 
+def observe_cued(radar, traj, rcs_m2: float, rng, cue_s: float | None, object_id: str):
+    """Detections of a radar that searches uncued until ``cue_s`` (None: never cued), then
+    looks where the space-based warning points it (its full, cued range).
+
+    Uncued search is modelled as a smaller effective RCS (range ~ RCS^(1/4)): the radar
+    equation's range falls by UNCUED_VOLUME_RATIO^(-1/4)."""
+    from openbmd.sensors.measurements import Detections
+
+    uncued = radar.observe(traj, rcs_m2 / UNCUED_VOLUME_RATIO, rng, object_id=object_id)
+    if cue_s is None:
+        return uncued
+    cued = radar.observe(traj, rcs_m2, rng, object_id=object_id)
+    a, b = uncued.t_s < cue_s, cued.t_s >= cue_s
+
+    def cat(name):
+        return np.concatenate([getattr(uncued, name)[a], getattr(cued, name)[b]])
+
+    return Detections(sensor_id=cued.sensor_id, object_id=cued.object_id, site_lat_deg=cued.site_lat_deg,
+                      site_lon_deg=cued.site_lon_deg, site_alt_m=cued.site_alt_m, t_s=cat("t_s"),
+                      range_m=cat("range_m"), az_rad=cat("az_rad"), el_rad=cat("el_rad"),
+                      snr_db=cat("snr_db"), sigma_range_m=cued.sigma_range_m,
+                      sigma_angle_rad=cued.sigma_angle_rad, earth=cued.earth)
+
+
 def threat_rcs_m2(missile, rcs_m2: float | None = None) -> float:
     """The RCS radars see: the given one, else the missile's ``rv_rcs_m2``, else the
     project's default warhead RCS (openbmd.sensors.horizon.DEFAULT_RCS_M2)."""
@@ -108,8 +136,9 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     """Fly the threat at the target, see it with ``radars``, and engage it from ``site``.
 
     ``radars`` are :class:`openbmd.sensors.Radar` objects already at their sites;
-    ``early_warning`` an optional space-based infrared sensor (reported on the
-    timeline).  Deterministic for a given ``seed`` (the measurement noise).
+    ``early_warning`` an optional space-based infrared sensor: its first report
+    cues the radars (before it, or without it, they search uncued with a shorter
+    range, see :func:`observe_cued`).  Deterministic for a given ``seed`` (the measurement noise).
     Without ``fire_control`` the battery may engage on remote data (the
     ``radars``' track guides the interceptor to the intercept: engage-on-remote);
     with a ``fire_control`` radar (the battery's own) it may launch on the remote
@@ -126,7 +155,12 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     res = fly(threat_missile, launch[0], launch[1], target=target, shape=shape, earth=earth)
     traj = res.trajectory
     rng = np.random.default_rng(seed)
-    dets = [r.observe(traj, rcs_m2, rng, object_id=threat_missile.id) for r in radars]
+    ew = None
+    if early_warning is not None:
+        report = early_warning.observe(traj, float(res.batch.burnout_time_s[0]), rng,
+                                       object_id=threat_missile.id)
+        ew = report.first_report_s if report.detected else None
+    dets = [observe_cued(r, traj, rcs_m2, rng, ew, threat_missile.id) for r in radars]
     firsts = {d.sensor_id: float(d.t_s[0]) for d in dets if len(d)}
     usable = [d for d in dets if len(d) >= 3]
     firm = track(usable).firm_time_s if usable else None
@@ -143,11 +177,6 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     ok = bool(bs.engageable[0])
     shots = 1 + int(bs.window_s[0] // max(doctrine.look_s, 1e-9)) if ok else 0
     p = float(p_engagement(kv.pk_single_shot, doctrine, second_chance=shots >= 2)) if ok else 0.0
-    ew = None
-    if early_warning is not None:
-        report = early_warning.observe(traj, float(res.batch.burnout_time_s[0]), rng,
-                                       object_id=threat_missile.id)
-        ew = report.first_report_s if report.detected else None
     timeline = Timeline(
         threat_launch_s=0.0, early_warning_s=ew, first_detection_s=min(firsts.values()) if firsts else None,
         firm_track_s=firm, commit_s=firm if ok else None, first_launch_s=float(bs.earliest_launch_s[0]) if ok else None,

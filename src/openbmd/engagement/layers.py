@@ -20,7 +20,8 @@ import numpy as np
 
 from openbmd.engagement.battlespace import BattleSpace, KillVehicleLimits, battle_space
 from openbmd.engagement.doctrine import Doctrine, expected_shots, p_engagement
-from openbmd.engagement.engage import DEFAULT_REACTION_S, SAMPLE_S, _resample, threat_rcs_m2
+from openbmd.engagement.engage import (DEFAULT_REACTION_S, SAMPLE_S, _resample, observe_cued,
+                                      threat_rcs_m2)
 from openbmd.errors import InputError
 from openbmd.flight import FlightResult, fly
 
@@ -91,7 +92,7 @@ def _battle_space(battery: Battery, t, X, V, t_launch) -> BattleSpace:
 def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery], radars,
                   shape: str | None = None, reaction_s: float = DEFAULT_REACTION_S,
                   doctrine: Doctrine = Doctrine(first_salvo=2), rcs_m2: float | None = None,
-                  seed: int = 0, earth="wgs84") -> LayeredResult:
+                  early_warning=None, seed: int = 0, earth="wgs84") -> LayeredResult:
     """One threat against several batteries (see the module docstring)."""
     if not batteries:
         raise InputError("give at least one battery")
@@ -100,7 +101,12 @@ def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery
     rcs_m2 = threat_rcs_m2(threat_missile, rcs_m2)
     res = fly(threat_missile, launch[0], launch[1], target=target, shape=shape, earth=earth)
     rng = np.random.default_rng(seed)
-    dets = [r.observe(res.trajectory, rcs_m2, rng, object_id=threat_missile.id) for r in radars]
+    cue = None
+    if early_warning is not None:
+        report = early_warning.observe(res.trajectory, float(res.batch.burnout_time_s[0]), rng,
+                                       object_id=threat_missile.id)
+        cue = report.first_report_s if report.detected else None
+    dets = [observe_cued(r, res.trajectory, rcs_m2, rng, cue, threat_missile.id) for r in radars]
     usable = [d for d in dets if len(d) >= 3]
     firm = track(usable).firm_time_s if usable else None
     t_launch = firm + reaction_s if firm is not None else np.inf

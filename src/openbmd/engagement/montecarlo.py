@@ -24,7 +24,7 @@ import numpy as np
 
 from openbmd.engagement.battlespace import KillVehicleLimits, battle_space
 from openbmd.engagement.doctrine import p_engagement
-from openbmd.engagement.engage import SAMPLE_S, EngagementResult, _resample
+from openbmd.engagement.engage import SAMPLE_S, UNCUED_VOLUME_RATIO, EngagementResult, _resample
 from openbmd.errors import InputError
 
 
@@ -73,16 +73,20 @@ def _uniform(rng, rng_range, nominal, n):
     return rng.uniform(lo, hi, n)
 
 
-def _first_detection(radars, t, X, scale, rcs_m2):
+def _first_detection(radars, t, X, scale, rcs_m2, cue_s):
     """First revisit time at which any radar sees the threat with its detection range
-    scaled by ``scale`` (one per trial): (n,) seconds, inf when never."""
+    scaled by ``scale`` (one per trial), uncued before ``cue_s`` (see
+    :func:`openbmd.engagement.engage.observe_cued`): (n,) seconds, inf when never."""
     first = np.full(scale.shape, np.inf)
+    cue = np.inf if cue_s is None else cue_s
     for radar in radars:
         looks = np.arange(0.0, t[-1], radar.revisit_s)
         pos = np.stack([np.interp(looks, t, X[0, :, k]) for k in range(3)], axis=-1)
         _, _, rng_m = radar.aer(pos)
         seen_range = np.where(radar.in_view(pos), rng_m, np.inf)
-        ok = seen_range[None, :] <= scale[:, None] * float(radar.detection_range_m(rcs_m2))
+        reach = np.where(looks >= cue, float(radar.detection_range_m(rcs_m2)),
+                         float(radar.detection_range_m(rcs_m2 / UNCUED_VOLUME_RATIO)))
+        ok = seen_range[None, :] <= scale[:, None] * reach[None, :]
         idx = np.argmax(ok, axis=1)
         first = np.minimum(first, np.where(ok.any(axis=1), looks[idx], np.inf))
     return first
@@ -112,7 +116,7 @@ def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2:
     if tl.firm_track_s is None or not radars:
         t_launch = np.full(n, np.inf)
     else:
-        first = _first_detection(radars, t, X, det_scale, rcs_m2)
+        first = _first_detection(radars, t, X, det_scale, rcs_m2, tl.early_warning_s)
         t_launch = first + (tl.firm_track_s - tl.first_detection_s) + react
     limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
                                max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
