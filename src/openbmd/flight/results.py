@@ -6,17 +6,14 @@ from types import MappingProxyType
 
 import numpy as np
 
+from openbmd._arrays import frozen
+
 from openbmd.earth.geodesy import ecef_to_aer, ecef_to_enu, ecef_to_geodetic
 from openbmd.earth.model import EarthModel
 
 STATUS_TEXT = MappingProxyType({0: "impact", 1: "no impact within the time limit (orbit or escape)",
                                 2: "impact during powered flight"})
 
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float, copy=True)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,9 +32,9 @@ class Trajectory:
 
     def __post_init__(self):
         for k in ("t_s", "ecef_m", "velocity_m_s"):
-            object.__setattr__(self, k, _frozen(getattr(self, k)))
+            object.__setattr__(self, k, frozen(getattr(self, k)))
         lat, lon, alt = ecef_to_geodetic(self.ecef_m, self.earth)
-        object.__setattr__(self, "_geo", tuple(_frozen(x) for x in (lat, lon, alt)))
+        object.__setattr__(self, "_geo", tuple(frozen(x) for x in (lat, lon, alt)))
 
     @property
     def speed_m_s(self) -> np.ndarray:
@@ -108,7 +105,7 @@ class FlightBatch:
     def __post_init__(self):
         for k, v in self.__dict__.items():
             if isinstance(v, np.ndarray):
-                object.__setattr__(self, k, _frozen(v))
+                object.__setattr__(self, k, frozen(v))
 
     def __len__(self) -> int:
         return self.status.shape[0]

@@ -40,6 +40,7 @@ import tomllib
 from pathlib import Path as FsPath
 from typing import Any
 
+from openbmd._io import read_utf8
 from openbmd.errors import InputError
 from openbmd.interceptors.booster import GENERIC_DRAG_CD, GENERIC_DRAG_MACH, kinematic_booster
 from openbmd.interceptors.model import Interceptor, KillVehicle
@@ -67,15 +68,7 @@ KINEMATIC_KEYS = ("burnout_speed_km_s", "burn_time_s", "launch_mass_kg")
 
 def load_interceptor(path: str | FsPath) -> Interceptor:
     """Read the interceptor file at ``path``."""
-    path = FsPath(path)
-    if not path.is_file():
-        raise InputError(f"no such interceptor file: {path}")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"cannot read interceptor file {path}: {exc.strerror}") from None
+    text, path = read_utf8(path, "interceptor")
     return parse_interceptor_toml(text, str(path), source_path=str(path))
 
 

@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path as FsPath
 from typing import Any
 
+from openbmd._io import read_utf8
 from openbmd.errors import InputError
 from openbmd.missiles.model import InvalidField, Missile, Path, Stage, format_path, format_value
 
@@ -42,15 +43,7 @@ _KIND_RULE = {"str": "must be a string", "num": "must be a number", "nums": "mus
 # ---------------------------------------------------------------- public API
 def load_missile(path: str | FsPath) -> Missile:
     """Read the missile file at ``path``."""
-    path = FsPath(path)
-    if not path.is_file():
-        raise InputError(f"no such missile file: {path}")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"cannot read missile file {path}: {exc.strerror}") from None
+    text, path = read_utf8(path, "missile")
     return parse_missile_toml(text, str(path), source_path=str(path))
 
 

@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path as FsPath
 from typing import Any
 
+from openbmd._io import read_utf8
 from openbmd.errors import InputError
 from openbmd.missiles.loader import _syntax_message, _toml_key, _toml_value, key_lines
 from openbmd.missiles.model import InvalidField, format_value
@@ -30,15 +31,7 @@ _FACE_KEYS = ("faces_az_deg", "boresight_az_deg", "full_circle")
 
 def load_sensor(path: str | FsPath):
     """Read the sensor file at ``path`` (a :class:`Radar` or a :class:`SpaceInfrared`)."""
-    path = FsPath(path)
-    if not path.is_file():
-        raise InputError(f"no such sensor file: {path}")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"cannot read sensor file {path}: {exc.strerror}") from None
+    text, path = read_utf8(path, "sensor")
     return parse_sensor_toml(text, str(path), source_path=str(path))
 
 

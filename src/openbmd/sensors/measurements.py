@@ -10,14 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from openbmd._arrays import frozen
+
 from openbmd.earth.geodesy import aer_to_ecef
 from openbmd.earth.model import WGS84, EarthModel
 
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float, copy=True)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +44,7 @@ class Detections:
     def __post_init__(self):
         n = np.shape(self.t_s)[0] if np.ndim(self.t_s) else 0
         for k in ("t_s", "range_m", "az_rad", "el_rad", "snr_db"):
-            a = _frozen(getattr(self, k))
+            a = frozen(getattr(self, k))
             if a.shape != (n,):
                 raise ValueError(f"Detections.{k} must have shape ({n},), got {a.shape}")
             object.__setattr__(self, k, a)

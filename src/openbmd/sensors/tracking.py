@@ -25,6 +25,8 @@ from typing import Sequence
 
 import numpy as np
 
+from openbmd._arrays import frozen
+
 from openbmd.earth.geodesy import ecef_to_enu, ecef_to_geodetic, geodetic_to_ecef
 from openbmd.earth.model import EarthModel, earth_model
 from openbmd.errors import InputError
@@ -43,12 +45,6 @@ Q_M2_S3 = 1e-3
 #: sigma below 1 km after at least 5 detections
 FIRM_SIGMA_M = 1000.0
 FIRM_AFTER = 5
-
-
-def _frozen(a, dtype=float) -> np.ndarray:
-    a = np.array(a, dtype=dtype, copy=True)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,8 +69,8 @@ class Track:
 
     def __post_init__(self):
         for k in ("t_s", "state", "covariance"):
-            object.__setattr__(self, k, _frozen(getattr(self, k)))
-        object.__setattr__(self, "n_updates", _frozen(self.n_updates, np.int64))
+            object.__setattr__(self, k, frozen(getattr(self, k)))
+        object.__setattr__(self, "n_updates", frozen(self.n_updates, np.int64))
 
     def __len__(self) -> int:
         return self.t_s.shape[0]
@@ -275,7 +271,7 @@ class ImpactPrediction:
 
     def __post_init__(self):
         for k in ("covariance_km2", "sample_lat_deg", "sample_lon_deg"):
-            object.__setattr__(self, k, _frozen(getattr(self, k)))
+            object.__setattr__(self, k, frozen(getattr(self, k)))
 
 
 def _sample_states(state, covariance, samples: int, seed) -> np.ndarray:
