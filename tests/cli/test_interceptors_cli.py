@@ -36,3 +36,21 @@ def test_malformed_file_is_one_line(run, tmp_path):
     bad.write_text('id = "x"\nname = "X"\ndiameter_m = 0.5\nburnout_speed_km_s = 3.0\nburn_time_s = 40.0\n'
                    'launch_mass_kg = 1500.0\nrange_km = 3\n[kill_vehicle]\npk_single_shot = 0.5\n')
     assert_usage_error(run("interceptors", "show", str(bad)), "bad.toml:7:", "unknown key 'range_km'")
+
+
+def test_launchers_list_every_site_with_its_magazine():
+    import os
+    import subprocess
+    import sys
+
+    from openbmd.interceptors.catalog import launch_sites
+
+    r = subprocess.run([sys.executable, "-m", "openbmd", "interceptors", "launchers"], capture_output=True,
+                       text=True, env={**os.environ, "COLUMNS": "300"})
+    assert r.returncode == 0, r.stderr
+    sites = launch_sites()
+    assert len(sites) >= 7
+    for site in sites.values():
+        assert site.id in r.stdout
+    ashore = [s for s in sites.values() if s.kind == "ashore"]
+    assert ashore and all(s.magazine == 24 for s in ashore)   # 3 Mk 41 x 8 cells each

@@ -96,3 +96,19 @@ def show(interceptor_id: Annotated[str, typer.Argument(
     console.print(stages)
     console.print(_flyout_table(icp, lat))
     console.print(_sources_table(icp.sources_dict()))
+
+
+@app.command("launchers")
+def launchers() -> None:
+    """List the launchers: Aegis ships, Aegis Ashore sites, GBI fields, THAAD and Patriot batteries."""
+    from openbmd.interceptors.catalog import launch_sites
+
+    table = Table(title="openbmd launchers",
+                  caption="mobile units (ships, batteries) sit at a representative position an analysis overrides")
+    for name, justify in (("id", "left"), ("name", "left"), ("kind", "left"), ("interceptors", "left"),
+                          ("magazine", "right"), ("lat, lon", "right"), ("source", "left")):
+        table.add_column(name, justify=justify)
+    for site in launch_sites().values():
+        table.add_row(site.id, site.name, site.kind, ", ".join(site.interceptors), str(site.magazine),
+                      f"{site.lat_deg:.2f}, {site.lon_deg:.2f}", site.source)
+    out().print(table)
