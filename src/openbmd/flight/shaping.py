@@ -78,7 +78,7 @@ def max_range_kick(launcher: Launcher, azimuth_deg, cutoff_s=np.inf, grid: int =
     return _refine(launcher, az, cut, x, f, iters)
 
 
-def max_range_kick_near(launcher: Launcher, azimuth_deg, guess_deg, half_width_deg, iters: int = 6):
+def max_range_kick_near(launcher: Launcher, azimuth_deg, guess_deg, half_width_deg, iters: int = 4):
     """Like :func:`max_range_kick`, warm-started from a guess of the kick.
 
     Lanes whose optimum is not inside [guess - w, guess + w] fall back to
