@@ -51,11 +51,21 @@ def test_slower_reaction_never_helps(base):
 
 
 def test_p_kill_follows_the_doctrine(base):
+    """Shoot-look-shoot gets its second shot only if an interceptor launched after the kill
+    assessment (first intercept + look time) can still intercept: from the eastern
+    Mediterranean it cannot, from north-east Turkey (under the threat's path) it can."""
     d = Doctrine(first_salvo=1, second_salvo=1, look=True, look_s=10.0)
-    r = _run(base, doctrine=d)
     pk = base["interceptor"].kill_vehicle.pk_single_shot
-    assert r.shots_possible >= 2
-    assert r.p_kill == pytest.approx(float(p_engagement(pk, d)))
+    far = _run(base, doctrine=d)
+    assert far.shots_possible == 1 and far.p_kill == pytest.approx(pk)
+    near = _run(dict(base, site=(41.0, 38.0)), doctrine=d)
+    assert near.shots_possible >= 2
+    assert near.p_kill == pytest.approx(float(p_engagement(pk, d)))
+
+
+def test_the_fire_control_track_starts_after_burnout(base):
+    r = _run(base)
+    assert r.timeline.firm_track_s >= float(r.threat.batch.burnout_time_s[0])
 
 
 def test_same_seed_same_result(base):

@@ -73,3 +73,21 @@ def test_bad_ranges(setup):
         monte_carlo(nominal, n=10, reaction_s=30.0, uncertainty=Uncertainty(reaction_s=(50, 10)), **kw)
     with pytest.raises(InputError, match=">= 1 trial"):
         monte_carlo(nominal, n=0, reaction_s=30.0, **kw)
+
+
+def test_monte_carlo_keeps_the_fire_control_restriction(setup):
+    nominal, kw = setup
+    blind = engage(get_missile("shahab-3"), TABRIZ, ANKARA, reaction_s=30.0,
+                   fire_control=get_radar("spy-1d").at(-30.0, 150.0, 0.0), **kw)
+    assert not blind.engageable
+    mc = monte_carlo(blind, n=100, seed=1, reaction_s=30.0, **kw)
+    assert mc.p_engageable == 0.0 and mc.mean_p_kill == 0.0
+
+
+def test_wilson_interval_keeps_width_at_the_edges():
+    from openbmd.engagement.montecarlo import wilson_interval
+
+    lo, hi = wilson_interval(1.0, 100)
+    assert hi == pytest.approx(1.0) and 0.95 < lo < 0.97          # 0.963 for 100/100
+    lo, hi = wilson_interval(0.5, 10000)
+    assert lo == pytest.approx(0.5 - 1.96 * 0.005, abs=2e-4) and hi == pytest.approx(0.5 + 1.96 * 0.005, abs=2e-4)

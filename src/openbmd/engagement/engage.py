@@ -62,6 +62,7 @@ class EngagementResult:
     shots_possible: int
     p_kill: float
     reason: str | None
+    fire_control_mask: np.ndarray | None = None  #: threat samples the own radar sees (launch-on-remote)
 
     @property
     def engageable(self) -> bool:
@@ -107,6 +108,28 @@ def observe_cued(radar, traj, rcs_m2: float, rng, cue_s: float | None, object_id
                       range_m=cat("range_m"), az_rad=cat("az_rad"), el_rad=cat("el_rad"),
                       snr_db=cat("snr_db"), sigma_range_m=cued.sigma_range_m,
                       sigma_angle_rad=cued.sigma_angle_rad, earth=cued.earth)
+
+
+def shot_opportunities(solve, bs: BattleSpace, look_s: float, cap: int = 12) -> int:
+    """Sequential intercept opportunities: after an intercept at t, the next interceptor may
+    launch only once the kill assessment is in (t + look_s); re-solve the battle space from
+    there until nothing is left.  ``solve(t_launch)`` returns a one-pair BattleSpace."""
+    n, cur = 0, bs
+    while n < cap and bool(cur.engageable[0]):
+        n += 1
+        cur = solve(float(cur.earliest_t_s[0]) + look_s)
+    return n
+
+
+def after(d, t0_s: float):
+    """The detections of ``d`` at or after ``t0_s``."""
+    from openbmd.sensors.measurements import Detections
+
+    m = d.t_s >= t0_s
+    return Detections(sensor_id=d.sensor_id, object_id=d.object_id, site_lat_deg=d.site_lat_deg,
+                      site_lon_deg=d.site_lon_deg, site_alt_m=d.site_alt_m, t_s=d.t_s[m], range_m=d.range_m[m],
+                      az_rad=d.az_rad[m], el_rad=d.el_rad[m], snr_db=d.snr_db[m],
+                      sigma_range_m=d.sigma_range_m, sigma_angle_rad=d.sigma_angle_rad, earth=d.earth)
 
 
 def threat_rcs_m2(missile, rcs_m2: float | None = None) -> float:
@@ -162,7 +185,12 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
         ew = report.first_report_s if report.detected else None
     dets = [observe_cued(r, traj, rcs_m2, rng, ew, threat_missile.id) for r in radars]
     firsts = {d.sensor_id: float(d.t_s[0]) for d in dets if len(d)}
-    usable = [d for d in dets if len(d) >= 3]
+    # the fire-control track is ballistic: it starts on detections after burnout
+    # (boost-phase detections cue and are reported, but a ballistic filter fed a
+    # thrusting target declares a firm track that is kilometres off)
+    burnout_s = float(res.batch.burnout_time_s[0])
+    post = [after(d, burnout_s) for d in dets]
+    usable = [d for d in post if len(d) >= 3]
     firm = track(usable).firm_time_s if usable else None
     t_launch_min = firm + reaction_s if firm is not None else np.inf
     t, X, V = _resample(traj, SAMPLE_S)
@@ -173,9 +201,12 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     allowed = None
     if fire_control is not None:
         allowed = fire_control.visible(X[0], rcs_m2=rcs_m2)[None]
-    bs = battle_space(t, X, V, site[0], site[1], table, t_launch_min, limits, allowed=allowed)
+    def solve(t_launch):
+        return battle_space(t, X, V, site[0], site[1], table, t_launch, limits, allowed=allowed)
+
+    bs = solve(t_launch_min)
     ok = bool(bs.engageable[0])
-    shots = 1 + int(bs.window_s[0] // max(doctrine.look_s, 1e-9)) if ok else 0
+    shots = shot_opportunities(solve, bs, doctrine.look_s) if ok else 0
     p = float(p_engagement(kv.pk_single_shot, doctrine, second_chance=shots >= 2)) if ok else 0.0
     timeline = Timeline(
         threat_launch_s=0.0, early_warning_s=ew, first_detection_s=min(firsts.values()) if firsts else None,
@@ -185,4 +216,5 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
         impact_s=float(traj.t_s[-1]), detections_by_sensor=firsts)
     reason = None if ok else bs.reason[0]
     return EngagementResult(threat=res, battlespace=bs, timeline=timeline, doctrine=doctrine,
-                            pk_single_shot=kv.pk_single_shot, shots_possible=shots, p_kill=p, reason=reason)
+                            pk_single_shot=kv.pk_single_shot, shots_possible=shots, p_kill=p, reason=reason,
+                            fire_control_mask=allowed)

@@ -11,7 +11,11 @@ each trial then
 - keeps the nominal delay from first detection to firm track,
 - launches after its reaction time,
 - scales the fly-out times by nominal speed / sampled speed (time ~ 1 / speed,
-  a first-order stand-in for rebuilding the fly-out table),
+  a first-order stand-in for rebuilding the fly-out table: the reach boundary
+  itself does not move),
+- keeps the nominal run's fire-control coverage (launch-on-remote),
+- gets a second salvo only if an interceptor launched after the kill assessment
+  can still intercept,
 
 and all trials' battle spaces are solved in one call.  An outcome (kill or
 leak) is drawn per trial from its kill probability.
@@ -57,11 +61,18 @@ class MonteCarloResult:
         return float(self.p_kill.mean())
 
     def summary(self) -> dict:
-        k = self.killed.mean()
-        half = 1.96 * np.sqrt(max(k * (1 - k), 1e-12) / self.n)
+        k = float(self.killed.mean())
         return {"trials": self.n, "seed": self.seed, "p_engageable": self.p_engageable,
-                "mean_p_kill": self.mean_p_kill, "kill_fraction": float(k),
-                "kill_fraction_95ci": [float(max(0.0, k - half)), float(min(1.0, k + half))]}
+                "mean_p_kill": self.mean_p_kill, "kill_fraction": k,
+                "kill_fraction_95ci": list(wilson_interval(k, self.n))}
+
+
+def wilson_interval(p_hat: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (keeps its width at 0 % and 100 %)."""
+    denom = 1 + z * z / n
+    centre = (p_hat + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p_hat * (1 - p_hat) / n + z * z / (4 * n * n)) / denom
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
 def _uniform(rng, rng_range, nominal, n):
@@ -120,11 +131,17 @@ def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2:
         t_launch = first + (tl.firm_track_s - tl.first_detection_s) + react
     limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
                                max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
-    bs = battle_space(t, X, V, site[0], site[1], flyout_table(interceptor, site[0]), t_launch, limits,
-                      pair_threat=np.zeros(n, np.int64), flyout_time_scale=(v_nom or 1.0) / v)
+    table = flyout_table(interceptor, site[0])
+
+    def solve(t_l):
+        return battle_space(t, X, V, site[0], site[1], table, t_l, limits, pair_threat=np.zeros(n, np.int64),
+                            flyout_time_scale=(v_nom or 1.0) / v, allowed=nominal.fire_control_mask)
+
+    bs = solve(t_launch)
     window = np.where(bs.engageable, bs.window_s, 0.0)
-    look = max(nominal.doctrine.look_s, 1e-9)
-    second = bs.engageable & (window >= look)
+    # a second salvo needs an intercept by an interceptor launched after the kill assessment
+    again = solve(np.where(bs.engageable, bs.earliest_t_s + nominal.doctrine.look_s, np.inf))
+    second = bs.engageable & again.engageable
     p = np.where(bs.engageable, p_engagement(pk, nominal.doctrine, second_chance=second), 0.0)
     killed = rng.random(n) < p
     return MonteCarloResult(n=n, seed=seed, engageable=bs.engageable, p_kill=p, killed=killed,
