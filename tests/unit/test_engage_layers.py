@@ -14,6 +14,9 @@ TABRIZ, ANKARA = (38.08, 46.29), (39.93, 32.86)
 SHIP = Battery("ship east med", get_interceptor("sm-3-ia"), 35.0, 33.0, magazine=8)
 FAR = Battery("far ship", get_interceptor("sm-3-ia"), 60.0, -20.0, magazine=8)
 SHIP2 = Battery("ship black sea", get_interceptor("sm-3-ia"), 42.5, 35.0, magazine=8)
+# two batteries under the threat's path: the second can wait for the first's kill assessment
+FORWARD = Battery("north-east Turkey", get_interceptor("sm-3-ia"), 41.0, 38.0, magazine=8)
+BEHIND = Battery("central Turkey", get_interceptor("sm-3-ia"), 39.5, 34.0, magazine=8)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,9 @@ def test_layers_multiply_leakage_and_adding_never_hurts(radars):
 
 
 def test_a_later_layer_that_can_look_spends_only_on_misses(radars):
-    res = _run([SHIP, SHIP2], radars, Doctrine(first_salvo=1, look_s=10.0))
+    """The central-Turkey battery can still intercept after the forward battery's kill
+    assessment; the Black Sea ship (earlier test) cannot, so it fires regardless."""
+    res = _run([FORWARD, BEHIND], radars, Doctrine(first_salvo=1, look_s=10.0))
     first, second = res.layers
     assert first.engageable and second.engageable
     assert first.earliest_t_s <= second.earliest_t_s          # fired in intercept order
@@ -72,3 +77,16 @@ def test_bad_input():
         _run([], [])
     with pytest.raises(InputError, match="magazine"):
         Battery("x", get_interceptor("sm-3-ia"), 0.0, 0.0, magazine=-1)
+
+
+def test_a_layer_that_cannot_wait_fires_regardless(radars):
+    res = _run([SHIP, SHIP2], radars, Doctrine(first_salvo=1, look_s=10.0))
+    assert all(lo.engageable and not lo.fires_after_look for lo in res.layers)
+    assert res.expected_interceptors == pytest.approx(2.0)
+
+
+def test_imperfect_kill_assessment_discounts_the_waiting_layer(radars):
+    perfect = _run([FORWARD, BEHIND], radars, Doctrine(first_salvo=1, look_s=10.0, p_ka=1.0))
+    blurry = _run([FORWARD, BEHIND], radars, Doctrine(first_salvo=1, look_s=10.0, p_ka=0.5))
+    assert blurry.layers[1].p_kill == pytest.approx(0.5 * perfect.layers[1].p_kill)
+    assert blurry.p_kill < perfect.p_kill

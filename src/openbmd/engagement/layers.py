@@ -20,7 +20,7 @@ import numpy as np
 
 from openbmd.engagement.battlespace import BattleSpace, KillVehicleLimits, battle_space
 from openbmd.engagement.doctrine import Doctrine, expected_shots, p_engagement
-from openbmd.engagement.engage import (DEFAULT_REACTION_S, SAMPLE_S, _resample, observe_cued,
+from openbmd.engagement.engage import (DEFAULT_REACTION_S, SAMPLE_S, _resample, after, observe_cued,
                                       threat_rcs_m2)
 from openbmd.errors import InputError
 from openbmd.flight import FlightResult, fly
@@ -50,7 +50,7 @@ class LayerOutcome:
     latest_t_s: float | None
     fires_after_look: bool  #: fires only if an earlier layer's kill assessment reports a miss
     shots_planned: int
-    p_kill: float  #: this layer's kill probability, if it fires
+    p_kill: float  #: this layer's kill probability (times p_ka when it waits for an assessment)
     expected_shots: float  #: interceptors this layer spends on average
 
 
@@ -107,11 +107,13 @@ def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery
                                        object_id=threat_missile.id)
         cue = report.first_report_s if report.detected else None
     dets = [observe_cued(r, res.trajectory, rcs_m2, rng, cue, threat_missile.id) for r in radars]
-    usable = [d for d in dets if len(d) >= 3]
+    burnout_s = float(res.batch.burnout_time_s[0])
+    usable = [d for d in (after(d, burnout_s) for d in dets) if len(d) >= 3]
     firm = track(usable).firm_time_s if usable else None
     t_launch = firm + reaction_s if firm is not None else np.inf
     t, X, V = _resample(res.trajectory, SAMPLE_S)
     spaces = [(b, _battle_space(b, t, X, V, t_launch)) for b in batteries]
+    look_s = doctrine.look_s
     spaces.sort(key=lambda bs: bs[1].earliest_t_s[0] if bs[1].engageable[0] else np.inf)
     layers, survive, looks = [], 1.0, []
     for battery, bs in spaces:
@@ -125,14 +127,19 @@ def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery
         d = Doctrine(first_salvo=shots, look=doctrine.look and battery.magazine > shots,
                      second_salvo=min(doctrine.second_salvo, max(battery.magazine - shots, 0)) or 1,
                      look_s=doctrine.look_s, p_ka=doctrine.p_ka)
-        window = float(bs.window_s[0])
-        second = window >= doctrine.look_s
+        # its own second salvo: launched after its first intercept's kill assessment
+        second = bool(_battle_space(battery, t, X, V, float(bs.earliest_t_s[0]) + look_s).engageable[0])
         p = float(p_engagement(kv.pk_single_shot, d, second_chance=second))
-        after_look = any(t_prev + doctrine.look_s <= float(bs.latest_t_s[0]) for t_prev in looks)
+        # after an earlier layer's assessment: launched no earlier than that intercept + look
+        after_look = bool(looks) and bool(
+            _battle_space(battery, t, X, V, max(t_launch, min(looks) + look_s)).engageable[0])
         n_exp = float(expected_shots(kv.pk_single_shot, d, second_chance=second))
-        weight = survive if after_look else 1.0
+        # a layer that waits for an earlier assessment fires only on a reported miss (p_ka)
+        fires = doctrine.p_ka if after_look else 1.0
+        weight = survive * fires if after_look else 1.0
+        p_layer = fires * p
         layers.append(LayerOutcome(battery, True, None, float(bs.earliest_t_s[0]), float(bs.latest_t_s[0]),
-                                   after_look, d.max_shots if second else d.first_salvo, p, weight * n_exp))
-        survive *= 1.0 - p
+                                   after_look, d.max_shots if second else d.first_salvo, p_layer, weight * n_exp))
+        survive *= 1.0 - p_layer
         looks.append(float(bs.earliest_t_s[0]))
     return LayeredResult(threat=res, firm_track_s=firm, layers=tuple(layers))
