@@ -140,7 +140,17 @@ def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scal
     radius = earth.a_m * np.sqrt(1 - earth.e2) / (1 - earth.e2 * np.sin(sla) ** 2)
     rng_km = np.arccos(np.clip(cosang, -1.0, 1.0)) * (radius / 1e3)[:, None]
     alt_km = g["alt_km"][which]
-    tau, speed = flyout(rng_km, alt_km)
+    lat, lon = g["lat"][which], g["lon"][which]
+    if getattr(flyout, "takes_azimuth", False):
+        # initial bearing from the site to each point (sphere; the table's azimuths are 45 deg apart)
+        dlon = np.radians(lon - np.degrees(slo)[:, None])
+        la2 = np.radians(lat)
+        az = np.degrees(np.arctan2(np.sin(dlon) * np.cos(la2),
+                                   np.cos(sla)[:, None] * np.sin(la2)
+                                   - np.sin(sla)[:, None] * np.cos(la2) * np.cos(dlon))) % 360.0
+        tau, speed = flyout(rng_km, alt_km, az)
+    else:
+        tau, speed = flyout(rng_km, alt_km)
     tau = np.asarray(tau, float) * scale[:, None]
     speed = np.asarray(speed, float) / scale[:, None]
     slack = t[None, :] - tau - t_launch[:, None]
@@ -168,7 +178,6 @@ def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scal
     first = np.argmax(feas, axis=1)
     last = feas.shape[1] - 1 - np.argmax(feas[:, ::-1], axis=1)
     rows = np.arange(P)
-    lat, lon = g["lat"][which], g["lon"][which]
     w = np.where(engageable, 1.0, np.nan)
     for name, idx, tt in (("earliest", first, _refine_edge(t, slack, geom, rows, first)),
                           ("latest", last, t[last])):

@@ -103,9 +103,14 @@ class FlyoutTable:
         """Earth-relative speed (m/s) on the earliest arrival (NaN where unreachable)."""
         return self._lookup(self.speed_m_s, range_km, alt_km, azimuth_deg, limits)
 
-    def __call__(self, ground_range_km, altitude_km):
-        """``(time_s, speed_m_s)``: the fly-out protocol of the battle-space solver."""
-        return self.time_to(ground_range_km, altitude_km), self.speed_at(ground_range_km, altitude_km)
+    #: the battle-space solver passes the bearing from the site to each point
+    takes_azimuth = True
+
+    def __call__(self, ground_range_km, altitude_km, azimuth_deg=None):
+        """``(time_s, speed_m_s)``: the fly-out protocol of the battle-space solver
+        (toward ``azimuth_deg`` when given, else the slowest direction)."""
+        return (self.time_to(ground_range_km, altitude_km, azimuth_deg),
+                self.speed_at(ground_range_km, altitude_km, azimuth_deg))
 
     def _lookup(self, table, range_km, alt_km, azimuth_deg, limits):
         r, h = np.broadcast_arrays(np.asarray(range_km, float), np.asarray(alt_km, float))
