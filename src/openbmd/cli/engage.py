@@ -17,14 +17,15 @@ OUT_SUFFIXES = (".csv", ".png", ".czml")
 
 
 def _radar(spec: str):
-    """``ID`` (at its catalog site) or ``ID@LAT,LON``."""
+    """``ID`` (at its catalog site) or ``ID@LAT,LON`` (moved there, at sea level, keeping its
+    faces' boresights)."""
     from openbmd.sensors.catalog import get_radar
 
     rid, _, where = spec.partition("@")
     radar = get_radar(rid.strip())
     if where:
         lat, lon = parse_latlon(where, option="--radar")
-        radar = radar.at(lat, lon)
+        radar = radar.at(lat, lon, 0.0)
     return radar
 
 
@@ -39,7 +40,8 @@ def engage(
     radar: Annotated[Optional[list[str]], typer.Option(
         "--radar", metavar="ID[@LAT,LON]",
         help="A radar that tracks the threat (repeatable); at its catalog site unless @LAT,LON "
-             "is given. A radar away from the battery cues it (launch-on-remote).")] = None,
+             "is given (then at sea level, same boresight). A radar away from the battery provides "
+             "the remote track.")] = None,
     fire_control: Annotated[Optional[str], typer.Option(
         "--fire-control", metavar="ID[@LAT,LON]",
         help="The battery's own radar: intercepts only where it sees the threat (launch-on-remote). "
