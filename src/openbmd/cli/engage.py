@@ -139,7 +139,8 @@ def _print(result, summary) -> None:
         console.print(f"earliest intercept {e['t_s']:.1f} s at {e['altitude_km']:.0f} km "
                       f"({e['lat_deg']:.2f}, {e['lon_deg']:.2f}), closing {e['closing_speed_km_s']:.2f} km/s; "
                       f"latest {lt['t_s']:.1f} s at {lt['altitude_km']:.0f} km; window {summary['window_s']:.0f} s, "
-                      f"{summary['shots_possible']} shot opportunities, P(kill) {summary['p_kill']:.3f}",
+                      f"{summary['shots_possible']} shot opportunit{'y' if summary['shots_possible'] == 1 else 'ies'}, "
+                      f"P(kill) {summary['p_kill']:.3f}",
                       soft_wrap=True)
     mc = summary.get("monte_carlo")
     if mc:
