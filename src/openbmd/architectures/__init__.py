@@ -1,0 +1,1 @@
+"""Architectures (sensors, batteries, command and control), threat sets and target sets."""
