@@ -5,6 +5,7 @@ prints ``openbmd: error: <message>`` on stderr and exits with status 2.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -40,6 +41,17 @@ app.add_typer(radars.app, name="radars")
 app.command("horizon")(horizon.horizon)
 app.add_typer(interceptors.app, name="interceptors")
 app.command("engage")(engage.engage)
+# the analyses of issue 4 (each module: one command function of the same name)
+for _command, _module in (("coverage", "coverage"), ("icbm-reach", "icbm_reach"), ("pacing", "pacing"),
+                          ("raid", "raid"), ("assess", "assess"), ("architectures", "architectures")):
+    import importlib.util as _util
+
+    if _util.find_spec(f"openbmd.cli.{_module}") is not None:  # TEMPORARY while the analyses land
+        _mod = importlib.import_module(f"openbmd.cli.{_module}")
+        if hasattr(_mod, "app"):
+            app.add_typer(_mod.app, name=_command)
+        else:
+            app.command(_command)(getattr(_mod, _module))
 
 
 def _version(value: bool) -> None:

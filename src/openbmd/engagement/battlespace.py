@@ -148,6 +148,7 @@ def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scal
         az = np.degrees(np.arctan2(np.sin(dlon) * np.cos(la2),
                                    np.cos(sla)[:, None] * np.sin(la2)
                                    - np.sin(sla)[:, None] * np.cos(la2) * np.cos(dlon))) % 360.0
+        az = np.nan_to_num(az)  # samples after impact: NaN position, no fly-out anyway
         tau, speed = flyout(rng_km, alt_km, az)
     else:
         tau, speed = flyout(rng_km, alt_km)

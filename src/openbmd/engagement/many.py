@@ -1,0 +1,202 @@
+"""Many threats against an architecture in one call: the engine of the coverage and raid analyses.
+
+:func:`openbmd.engagement.engage.engage` follows one threat through noisy
+detections and a Kalman track.  Maps need thousands of threats, so this module
+uses the deterministic form of the same timeline, in arrays:
+
+- a radar's first detection of a threat is the first sample after burnout
+  where it sees it (field of view, horizon, radar-equation range for the
+  threat's RCS; cued by the space-based warning when the architecture has one,
+  else the shorter uncued range, as in ``engage``);
+- its track is firm ``FIRM_AFTER - 1`` revisits later (the firm-track rule of
+  :mod:`openbmd.sensors.tracking` needs FIRM_AFTER detections; with the
+  catalog radars' noise the covariance condition is met by then: the test
+  suite holds this against the Kalman tracker);
+- a battery may launch at the earliest firm track among the sensors that may
+  cue it (plus the data centre's latency for a shared sensor) plus the
+  architecture's reaction time;
+- its battle space, shot opportunities (shoot-look-shoot re-solved from the
+  kill assessment) and kill probability are those of ``engage``; batteries are
+  independent layers: P(defense) = 1 - prod(1 - P_battery).
+
+Everything is a pure function of its array inputs (a unit of work for a Dask
+worker).  Threats go in chunks (:func:`sample_flights`), so memory stays bounded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from openbmd.engagement.battlespace import KillVehicleLimits, battle_space
+from openbmd.engagement.doctrine import p_engagement
+from openbmd.engagement.engage import UNCUED_VOLUME_RATIO
+
+#: sampling of the threat trajectories for the battle space (s)
+SAMPLE_S = 2.0
+#: stop counting shot opportunities here (the maps shade 0, 1, 2, 3+)
+MAX_OPPORTUNITIES = 3
+
+
+@dataclass(frozen=True, eq=False)
+class ThreatSamples:
+    """T threats on a common time grid: positions and Earth-relative velocities, NaN after impact."""
+
+    t_s: np.ndarray  #: (N,)
+    ecef_m: np.ndarray  #: (T, N, 3)
+    vel_m_s: np.ndarray  #: (T, N, 3)
+    burnout_s: np.ndarray  #: (T,)
+    impact_s: np.ndarray  #: (T,)
+
+    def __len__(self) -> int:
+        return self.ecef_m.shape[0]
+
+
+def sample_flights(batch, dt_s: float = SAMPLE_S) -> ThreatSamples:
+    """Resample a FlightBatch's histories (``history=True``) onto one grid of step ``dt_s``."""
+    trajs = batch.trajectories
+    t_end = max(float(tr.t_s[-1]) for tr in trajs)
+    t = np.arange(0.0, t_end + dt_s, dt_s)
+    T, N = len(trajs), t.size
+    X = np.full((T, N, 3), np.nan)
+    V = np.full((T, N, 3), np.nan)
+    for i, tr in enumerate(trajs):
+        n = np.searchsorted(t, tr.t_s[-1], side="right")
+        for k in range(3):
+            X[i, :n, k] = np.interp(t[:n], tr.t_s, tr.ecef_m[:, k])
+            V[i, :n, k] = np.interp(t[:n], tr.t_s, tr.velocity_m_s[:, k])
+    impact = np.array([float(tr.t_s[-1]) for tr in trajs])
+    return ThreatSamples(t, X, V, np.asarray(batch.burnout_time_s, float), impact)
+
+
+def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarray:
+    """(T,) time of a firm track from ``radar`` alone (inf when it never sees the threat after burnout)."""
+    from openbmd.sensors.tracking import FIRM_AFTER
+
+    rcs = np.asarray(rcs_m2, float) if cued else np.asarray(rcs_m2, float) / UNCUED_VOLUME_RATIO
+    seen = radar.visible(s.ecef_m, rcs_m2=rcs[..., None] if rcs.ndim else rcs)
+    seen &= np.isfinite(s.ecef_m[..., 0]) & (s.t_s[None, :] >= s.burnout_s[:, None])
+    any_ = seen.any(axis=1)
+    first = s.t_s[np.argmax(seen, axis=1)]
+    return np.where(any_, first + (FIRM_AFTER - 1) * radar.revisit_s, np.inf)
+
+
+@dataclass(frozen=True, eq=False)
+class BatteryOutcome:
+    battery_id: str
+    interceptor_id: str
+    engageable: np.ndarray  #: (T,) bool
+    earliest_t_s: np.ndarray  #: (T,) NaN where not engageable
+    latest_t_s: np.ndarray
+    launch_s: np.ndarray  #: earliest allowed interceptor launch (inf: never in track)
+    opportunities: np.ndarray  #: (T,) int, capped at MAX_OPPORTUNITIES
+    p_kill: np.ndarray  #: (T,) this battery's kill probability under the doctrine
+    reason: tuple  #: per threat: None where engageable, else why not
+
+
+@dataclass(frozen=True, eq=False)
+class ManyResult:
+    batteries: tuple[BatteryOutcome, ...]
+
+    @property
+    def engageable(self) -> np.ndarray:
+        return np.any([b.engageable for b in self.batteries], axis=0)
+
+    @property
+    def opportunities(self) -> np.ndarray:
+        return np.sum([b.opportunities for b in self.batteries], axis=0)
+
+    @property
+    def shoot_look_shoot(self) -> np.ndarray:
+        """A second salvo fits after a kill assessment (in one battery, or across batteries)."""
+        return self.opportunities >= 2
+
+    @property
+    def p_defense(self) -> np.ndarray:
+        return 1.0 - np.prod([1.0 - b.p_kill for b in self.batteries], axis=0)
+
+
+def kill_vehicle_limits(interceptor) -> KillVehicleLimits:
+    kv = interceptor.kill_vehicle
+    return KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
+                             max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
+
+
+def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None = None,
+                flyouts: dict | None = None, cued: bool | None = None) -> ManyResult:
+    """Every threat of ``s`` against every battery of ``resolved`` (a ResolvedArchitecture).
+
+    ``flyouts`` maps battery id -> fly-out (default: the interceptor's table at
+    the battery's latitude); ``reaction_s`` overrides the architecture's.
+    """
+    from openbmd.interceptors.flyout import flyout_table
+
+    arch = resolved.arch
+    reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
+    doctrine = resolved.doctrine
+    cued = resolved.early_warning is not None if cued is None else cued
+    T = len(s)
+    firm_cache: dict[str, np.ndarray] = {}
+
+    def firm(sensor_id, radar):
+        if sensor_id not in firm_cache:
+            firm_cache[sensor_id] = firm_track_s(radar, s, rcs_m2, cued)
+        return firm_cache[sensor_id]
+
+    outcomes = []
+    for b in resolved.batteries:
+        icp = b.interceptor
+        table = (flyouts or {}).get(b.id) or flyout_table(icp, b.entry.lat_deg)
+        t_launch = np.full(T, np.inf)
+        for sensor, radar, latency in b.cues:
+            t_launch = np.minimum(t_launch, firm(sensor.id, radar) + latency)
+        t_launch = t_launch + reaction
+        limits = kill_vehicle_limits(icp)
+        allowed = None
+        if not b.entry.engage_on_remote:
+            allowed = b.fire_control.visible(s.ecef_m, rcs_m2=rcs_m2) & np.isfinite(s.ecef_m[..., 0])
+        # pairs the fly-out cannot possibly reach are not solved (ground range only)
+        reach_km = min(float(table.reach_range_km), float(limits.max_range_km))
+        cand = np.flatnonzero(_min_ground_range_km(s, b.entry.lat_deg, b.entry.lon_deg) <= reach_km + 50.0)
+        cand = cand[np.isfinite(t_launch[cand])]
+        eng = np.zeros(T, bool)
+        e_t, l_t = np.full(T, np.nan), np.full(T, np.nan)
+        opp = np.zeros(T, np.int64)
+        reason = ["out of reach"] * T
+        for i in np.flatnonzero(~np.isfinite(t_launch)):
+            reason[i] = "never in track"
+        if cand.size:
+            def solve(idx, tl):
+                return battle_space(s.t_s, s.ecef_m, s.vel_m_s, b.entry.lat_deg, b.entry.lon_deg, table, tl,
+                                    limits, pair_threat=idx, allowed=allowed)
+
+            bs = solve(cand, t_launch[cand])
+            ok = bs.engageable
+            eng[cand] = ok
+            e_t[cand] = bs.earliest_t_s
+            l_t[cand] = bs.latest_t_s
+            for j, r in zip(cand, bs.reason):
+                reason[j] = r
+            opp[cand[ok]] = 1
+            cur, cur_t = cand[ok], bs.earliest_t_s[ok]
+            for _ in range(MAX_OPPORTUNITIES - 1):
+                if not cur.size:
+                    break
+                nxt = solve(cur, cur_t + doctrine.look_s)
+                cur, cur_t = cur[nxt.engageable], nxt.earliest_t_s[nxt.engageable]
+                opp[cur] += 1
+        pk = icp.kill_vehicle.pk_single_shot
+        p = np.where(eng, p_engagement(pk, doctrine, second_chance=opp >= 2), 0.0)
+        outcomes.append(BatteryOutcome(b.id, icp.id, eng, e_t, l_t, t_launch, opp, p,
+                                       tuple(None if e else r for e, r in zip(eng, reason))))
+    return ManyResult(tuple(outcomes))
+
+
+def _min_ground_range_km(s: ThreatSamples, lat_deg: float, lon_deg: float) -> np.ndarray:
+    """(T,) closest approach of each threat's ground track to a site (sphere; km)."""
+    la, lo = np.radians(lat_deg), np.radians(lon_deg)
+    u = np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    X = s.ecef_m
+    c = np.einsum("tnk,k->tn", X, u) / np.linalg.norm(X, axis=-1)
+    c = np.where(np.isfinite(c), c, -1.0)
+    return np.arccos(np.clip(c.max(axis=1), -1.0, 1.0)) * 6371.0
