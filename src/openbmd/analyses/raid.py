@@ -1,0 +1,567 @@
+"""A raid: salvos of threats at targets against an architecture with finite magazines.
+
+A raid file (TOML) lists ``[[salvo]]`` entries::
+
+    name = "Iranian salvo on south-east Europe"      # optional
+    [[salvo]]
+    missile = "shahab-3"        # catalog missile id (or a missile .toml, relative to the raid file)
+    from = "Tabriz"             # a launch area of the shipped threat sets, or "LAT,LON"
+    to = "Ankara"               # a target of a shipped target set, a city of data/cities.csv, or "LAT,LON"
+    count = 6                   # whole number >= 1
+    launch_time_s = 0           # optional, s after the raid starts (default 0)
+    shape = "min-energy"        # optional: min-energy | lofted | depressed
+    rcs_m2 = 0.1                # optional: the warhead's RCS (default: the missile's, else 0.1)
+
+The engine:
+
+1. every distinct flight (missile, from, to, shape) is flown once
+   (:func:`openbmd.flight.api.fly`) and every distinct (flight, RCS) is
+   engaged by every battery once (:func:`openbmd.engagement.many.engage_many`).
+   Sensors and launchers are fixed on the rotating Earth and the engine
+   models no sensor loading, so a flight launched ``launch_time_s`` later
+   has the same engagement, later by ``launch_time_s``: each threat's times
+   are shifted by its absolute launch offset (``ThreatSamples`` keep the time
+   from each threat's own launch);
+2. :func:`plan` allocates the rounds in the time order of the intercept
+   opportunities (every engageable (threat, battery) pair, by its earliest
+   intercept): a battery that still holds a first salvo commits it, and the
+   second salvo of a shoot-look-shoot when the battle space leaves room and
+   the magazine holds it; a later layer fires only at a threat whose kill it
+   cannot yet know (the rule of :mod:`openbmd.engagement.layers`: a layer
+   whose latest intercept comes after an earlier layer's kill assessment
+   waits for it).  Expected leakers = sum over threats of prod(1 - P_layer)
+   (independent layers, Wilkening, Science & Global Security 8, 2000);
+3. :func:`simulate` draws the same raid shot by shot ``trials`` times
+   (a kill means no second salvo and no later layer that could wait; the
+   magazines deplete per trial and spend only the rounds actually fired).
+
+Both allocation functions are pure functions of arrays (units for a Dask worker).
+
+Approximations, stated: the assessment of a second salvo is taken at the end
+of the battery's window (its intercept time is not solved); the
+cross-layer waiting rule uses window arithmetic (``layers`` re-solves the
+battle space); the plan commits rounds for every assigned salvo, the Monte
+Carlo only spends what it fires, so with scarce rounds the plan is the
+pessimistic bound and the Monte Carlo the estimate.
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from openbmd.errors import InputError
+
+SHAPES = ("min-energy", "lofted", "depressed")
+REQUIRED = ("missile", "from", "to", "count")
+OPTIONAL = ("launch_time_s", "shape", "rcs_m2")
+TOP_KEYS = ("name", "description", "salvo")
+MAX_COUNT = 10_000
+MAX_LAUNCH_TIME_S = 86_400.0
+_LATLON = re.compile(r"^\s*[-+]?(\d|\.\d)")
+
+
+# ---------------------------------------------------------------- the raid file
+@dataclass(frozen=True, kw_only=True)
+class Salvo:
+    """One ``[[salvo]]`` entry, resolved: where from, where to, how many, when."""
+
+    index: int  #: 1-based position in the file
+    line: int  #: line of its ``[[salvo]]`` header
+    missile: str  #: catalog id or missile file path
+    from_name: str
+    from_lat_deg: float
+    from_lon_deg: float
+    to_name: str
+    to_lat_deg: float
+    to_lon_deg: float
+    count: int
+    launch_time_s: float = 0.0
+    shape: str = "min-energy"
+    rcs_m2: float | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.count} x {self.missile} {self.from_name} -> {self.to_name}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Raid:
+    name: str
+    salvos: tuple[Salvo, ...]
+    description: str = ""
+    path: str = "<raid>"
+
+    @property
+    def threats(self) -> int:
+        return sum(s.count for s in self.salvos)
+
+
+def load_raid(path: str | Path) -> Raid:
+    """Read and check a raid file; every error names the file and the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"raid file {path} does not exist") from None
+    except IsADirectoryError:
+        raise InputError(f"raid file {path} is a folder, not a .toml file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_raid(text, str(path), base_dir=path.parent)
+
+
+def parse_raid(text: str, filename: str = "<raid>", *, base_dir: Path | None = None) -> Raid:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        where = f"{filename} line {m.group(1)}" if m else filename
+        raise InputError(f"{where}: not valid TOML ({exc})") from None
+    lines = text.splitlines()
+    extra = sorted(set(doc) - set(TOP_KEYS))
+    if extra:
+        raise InputError(f"{filename} line {_key_line(lines, extra[0], 0, len(lines))}: unknown key(s) "
+                         f"{', '.join(extra)}; allowed: {', '.join(TOP_KEYS)}")
+    salvos = doc.get("salvo")
+    if not isinstance(salvos, list) or not salvos:
+        raise InputError(f"{filename}: no [[salvo]] entries; a raid lists at least one [[salvo]] with "
+                         f"{', '.join(REQUIRED)}")
+    heads = [i + 1 for i, ln in enumerate(lines) if re.match(r"^\s*\[\[\s*salvo\s*\]\]", ln)]
+    out = []
+    for k, entry in enumerate(salvos):
+        head = heads[k] if k < len(heads) else 0
+        end = heads[k + 1] - 1 if k + 1 < len(heads) else len(lines)
+        out.append(_salvo(entry, k + 1, head, end, lines, filename, base_dir))
+    for key in ("name", "description"):
+        if key in doc and not isinstance(doc[key], str):
+            raise InputError(f"{filename} line {_key_line(lines, key, 0, len(lines))}: {key} must be a string")
+    return Raid(name=doc.get("name") or Path(filename).stem, description=doc.get("description", ""),
+                salvos=tuple(out), path=filename)
+
+
+def _key_line(lines, key: str, start: int, end: int) -> int:
+    """The line of ``key = ...`` between lines ``start`` and ``end`` (1-based), else ``start``."""
+    pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for i in range(max(start - 1, 0), min(end, len(lines))):
+        if pat.match(lines[i]):
+            return i + 1
+    return start
+
+
+def _salvo(entry, k, head, end, lines, filename, base_dir) -> Salvo:
+    def fail(key, message):
+        line = _key_line(lines, key, head, end) if key else head
+        raise InputError(f"{filename} line {line}: [[salvo]] #{k}: {message}")
+
+    if not isinstance(entry, dict):
+        fail(None, "expected a table")
+    missing = [key for key in REQUIRED if key not in entry]
+    if missing:
+        fail(None, f"missing key(s) {', '.join(missing)}; a salvo needs {', '.join(REQUIRED)} "
+                   f"(optional: {', '.join(OPTIONAL)})")
+    unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        fail(unknown[0], f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(REQUIRED + OPTIONAL)}")
+    for key in ("missile", "from", "to"):
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            fail(key, f"{key} must be a non-empty string, got {entry[key]!r}")
+    missile = entry["missile"].strip()
+    if missile.lower().endswith(".toml") and base_dir is not None and not Path(missile).is_absolute():
+        missile = str(base_dir / missile)
+    try:
+        from openbmd.missiles import get_missile
+
+        get_missile(missile)
+    except InputError as exc:
+        fail("missile", f"missile: {exc}")
+    try:
+        f_name, f_lat, f_lon = _place(entry["from"], "from")
+    except InputError as exc:
+        fail("from", str(exc))
+    try:
+        t_name, t_lat, t_lon = _place(entry["to"], "to")
+    except InputError as exc:
+        fail("to", str(exc))
+    count = entry["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        fail("count", f"count = {count!r} must be a whole number from 1 to {MAX_COUNT:,}")
+    t0 = entry.get("launch_time_s", 0.0)
+    if (isinstance(t0, bool) or not isinstance(t0, (int, float)) or not math.isfinite(t0)
+            or not 0.0 <= t0 <= MAX_LAUNCH_TIME_S):
+        fail("launch_time_s", f"launch_time_s = {t0!r} must be a number of seconds in [0, {MAX_LAUNCH_TIME_S:g}]")
+    shape = entry.get("shape", "min-energy")
+    if shape not in SHAPES:
+        fail("shape", f"shape = {shape!r} unknown; allowed: {', '.join(SHAPES)}")
+    rcs = entry.get("rcs_m2")
+    if rcs is not None and (isinstance(rcs, bool) or not isinstance(rcs, (int, float))
+                            or not math.isfinite(rcs) or rcs <= 0):
+        fail("rcs_m2", f"rcs_m2 = {rcs!r} must be a number > 0 (m^2)")
+    return Salvo(index=k, line=head, missile=missile, from_name=f_name, from_lat_deg=f_lat, from_lon_deg=f_lon,
+                 to_name=t_name, to_lat_deg=t_lat, to_lon_deg=t_lon, count=count, launch_time_s=float(t0),
+                 shape=shape, rcs_m2=None if rcs is None else float(rcs))
+
+
+def _latlon(text: str, key: str) -> tuple[float, float]:
+    parts = [p.strip() for p in text.split(",")]
+    hint = f"{key} = {text!r}: expected \"LAT,LON\" in degrees (e.g. \"38.08,46.29\") or a place name"
+    if len(parts) != 2:
+        raise InputError(hint)
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise InputError(hint) from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InputError(hint)
+    if not -90.0 <= lat <= 90.0:
+        raise InputError(f"{key} = {text!r}: latitude {lat:g} is outside [-90, 90] degrees")
+    if not -180.0 <= lon < 360.0:
+        raise InputError(f"{key} = {text!r}: longitude {lon:g} is outside [-180, 360) degrees")
+    return lat, lon
+
+
+def _place(text: str, key: str) -> tuple[str, float, float]:
+    """'LAT,LON'; for ``from`` a launch area; for ``to`` a shipped target or a city."""
+    if _LATLON.match(text):
+        lat, lon = _latlon(text, key)
+        return text.strip(), lat, lon
+    if key == "from":
+        from openbmd.architectures.loader import find_area
+
+        _, area = find_area(text)
+        return area.name, area.lat_deg, area.lon_deg
+    from openbmd.architectures.loader import get_target_set, target_set_ids
+    from openbmd.architectures.model import _fold
+
+    for tid in target_set_ids():
+        for t in get_target_set(tid).targets:
+            if _fold(t.name) == _fold(text):
+                return t.name, t.lat_deg, t.lon_deg
+    from openbmd.architectures.places import find_city
+
+    try:
+        city = find_city(text)
+    except InputError as exc:
+        raise InputError(f"to = {text!r} is neither a target of the shipped target sets nor \"LAT,LON\"; "
+                         f"as a city: {exc}") from None
+    return city.name, city.lat_deg, city.lon_deg
+
+
+# ---------------------------------------------------------------- allocation (pure array functions)
+@dataclass(frozen=True, eq=False)
+class Pairs:
+    """Every threat against every battery, times absolute (s after the raid starts)."""
+
+    engageable: np.ndarray  #: (T, B) bool
+    t_first_s: np.ndarray  #: (T, B) earliest intercept; inf where not engageable
+    t_last_s: np.ndarray  #: (T, B) latest intercept; inf where not engageable
+    second: np.ndarray  #: (T, B) bool: a second salvo fits after the kill assessment
+    pk: np.ndarray  #: (B,) single-shot kill probability
+    magazine: np.ndarray  #: (B,) rounds at the start
+
+
+def event_order(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
+    """(threat, battery) indices of the engageable pairs in time order of the earliest intercept."""
+    ti, bi = np.nonzero(pairs.engageable)
+    order = np.lexsort((bi, ti, pairs.t_first_s[ti, bi]))
+    return ti[order], bi[order]
+
+
+def _waits(pairs, i, b, prev_b, look_s) -> tuple[np.ndarray, np.ndarray]:
+    """Can battery ``b`` wait for the kill assessment of each earlier layer ``prev_b`` of threat ``i``?
+    (after its first salvo, after its second salvo)."""
+    t_last = pairs.t_last_s[i, b]
+    return (pairs.t_first_s[i, prev_b] + look_s <= t_last), (pairs.t_last_s[i, prev_b] + look_s <= t_last)
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    assigned: np.ndarray  #: (T, B) bool: the battery is a layer of this threat
+    second: np.ndarray  #: (T, B) bool: with a second salvo planned
+    denied: np.ndarray  #: (T, B) bool: engageable, but the battery had no salvo left
+    p_layer: np.ndarray  #: (T, B) kill probability of the assigned layer
+    p_leak: np.ndarray  #: (T,)
+    expected_used: np.ndarray  #: (B,) expected rounds fired
+
+
+def plan(pairs: Pairs, doctrine) -> Plan:
+    """The deterministic allocation and its expectation (the mean field of :func:`simulate`).
+
+    In time order, a battery becomes a layer of a threat while its expected
+    remaining rounds hold a first salvo, and plans the second salvo of a
+    shoot-look-shoot when the battle space leaves room and the rounds left
+    after the first salvo hold it; its magazine then drops by the rounds it
+    is expected to fire (a later layer fires only at a threat whose kill it
+    cannot know in time; a second salvo only after a detected miss).
+    """
+    from openbmd.engagement.doctrine import p_engagement
+
+    T, B = pairs.engageable.shape
+    n1, n2 = doctrine.first_salvo, (doctrine.second_salvo if doctrine.look else 0)
+    rem = pairs.magazine.astype(float).copy()
+    assigned, second, denied = (np.zeros((T, B), bool) for _ in range(3))
+    p = np.zeros((T, B))
+    used = np.zeros(B)
+    alive = np.ones(T)
+    history: list[list] = [[] for _ in range(T)]  # per threat: (battery, P(kill by salvo 1), by salvo 2)
+    eps = 1e-9
+    for i, b in zip(*event_order(pairs)):
+        if rem[b] < n1 - eps:
+            denied[i, b] = True
+            continue
+        prev = history[i]
+        p_fire = 1.0
+        if prev:
+            pb = np.array([h[0] for h in prev])
+            w1, w2 = _waits(pairs, i, b, pb, doctrine.look_s)
+            p_fire -= sum(h[1] * x1 + h[2] * x2 for h, x1, x2 in zip(prev, w1, w2))
+        q1 = (1.0 - pairs.pk[b]) ** n1
+        sls = bool(n2 and pairs.second[i, b] and rem[b] - n1 * p_fire >= n2 - eps)
+        p2 = doctrine.p_ka * q1 * sls  # P(second salvo | alive before this layer)
+        spend = p_fire * n1 + alive[i] * p2 * n2
+        assigned[i, b], second[i, b] = True, sls
+        p[i, b] = p_engagement(pairs.pk[b], doctrine, second_chance=sls)
+        used[b] += spend
+        rem[b] -= spend
+        history[i].append((b, alive[i] * (1.0 - q1), alive[i] * p2 * (1.0 - (1.0 - pairs.pk[b]) ** max(n2, 1))))
+        alive[i] *= 1.0 - p[i, b]
+    return Plan(assigned, second, denied, p, np.prod(1.0 - p, axis=1), used)
+
+
+@dataclass(frozen=True, eq=False)
+class Draws:
+    leaked: np.ndarray  #: (trials, T) bool
+    used: np.ndarray  #: (trials, B) int
+    exhausted: np.ndarray  #: (trials, B) bool: fewer rounds left than a first salvo
+    denied: np.ndarray  #: (trials, B) bool: a threat still alive found the battery without a salvo
+    denied_threat: np.ndarray  #: (trials, T) bool: some battery was empty for this live threat
+
+    @property
+    def leakers(self) -> np.ndarray:
+        """(trials,) number of threats that got through."""
+        return self.leaked.sum(axis=1)
+
+
+def simulate(pairs: Pairs, doctrine, trials: int, seed: int = 0) -> Draws:
+    """Draw the raid shot by shot ``trials`` times; reproducible for a seed.
+
+    Every (threat, battery) pair draws the same uniforms whether it fires or
+    not (common random numbers): changing a magazine changes only what the
+    magazine changes.
+    """
+    if trials < 1:
+        raise InputError(f"trials must be >= 1, got {trials}")
+    T, B = pairs.engageable.shape
+    n1, n2 = doctrine.first_salvo, (doctrine.second_salvo if doctrine.look else 0)
+    rng = np.random.default_rng(seed)
+    rem = np.tile(pairs.magazine.astype(np.int64), (trials, 1))
+    used = np.zeros((trials, B), np.int64)
+    dead = np.zeros((trials, T), bool)
+    known = np.full((trials, T), np.inf)  # when a kill is assessed
+    denied = np.zeros((trials, B), bool)
+    denied_threat = np.zeros((trials, T), bool)
+    for i, b in zip(*event_order(pairs)):
+        u = rng.random((trials, n1 + n2 + 1))
+        pk = pairs.pk[b]
+        want = known[:, i] > pairs.t_last_s[i, b]  # the battery cannot know of a kill in time
+        empty = want & (rem[:, b] < n1)
+        denied[:, b] |= empty & ~dead[:, i]
+        denied_threat[:, i] |= empty & ~dead[:, i]
+        fire = want & ~empty
+        k1 = fire & (u[:, :n1] < pk).any(axis=1)
+        dead[:, i] |= k1
+        known[:, i] = np.where(k1, np.minimum(known[:, i], pairs.t_first_s[i, b] + doctrine.look_s), known[:, i])
+        rem[:, b] -= n1 * fire
+        used[:, b] += n1 * fire
+        if n2 and pairs.second[i, b]:
+            s2 = fire & ~dead[:, i] & (u[:, -1] < doctrine.p_ka) & (rem[:, b] >= n2)
+            k2 = s2 & (u[:, n1:n1 + n2] < pk).any(axis=1)
+            dead[:, i] |= k2
+            known[:, i] = np.where(k2, np.minimum(known[:, i], pairs.t_last_s[i, b] + doctrine.look_s),
+                                   known[:, i])
+            rem[:, b] -= n2 * s2
+            used[:, b] += n2 * s2
+    return Draws(~dead, used, rem < n1, denied, denied_threat)
+
+
+# ---------------------------------------------------------------- the analysis
+@dataclass(frozen=True, eq=False)
+class RaidResult:
+    architecture: object  #: Architecture
+    raid: Raid
+    doctrine: object
+    battery_ids: tuple[str, ...]
+    interceptors: tuple[str, ...]
+    group: np.ndarray  #: (T,) salvo index (0-based) of each threat
+    launch_s: np.ndarray  #: (T,) launch time of each threat (s after the raid starts)
+    pairs: Pairs
+    plan: Plan
+    draws: Draws
+    trials: int
+    seed: int
+    reasons: tuple  #: per salvo, per battery: why not engageable (None: engageable)
+    seconds: float
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def expected_leakers(self) -> float:
+        return float(self.plan.p_leak.sum())
+
+    def summary(self) -> dict:
+        """The JSON contract of ``openbmd raid``."""
+        from openbmd.engagement.montecarlo import wilson_interval
+
+        d, n = self.draws, self.trials
+        lk = d.leakers.astype(float)
+        mean = float(lk.mean())
+        half = 1.96 * float(lk.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+        p0 = float((d.leakers == 0).mean())
+        batteries = [{"id": bid, "interceptor": self.interceptors[b], "magazine": int(self.pairs.magazine[b]),
+                      "engageable_threats": int(self.pairs.engageable[:, b].sum()),
+                      "expected_used": float(self.plan.expected_used[b]),
+                      "mean_used": float(d.used[:, b].mean()), "max_used": int(d.used[:, b].max()),
+                      "p_exhausted": float(d.exhausted[:, b].mean()),
+                      "p_found_empty": float(d.denied[:, b].mean())}
+                     for b, bid in enumerate(self.battery_ids)]
+        groups = []
+        for k, s in enumerate(self.raid.salvos):
+            m = self.group == k
+            eng = self.pairs.engageable[m].any(axis=0)
+            groups.append({
+                "salvo": s.index, "line": s.line, "missile": s.missile, "from": s.from_name, "to": s.to_name,
+                "count": s.count, "launch_time_s": s.launch_time_s, "shape": s.shape,
+                "engageable_by": [self.battery_ids[b] for b in np.flatnonzero(eng)],
+                "not_engageable": {self.battery_ids[b]: r for b, r in enumerate(self.reasons[k]) if r},
+                "found_empty": [self.battery_ids[b] for b in np.flatnonzero(self.plan.denied[m].any(axis=0))],
+                "expected_leakers": float(self.plan.p_leak[m].sum()),
+                "mean_leakers": float(d.leaked[:, m].sum(axis=1).mean()),
+                "p_found_empty": float(d.denied_threat[:, m].any(axis=1).mean()),
+            })
+        return {
+            "architecture": self.architecture.id,
+            "raid": self.raid.name,
+            "doctrine": self.doctrine.name,
+            "threats": int(self.group.size),
+            "expected_leakers": self.expected_leakers,
+            "p_no_leaker": p0,
+            "monte_carlo": {"trials": n, "seed": self.seed, "mean_leakers": mean,
+                            "leakers_95ci": [max(0.0, mean - half), mean + half],
+                            "p_no_leaker_95ci": list(wilson_interval(p0, n))},
+            "batteries": batteries,
+            "groups": groups,
+            "seconds": round(self.seconds, 2),
+            **self.meta,
+        }
+
+
+def raid(architecture, raid_: Raid | str | Path, *, trials: int = 1000, seed: int = 0,
+         reaction_s: float | None = None, progress=None) -> RaidResult:
+    """Fly, engage and allocate a raid against ``architecture`` (an id, a .toml path or an Architecture).
+
+    ``progress(done, total)`` is called as the flights, the engagements and
+    the Monte Carlo finish.
+    """
+    from openbmd.architectures.loader import get_architecture
+    from openbmd.architectures.model import Architecture
+    from openbmd.architectures.resolve import resolve
+
+    t0 = time.perf_counter()
+    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or not 1 <= trials <= 10_000_000:
+        raise InputError(f"trials = {trials!r} must be a whole number from 1 to 10,000,000")
+    if reaction_s is not None and not (math.isfinite(reaction_s) and 0 <= reaction_s <= 3600):
+        raise InputError(f"reaction time {reaction_s} s must lie in [0, 3600]")
+    arch = architecture if isinstance(architecture, Architecture) else get_architecture(str(architecture))
+    raid_ = raid_ if isinstance(raid_, Raid) else load_raid(raid_)
+    resolved = resolve(arch)
+    if not resolved.batteries:
+        raise InputError(f"architecture {arch.id!r} has no [[battery]]: nothing to allocate")
+    flights, tracks, track_of_salvo = _flights(raid_, progress)
+    results = _engage(resolved, flights, tracks, reaction_s)
+    if progress:
+        progress(len(flights) + 1, len(flights) + 2)
+    group = np.repeat(np.arange(len(raid_.salvos)), [s.count for s in raid_.salvos])
+    offset = np.repeat([s.launch_time_s for s in raid_.salvos], [s.count for s in raid_.salvos])
+    tr = np.asarray(track_of_salvo)[group]
+    B = len(resolved.batteries)
+    eng = np.zeros((len(group), B), bool)
+    t_first, t_last = np.full((len(group), B), np.inf), np.full((len(group), B), np.inf)
+    second = np.zeros((len(group), B), bool)
+    pos = np.array([tracks[k][1] for k in tr])
+    for b in range(B):
+        def col(attr):
+            return np.array([getattr(results[k].batteries[b], attr)[j] for k, j in zip(tr, pos)])
+
+        e = col("engageable").astype(bool)
+        eng[:, b] = e
+        t_first[:, b] = np.where(e, col("earliest_t_s") + offset, np.inf)
+        t_last[:, b] = np.where(e, col("latest_t_s") + offset, np.inf)
+        second[:, b] = e & (col("opportunities") >= 2)
+    pairs = Pairs(eng, t_first, t_last, second,
+                  np.array([b.interceptor.kill_vehicle.pk_single_shot for b in resolved.batteries], float),
+                  np.array([b.entry.magazine for b in resolved.batteries], np.int64))
+    allocation = plan(pairs, resolved.doctrine)
+    draws = simulate(pairs, resolved.doctrine, int(trials), int(seed))
+    if progress:
+        progress(len(flights) + 2, len(flights) + 2)
+    reasons = tuple(tuple(results[track_of_salvo[k]].batteries[b].reason[tracks[track_of_salvo[k]][1]]
+                          for b in range(B)) for k in range(len(raid_.salvos)))
+    meta = {"reaction_s": arch.command.reaction_s if reaction_s is None else float(reaction_s)}
+    return RaidResult(arch, raid_, resolved.doctrine, tuple(b.id for b in resolved.batteries),
+                      tuple(b.interceptor.id for b in resolved.batteries), group, offset, pairs, allocation,
+                      draws, int(trials), int(seed), reasons, time.perf_counter() - t0, meta)
+
+
+def _flights(raid_: Raid, progress):
+    """Fly each distinct (missile, from, to, shape) once; group the distinct (flight, RCS) tracks by RCS.
+
+    Returns (flights, tracks, track_of_salvo): ``tracks[k] = (rcs_m2, position in its RCS group,
+    flight index)``.
+    """
+    from openbmd.engagement.engage import threat_rcs_m2
+    from openbmd.flight.api import fly
+    from openbmd.missiles import get_missile
+
+    keys, flights = {}, []
+    track_keys, tracks, track_of_salvo = {}, [], []
+    by_rcs: dict[float, int] = {}
+    for s in raid_.salvos:
+        key = (s.missile, s.from_lat_deg, s.from_lon_deg, s.to_lat_deg, s.to_lon_deg, s.shape)
+        missile = get_missile(s.missile)
+        if key not in keys:
+            try:
+                f = fly(missile, s.from_lat_deg, s.from_lon_deg, target=(s.to_lat_deg, s.to_lon_deg), shape=s.shape)
+            except InputError as exc:
+                raise InputError(f"{raid_.path} line {s.line}: [[salvo]] #{s.index} ({s.missile} "
+                                 f"{s.from_name} -> {s.to_name}): {exc}") from None
+            keys[key] = len(flights)
+            flights.append(f)
+            if progress:
+                progress(len(flights), len(raid_.salvos) + 2)
+        rcs = threat_rcs_m2(missile, s.rcs_m2)
+        tkey = (keys[key], rcs)
+        if tkey not in track_keys:
+            track_keys[tkey] = len(tracks)
+            tracks.append((rcs, by_rcs.get(rcs, 0), keys[key]))
+            by_rcs[rcs] = by_rcs.get(rcs, 0) + 1
+        track_of_salvo.append(track_keys[tkey])
+    return flights, tracks, track_of_salvo
+
+
+def _engage(resolved, flights, tracks, reaction_s):
+    """engage_many once per distinct RCS; returns, per track, the ManyResult that holds it."""
+    from types import SimpleNamespace
+
+    from openbmd.engagement.many import engage_many, sample_flights
+
+    results = {}
+    for rcs in dict.fromkeys(t[0] for t in tracks):
+        members = [t[2] for t in tracks if t[0] == rcs]  # flight indices, in position order
+        batch = SimpleNamespace(trajectories=[flights[f].trajectory for f in members],
+                                burnout_time_s=np.concatenate([flights[f].batch.burnout_time_s for f in members]))
+        results[rcs] = engage_many(resolved, sample_flights(batch), rcs, reaction_s=reaction_s)
+    return [results[t[0]] for t in tracks]
