@@ -1,0 +1,122 @@
+"""``openbmd raid``: a salvo of threats at targets; interceptors used, magazines depleted, leakers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from openbmd.cli import options as opt
+from openbmd.cli.output import emit_json, jsonable, out, progress, say_written, write_file
+from openbmd.cli.parse import check_finite, check_out_path
+
+OUT_SUFFIXES = (".png", ".json")
+
+
+def raid(
+    architecture: Annotated[str, typer.Option("--architecture", metavar="ID|FILE.toml",
+                                              help="Architecture: shipped id or TOML file.")],
+    raid_file: Annotated[Path, typer.Option("--raid", metavar="FILE.toml", dir_okay=False,
+                                            help="Raid file: [[salvo]] entries (see examples/raids).")],
+    trials: Annotated[int, typer.Option("--trials", metavar="N", help="Monte Carlo trials.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
+    reaction_s: Annotated[Optional[float], typer.Option(
+        "--reaction-s", metavar="S", help="Override the architecture's reaction time, s.")] = None,
+    json_: opt.Json = False,
+    out_path: opt.out_option(OUT_SUFFIXES) = None,
+) -> None:
+    """A raid against an architecture: interceptors used, magazines depleted, expected leakers."""
+    from openbmd.analyses.raid import raid as run
+    from openbmd.errors import InputError
+
+    check_finite(reaction_s, "--reaction-s")
+    check_out_path(out_path, OUT_SUFFIXES)
+    if trials < 1:
+        raise InputError(f"--trials must be >= 1, got {trials}")
+    with progress("raid", enabled=True) as bar:
+        result = run(architecture, raid_file, trials=trials, seed=seed, reaction_s=reaction_s, progress=bar)
+    summary = result.summary()
+    if out_path is not None:
+        write_file(out_path, lambda p: _write(p, result, summary))
+    if json_:
+        emit_json(summary)
+    else:
+        _print(summary)
+    if out_path is not None:
+        say_written(out_path, json_mode=json_)
+
+
+def _print(s: dict) -> None:
+    console = out()
+    mc = s["monte_carlo"]
+    lo, hi = mc["leakers_95ci"]
+    console.print(f"[bold]{s['raid']}[/bold] vs {s['architecture']} ({s['doctrine']}): {s['threats']} threats",
+                  soft_wrap=True)
+    bt = Table(title="batteries (rounds)")
+    for col, just in (("battery", "left"), ("interceptor", "left"), ("at start", "right"),
+                      ("engageable threats", "right"), ("used expected", "right"), ("used mean", "right"),
+                      ("used max", "right"), ("P(empty)", "right")):
+        bt.add_column(col, justify=just)
+    for b in s["batteries"]:
+        bt.add_row(b["id"], b["interceptor"], str(b["magazine"]), str(b["engageable_threats"]),
+                   f"{b['expected_used']:.2f}", f"{b['mean_used']:.2f}", str(b["max_used"]),
+                   f"{b['p_exhausted']:.1%}")
+    console.print(bt)
+    gt = Table(title="threat groups")
+    for col, just in (("salvo", "right"), ("threat", "left"), ("count", "right"), ("launch s", "right"),
+                      ("engageable by", "left"), ("found empty", "left"), ("leakers expected", "right"),
+                      ("leakers MC", "right")):
+        gt.add_column(col, justify=just)
+    for g in s["groups"]:
+        gt.add_row(str(g["salvo"]), f"{g['missile']} {g['from']} -> {g['to']} ({g['shape']})", str(g["count"]),
+                   f"{g['launch_time_s']:g}", ", ".join(g["engageable_by"]) or "none",
+                   ", ".join(g["found_empty"]) or "—", f"{g['expected_leakers']:.3f}", f"{g['mean_leakers']:.3f}")
+    gt.add_row("", "total", str(s["threats"]), "", "", "", f"{s['expected_leakers']:.3f}",
+               f"{mc['mean_leakers']:.3f}")
+    console.print(gt)
+    console.print(f"expected leakers {s['expected_leakers']:.3f}; Monte Carlo ({mc['trials']:,} trials, seed "
+                  f"{mc['seed']}): mean {mc['mean_leakers']:.3f} (95 % CI {lo:.3f}-{hi:.3f}), "
+                  f"P(no leaker) {s['p_no_leaker']:.1%}", soft_wrap=True)
+
+
+def _write(path: Path, result, summary: dict) -> None:
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(jsonable(summary), indent=1, allow_nan=False) + "\n", encoding="utf-8")
+        return
+    _draw(path, result, summary)
+
+
+def _draw(path: Path, result, summary: dict) -> None:
+    """Interceptors used vs magazine per battery; the distribution of leakers over the trials."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    bats = summary["batteries"]
+    x = np.arange(len(bats))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    ax1.bar(x - 0.2, [b["magazine"] for b in bats], 0.4, color="#cccccc", label="magazine")
+    mean = np.array([b["mean_used"] for b in bats])
+    ax1.bar(x + 0.2, mean, 0.4, color="#3a6ea5", label="used (Monte Carlo mean)")
+    ax1.errorbar(x + 0.2, mean, yerr=[np.zeros_like(mean), [b["max_used"] - m for b, m in zip(bats, mean)]],
+                 fmt="none", ecolor="black", capsize=3, label="max used")
+    ax1.set_xticks(x, [b["id"] for b in bats], rotation=30, ha="right")
+    ax1.set_ylabel("interceptors")
+    ax1.set_title("interceptors used vs magazine")
+    ax1.legend(fontsize=8)
+    leak = result.draws.leakers
+    bins = np.arange(-0.5, max(int(leak.max()), 1) + 1.5)
+    ax2.hist(leak, bins=bins, color="#a53a3a", rwidth=0.85, weights=np.full(leak.size, 1.0 / leak.size))
+    ax2.axvline(summary["expected_leakers"], color="black", ls="--", label="expected (plan)")
+    ax2.set_xlabel("leakers")
+    ax2.set_ylabel("share of trials")
+    ax2.set_title(f"leakers ({summary['monte_carlo']['trials']:,} trials, seed {summary['monte_carlo']['seed']})")
+    ax2.legend(fontsize=8)
+    fig.suptitle(f"{summary['raid']} vs {summary['architecture']}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
