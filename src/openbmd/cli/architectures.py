@@ -1,6 +1,7 @@
 """``openbmd architectures``: the shipped architectures; ``architectures show ID``: one in full."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ from rich.table import Table
 from openbmd.cli.missiles import _sources_table
 from openbmd.cli.options import Json
 from openbmd.cli.output import emit_json, out
+from openbmd.errors import InputError
 
 app = typer.Typer(help="Without a command: list the shipped architectures (id, name, year, status, numbers "
                   "of sensors, batteries and interceptors). `show ID`: every sensor, battery, the command "
@@ -53,7 +55,12 @@ def describe(ident: str) -> dict[str, Any]:
     from openbmd.architectures.resolve import resolve
 
     arch = get_architecture(ident)
-    resolved = resolve(arch)
+    try:
+        resolved = resolve(arch)
+    except InputError as exc:
+        if ident.endswith(".toml"):  # a user's file: name it (catalog ids name themselves)
+            raise InputError(f"{Path(ident).name}: {exc}") from None
+        raise
     sensors = []
     for s in arch.sensors:
         radar = resolved.radars[s.id]
