@@ -26,23 +26,23 @@ The engine:
    opportunities (every engageable (threat, battery) pair, by its earliest
    intercept): a battery that still holds a first salvo commits it, and the
    second salvo of a shoot-look-shoot when the battle space leaves room and
-   the magazine holds it; a later layer fires only at a threat whose kill it
-   cannot yet know (the rule of :mod:`openbmd.engagement.layers`: a layer
+   the magazine holds it; a later layer holds fire only on a threat whose
+   kill it learns in time (the rule of :mod:`openbmd.engagement.layers`: a layer
    whose latest intercept comes after an earlier layer's kill assessment
    waits for it).  Expected leakers = sum over threats of prod(1 - P_layer)
    (independent layers, Wilkening, Science & Global Security 8, 2000);
 3. :func:`simulate` draws the same raid shot by shot ``trials`` times
    (a kill means no second salvo and no later layer that could wait; the
-   magazines deplete per trial and spend only the rounds actually fired).
+   magazines deplete per trial by the rounds actually fired).
 
 Both allocation functions are pure functions of arrays (units for a Dask worker).
 
-Approximations, stated: the assessment of a second salvo is taken at the end
-of the battery's window (its intercept time is not solved); the
-cross-layer waiting rule uses window arithmetic (``layers`` re-solves the
-battle space); the plan commits rounds for every assigned salvo, the Monte
-Carlo only spends what it fires, so with scarce rounds the plan is the
-pessimistic bound and the Monte Carlo the estimate.
+Approximations, stated: the assessment of a second salvo is dated at the end
+of the battery's window (its intercept time is not solved); the cross-layer
+waiting rule uses window arithmetic (``layers`` re-solves the battle space)
+and ignores ``p_ka``; the plan is the mean field of the Monte Carlo (magazines
+deplete by expected rounds), so with scarce rounds the two differ a little
+and the Monte Carlo is the estimate.
 """
 from __future__ import annotations
 
