@@ -554,14 +554,31 @@ def _flights(raid_: Raid, progress):
 
 def _engage(resolved, flights, tracks, reaction_s):
     """engage_many once per distinct RCS; returns, per track, the ManyResult that holds it."""
-    from types import SimpleNamespace
-
     from openbmd.engagement.many import engage_many, sample_flights
 
+    samples = [sample_flights(f.batch) for f in flights]
     results = {}
     for rcs in dict.fromkeys(t[0] for t in tracks):
         members = [t[2] for t in tracks if t[0] == rcs]  # flight indices, in position order
-        batch = SimpleNamespace(trajectories=[flights[f].trajectory for f in members],
-                                burnout_time_s=np.concatenate([flights[f].batch.burnout_time_s for f in members]))
-        results[rcs] = engage_many(resolved, sample_flights(batch), rcs, reaction_s=reaction_s)
+        results[rcs] = engage_many(resolved, _merge([samples[f] for f in members]), rcs, reaction_s=reaction_s)
     return [results[t[0]] for t in tracks]
+
+
+def _merge(parts):
+    """One ThreatSamples on the longest of the parts' time grids (NaN after each flight's end)."""
+    from openbmd.engagement.many import ThreatSamples
+
+    t = max((p.t_s for p in parts), key=lambda x: x[-1])
+    X = np.full((sum(len(p) for p in parts), t.size, 3), np.nan)
+    V = np.full_like(X, np.nan)
+    row = 0
+    for p in parts:
+        for i in range(len(p)):
+            ok = np.isfinite(p.ecef_m[i, :, 0])
+            n = np.searchsorted(t, p.t_s[ok][-1], side="right")
+            for k in range(3):
+                X[row, :n, k] = np.interp(t[:n], p.t_s[ok], p.ecef_m[i, ok, k])
+                V[row, :n, k] = np.interp(t[:n], p.t_s[ok], p.vel_m_s[i, ok, k])
+            row += 1
+    return ThreatSamples(t, X, V, np.concatenate([p.burnout_s for p in parts]),
+                         np.concatenate([p.impact_s for p in parts]))
