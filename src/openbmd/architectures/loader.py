@@ -128,15 +128,13 @@ def parse_architecture(doc: dict, name: str = "<architecture>", source_path: str
     src = doc.get("sources", {})
     if not isinstance(src, dict):
         raise InputError(f"{name}: [sources] must be a table of key = \"citation\"")
-    arch = Architecture(id=_str(name, doc, "id"), name=_str(name, doc, "name"), year=year,
-                        status=_str(name, doc, "status"), description=_str(name, doc, "description"),
-                        sensors=tuple(sensors), batteries=tuple(batteries), command=command, data_center=dc,
-                        sources=tuple((str(k), str(v)) for k, v in src.items()), source_path=source_path)
     try:
-        arch.__post_init__()
+        return Architecture(id=_str(name, doc, "id"), name=_str(name, doc, "name"), year=year,
+                            status=_str(name, doc, "status"), description=_str(name, doc, "description"),
+                            sensors=tuple(sensors), batteries=tuple(batteries), command=command, data_center=dc,
+                            sources=tuple((str(k), str(v)) for k, v in src.items()), source_path=source_path)
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
-    return arch
 
 
 def parse_threat_set(doc: dict, name: str = "<threat set>", source_path: str | None = None) -> ThreatSet:

@@ -85,7 +85,7 @@ class BattleSpace:
 def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Callable,
                  earliest_launch_s, limits: KillVehicleLimits = KillVehicleLimits(), *,
                  pair_threat=None, site_alt_m=0.0, earth: EarthModel = WGS84,
-                 flyout_time_scale=1.0, allowed=None, block: int = 512) -> BattleSpace:
+                 flyout_time_scale=1.0, allowed=None, block: int = 512, geometry=None) -> BattleSpace:
     """The battle space of P (threat, battery) pairs; see the module docstring.
 
     ``ecef_m``/``vel_m_s`` hold T threats (T, N, 3); ``pair_threat`` (P,) says which
@@ -96,7 +96,9 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     made at all (e.g. seen by the shooter's own fire-control radar when it may not
     engage on remote data).  ``flyout_time_scale`` (per pair) multiplies the fly-out times and divides the
     speeds: a first-order way to vary an interceptor's burnout speed in a Monte Carlo
-    without rebuilding its table (time ~ 1 / speed).
+    without rebuilding its table (time ~ 1 / speed).  ``geometry``: the threats'
+    :func:`threat_geometry`, when the caller solves the same threats again (other
+    batteries, later launch times).
     """
     t = np.asarray(t_s, float)
     X = np.asarray(ecef_m, float)
@@ -108,7 +110,7 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     site_alt = np.broadcast_to(np.asarray(site_alt_m, float), (P,))
     t_launch = np.broadcast_to(np.asarray(earliest_launch_s, float), (P,))
     scale = np.broadcast_to(np.asarray(flyout_time_scale, float), (P,))
-    threat = _threat_geometry(X, V, earth)
+    threat = dict(geometry if geometry is not None else threat_geometry(X, V, earth))
     threat["allowed"] = (np.ones(X.shape[:2], bool) if allowed is None
                          else np.broadcast_to(np.asarray(allowed, bool), X.shape[:2]))
     S = geodetic_to_ecef(site_lat, site_lon, site_alt, earth)
@@ -119,7 +121,7 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     return BattleSpace(reason=tuple(r for p in parts for r in p["reason"]), **fields)
 
 
-def _threat_geometry(X, V, earth):
+def threat_geometry(X, V, earth: EarthModel = WGS84) -> dict:
     """Per threat sample: geodetic vertical (unit, ECEF), lat/lon (deg), altitude (km),
     |X|^2, X.V and |V| — everything the pair geometry needs besides the site."""
     lat, lon, alt = ecef_to_geodetic(X, earth)
@@ -148,6 +150,7 @@ def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scal
         az = np.degrees(np.arctan2(np.sin(dlon) * np.cos(la2),
                                    np.cos(sla)[:, None] * np.sin(la2)
                                    - np.sin(sla)[:, None] * np.cos(la2) * np.cos(dlon))) % 360.0
+        az = np.nan_to_num(az)  # samples after impact: NaN position, no fly-out anyway
         az = np.nan_to_num(az)  # samples after impact: NaN position, no fly-out anyway
         tau, speed = flyout(rng_km, alt_km, az)
     else:

@@ -28,12 +28,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from openbmd.engagement.battlespace import KillVehicleLimits, battle_space
+from openbmd.engagement.battlespace import KillVehicleLimits, battle_space, threat_geometry
 from openbmd.engagement.doctrine import p_engagement
 from openbmd.engagement.engage import UNCUED_VOLUME_RATIO
 
 #: sampling of the threat trajectories for the battle space (s)
 SAMPLE_S = 2.0
+#: the flight integrator's largest step when flights are only resampled (Hermite: ~20 m)
+SAMPLED_MAX_STEP_S = 30.0
+
+
+def sample_step_s(flight_time_s: float) -> float:
+    """Battle-space sampling for flights of this duration: 2 s for short flights, up to 5 s
+    for ICBMs (about 400 samples; the earliest intercept is interpolated between samples)."""
+    return float(np.clip(flight_time_s / 400.0, SAMPLE_S, 5.0))
 #: stop counting shot opportunities here (the maps shade 0, 1, 2, 3+)
 MAX_OPPORTUNITIES = 3
 
@@ -53,7 +61,12 @@ class ThreatSamples:
 
 
 def sample_flights(batch, dt_s: float = SAMPLE_S) -> ThreatSamples:
-    """Resample a FlightBatch's histories (``history=True``) onto one grid of step ``dt_s``."""
+    """A FlightBatch flown with ``sample_dt_s`` (its ``samples``), or its histories
+    (``history=True``) resampled onto one grid of step ``dt_s``."""
+    if batch.samples is not None:
+        t, X, V = batch.samples
+        return ThreatSamples(t, X, V, np.asarray(batch.burnout_time_s, float),
+                             np.asarray(batch.impact_time_s, float))
     trajs = batch.trajectories
     t_end = max(float(tr.t_s[-1]) for tr in trajs)
     t = np.arange(0.0, t_end + dt_s, dt_s)
@@ -69,16 +82,39 @@ def sample_flights(batch, dt_s: float = SAMPLE_S) -> ThreatSamples:
     return ThreatSamples(t, X, V, np.asarray(batch.burnout_time_s, float), impact)
 
 
+def first_seen_s(radar, s: ThreatSamples, rcs_m2, coarse_s: float = 10.0) -> np.ndarray:
+    """(T,) first sample time after burnout where ``radar`` sees each threat (inf: never).
+
+    Visibility is tested every ~``coarse_s`` first, then sample by sample inside the
+    interval before the first coarse hit (a window shorter than ``coarse_s`` that falls
+    between coarse samples is missed: irrelevant for a fire-control track)."""
+    dt = float(s.t_s[1] - s.t_s[0]) if s.t_s.size > 1 else 1.0
+    k = max(1, int(round(coarse_s / dt)))
+    idx = np.arange(0, s.t_s.size, k)
+    Xc = s.ecef_m[:, idx]
+    seen = radar.visible(Xc, rcs_m2=rcs_m2) & np.isfinite(Xc[..., 0]) & (s.t_s[idx][None, :] >= s.burnout_s[:, None])
+    hit = seen.any(axis=1)
+    out = np.full(len(s), np.inf)
+    if not hit.any():
+        return out
+    rows = np.flatnonzero(hit)
+    j = idx[np.argmax(seen[rows], axis=1)]  # first coarse hit (sample index)
+    lo = np.maximum(j - k + 1, 0)
+    fine = lo[:, None] + np.arange(k)[None, :]  # the k samples up to and including j
+    fine = np.minimum(fine, j[:, None])
+    Xf = s.ecef_m[rows[:, None], fine]
+    sf = radar.visible(Xf, rcs_m2=rcs_m2) & np.isfinite(Xf[..., 0]) & (s.t_s[fine] >= s.burnout_s[rows, None])
+    first = fine[np.arange(rows.size), np.argmax(sf, axis=1)]
+    out[rows] = s.t_s[first]
+    return out
+
+
 def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarray:
     """(T,) time of a firm track from ``radar`` alone (inf when it never sees the threat after burnout)."""
     from openbmd.sensors.tracking import FIRM_AFTER
 
-    rcs = np.asarray(rcs_m2, float) if cued else np.asarray(rcs_m2, float) / UNCUED_VOLUME_RATIO
-    seen = radar.visible(s.ecef_m, rcs_m2=rcs[..., None] if rcs.ndim else rcs)
-    seen &= np.isfinite(s.ecef_m[..., 0]) & (s.t_s[None, :] >= s.burnout_s[:, None])
-    any_ = seen.any(axis=1)
-    first = s.t_s[np.argmax(seen, axis=1)]
-    return np.where(any_, first + (FIRM_AFTER - 1) * radar.revisit_s, np.inf)
+    rcs = float(rcs_m2) if cued else float(rcs_m2) / UNCUED_VOLUME_RATIO
+    return first_seen_s(radar, s, rcs) + (FIRM_AFTER - 1) * radar.revisit_s
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +180,7 @@ def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None 
         return firm_cache[sensor_id]
 
     outcomes = []
+    geometry = threat_geometry(s.ecef_m, s.vel_m_s)
     for b in resolved.batteries:
         icp = b.interceptor
         table = (flyouts or {}).get(b.id) or flyout_table(icp, b.entry.lat_deg)
@@ -168,7 +205,7 @@ def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None 
         if cand.size:
             def solve(idx, tl):
                 return battle_space(s.t_s, s.ecef_m, s.vel_m_s, b.entry.lat_deg, b.entry.lon_deg, table, tl,
-                                    limits, pair_threat=idx, allowed=allowed)
+                                    limits, pair_threat=idx, allowed=allowed, geometry=geometry)
 
             bs = solve(cand, t_launch[cand])
             ok = bs.engageable

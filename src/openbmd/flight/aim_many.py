@@ -73,7 +73,8 @@ def aim_many(launcher: Launcher, target_lat_deg, target_lon_deg) -> AimMany:
 
     def cut_for(rng_rows, want):
         """Cut-off whose (row) range equals ``want``; the row's slope there."""
-        j = np.clip(np.array([np.searchsorted(r, w) for r, w in zip(rng_rows, want)]), 1, N_CUTOFF - 1)
+        j = np.clip(np.array([np.searchsorted(r, w) for r, w in zip(rng_rows, want)], dtype=np.int64), 1,
+                    N_CUTOFF - 1)
         rows = np.arange(len(want))
         r0, r1 = rng_rows[rows, j - 1], rng_rows[rows, j]
         slope = np.maximum((r1 - r0) / (cut_t[j] - cut_t[j - 1]), 1e-3)
@@ -103,12 +104,16 @@ def aim_many(launcher: Launcher, target_lat_deg, target_lon_deg) -> AimMany:
         done = m < MISS_TOL_M
         move = todo[~done & ok]
         k = ~done & ok
+        if not move.size:
+            break
         az[move] = az[move] + ((bearing[move] - np.asarray(az_i)[k] + 540.0) % 360.0 - 180.0)
         kr, rr = table_at((az[move] - ref + 180.0) % 360.0 - 180.0)
         _, sl = cut_for(rr, np.asarray(d_i)[k])
         cut[move] = np.clip(cut[move] + (dist[move] - np.asarray(d_i)[k]) / sl, c0, c1)
         kick[move] = _kick_at(kr, cut_t, cut[move])
         todo = move
+        if not move.size:
+            break
     reachable &= miss < MISS_TOL_M
     return AimMany(az % 360.0, kick, cut, miss, reachable)
 

@@ -11,26 +11,47 @@ from openbmd.kernels import flight as K
 
 #: capacity of a recorded time history (steps)
 HISTORY_CAPACITY = 20000
+#: capacity when histories are only resampled (steps; the caller sets a coarser max_step_s)
+SAMPLED_CAPACITY = 3000
 #: ground-track angle beyond which the range is the track length (90 % of half a great circle)
 FAR_TRACK_RAD = 0.9 * np.pi
 
 
 def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolerances | None = None,
-              history: bool = False, names=None, launch_lat_deg=None, launch_lon_deg=None) -> FlightBatch:
+              history: bool = False, names=None, launch_lat_deg=None, launch_lon_deg=None,
+              sample_dt_s: float | None = None) -> FlightBatch:
     """Fly every lane and return the batch of results.
 
     ``launch_lat_deg``/``launch_lon_deg`` are the points ranges are measured
     from (the launch point, or the point under a free-flight burnout state).
+    With ``sample_dt_s`` the histories are not returned as Trajectory objects
+    but resampled onto one grid of that step (Hermite, see
+    :mod:`openbmd.kernels.resample`): ``batch.samples = (t_s (N,), ecef_m (n, N, 3),
+    vel_m_s (n, N, 3))``, NaN after each impact — the fast path for many flights.
     """
     # a recorded history is sampled at least every 5 s so exported tracks are smooth
     tol = tol or (Tolerances(max_step_s=5.0) if history else Tolerances())
     n = lanes.n
     out = np.full((n, K.NO), np.nan)
-    cap = HISTORY_CAPACITY if history else 0
-    hist = np.zeros((n if history else 0, cap, 7))
+    sampled = sample_dt_s is not None
+    cap = (SAMPLED_CAPACITY if sampled else HISTORY_CAPACITY) if (history or sampled) else 0
+    hist = np.zeros((n if cap else 0, cap, 7))
     hist_n = np.zeros(n, dtype=np.int64)
     K.fly_batch(lanes.y0, lanes.lane, lanes.stage, lanes.mach, lanes.cd, lanes.nk,
                 earth_array(earth, drag), tol.array(), out, hist, hist_n)
+    samples = None
+    if sampled:
+        from openbmd.kernels.resample import hermite_resample
+
+        if np.any(hist_n >= cap):
+            raise RuntimeError(f"a flight took more than {cap} steps; raise SAMPLED_CAPACITY or max_step_s")
+        t_end = np.nanmax(out[:, K.O_TIMP]) if np.isfinite(out[:, K.O_TIMP]).any() else 0.0
+        t_grid = np.arange(0.0, t_end + sample_dt_s, sample_dt_s)
+        X = np.empty((n, t_grid.size, 3))
+        V = np.empty((n, t_grid.size, 3))
+        hermite_resample(hist, hist_n, t_grid, float(earth.omega_rad_s), X, V)
+        samples = (t_grid, X, V)
+        history = False
     status = out[:, K.O_STATUS].astype(int)
     lat0 = np.broadcast_to(np.asarray(launch_lat_deg, float), (n,))
     lon0 = np.broadcast_to(np.asarray(launch_lon_deg, float), (n,))
@@ -55,7 +76,7 @@ def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolera
         burnout_alt_m=out[:, K.O_HBO], burnout_speed_m_s=out[:, K.O_VBO],
         burnout_angle_deg=np.degrees(out[:, K.O_GAMBO]), apogee_alt_m=out[:, K.O_HAPO],
         apogee_time_s=out[:, K.O_TAPO], steps=out[:, K.O_NSTEP],
-        track_angle_rad=track, trajectories=trajs)
+        track_angle_rad=track, trajectories=trajs, samples=samples)
 
 
 def _trajectory(rows: np.ndarray, earth: EarthModel, name: str) -> Trajectory:

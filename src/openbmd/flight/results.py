@@ -101,6 +101,8 @@ class FlightBatch:
     steps: np.ndarray
     track_angle_rad: np.ndarray  #: central angle swept by the ground track (unwrapped)
     trajectories: tuple = field(default=())
+    #: (t_s (N,), ecef_m (n, N, 3), vel_m_s (n, N, 3)) on one grid, when flown with sample_dt_s
+    samples: tuple | None = None
 
     def __post_init__(self):
         for k, v in self.__dict__.items():

@@ -40,14 +40,15 @@ class Launcher:
         return float(sum(s.burn_time_s + s.coast_s for s in self.missile.stages)
                      - self.missile.stages[-1].coast_s)
 
-    def fly(self, azimuth_deg, kick_deg, cutoff_s=np.inf, history=False) -> FlightBatch:
+    def fly(self, azimuth_deg, kick_deg, cutoff_s=np.inf, history=False, tol=None,
+            sample_dt_s=None) -> FlightBatch:
         az, kick, cut = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, float)) for x in
                                               (azimuth_deg, kick_deg, cutoff_s)))
         lanes = powered_lanes([self.missile], np.zeros(az.shape[0], np.int64), self.lat_deg,
                               self.lon_deg, self.alt_m, az, kick, cut, self.earth)
         names = [self.missile.id] * az.shape[0] if history else None
-        return run_lanes(lanes, self.earth, drag=self.drag, history=history, names=names,
-                         launch_lat_deg=self.lat_deg, launch_lon_deg=self.lon_deg)
+        return run_lanes(lanes, self.earth, drag=self.drag, history=history, names=names, tol=tol,
+                         sample_dt_s=sample_dt_s, launch_lat_deg=self.lat_deg, launch_lon_deg=self.lon_deg)
 
     def ranges(self, azimuth_deg, kick_deg, cutoff_s=np.inf) -> np.ndarray:
         """Ground range (m) of each lane (see :func:`openbmd.flight.propagate.run_lanes`);

@@ -1,0 +1,231 @@
+"""The defended area: can an architecture engage a threat aimed at each point of a region?
+
+For one missile from one launch area: every land cell of the region (and
+every city of the region, at its own coordinates) gets a minimum-energy
+trajectory aimed at it (:func:`openbmd.flight.aim_many.aim_many`), and each
+trajectory is engaged by every battery of the architecture
+(:func:`openbmd.engagement.many.engage_many`: track, reaction, battle
+space, shot opportunities, kill probability under the doctrine, batteries
+as independent layers).  A point is *threatened* when the missile reaches it,
+*defended* when at least one battery can engage the threat aimed at it.
+
+Work runs in chunks of trajectories: :func:`engage_chunk` is a pure function
+of its inputs (a unit for a Dask worker); memory stays bounded.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from openbmd.errors import InputError
+
+CHUNK = 400  #: trajectories flown and engaged together
+
+
+@dataclass(frozen=True, eq=False)
+class PointResults:
+    """Per aim point (cell or city)."""
+
+    threatened: np.ndarray  #: bool: the missile reaches the point (min-energy arc aimed within 2 km)
+    engageable: np.ndarray  #: bool: at least one battery can engage
+    opportunities: np.ndarray  #: int: shot opportunities summed over batteries (each capped at 3)
+    p_defense: np.ndarray  #: probability the threat is killed (doctrine, independent layers)
+    by_battery: dict  #: battery id -> bool array: that battery can engage
+    flight_time_s: np.ndarray  #: NaN where not threatened
+
+    @property
+    def shoot_look_shoot(self) -> np.ndarray:
+        return self.opportunities >= 2
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageResult:
+    architecture: object  #: Architecture
+    missile_id: str
+    launch_name: str
+    launch_lat_deg: float
+    launch_lon_deg: float
+    region: object  #: Region
+    cells: PointResults
+    cities: tuple  #: City objects of the region
+    city_results: PointResults
+    seconds: float
+    meta: dict = field(default_factory=dict)
+
+    def _frac(self, mask) -> float:
+        a = self.region.area_km2
+        thr = a[self.cells.threatened].sum()
+        return float(a[mask & self.cells.threatened].sum() / thr) if thr > 0 else 0.0
+
+    def summary(self) -> dict:
+        """The JSON contract of ``openbmd coverage``."""
+        a = self.region.area_km2
+        c = self.cells
+        cr = self.city_results
+        pops = np.array([x.population for x in self.cities], float)
+        capitals = [{"name": x.name, "country": x.country, "lat_deg": x.lat_deg, "lon_deg": x.lon_deg,
+                     "population": x.population, "threatened": bool(cr.threatened[i]),
+                     "defended": bool(cr.engageable[i]), "p_defense": float(cr.p_defense[i]),
+                     "shot_opportunities": int(cr.opportunities[i])}
+                    for i, x in enumerate(self.cities) if x.capital]
+        return {
+            "architecture": self.architecture.id,
+            "threat": self.missile_id,
+            "launch_area": {"name": self.launch_name, "lat_deg": self.launch_lat_deg, "lon_deg": self.launch_lon_deg},
+            "region": self.region.name,
+            "grid_step_deg": self.region.step_deg,
+            "cells": int(len(self.region)),
+            "region_area_km2": float(a.sum()),
+            "threatened_area_km2": float(a[c.threatened].sum()),
+            "defended_area_km2": float(a[c.engageable].sum()),
+            # share of the threatened area (the part of the region the missile can reach) that is defended
+            "defended_area_fraction": self._frac(c.engageable),
+            "shoot_look_shoot_area_fraction": self._frac(c.shoot_look_shoot),
+            "mean_p_defense_threatened": float((a * c.p_defense)[c.threatened].sum() / a[c.threatened].sum())
+            if c.threatened.any() else 0.0,
+            "population_total": int(pops[cr.threatened].sum()),  # threatened cities
+            "population_defended": int(pops[cr.engageable].sum()),
+            "population_expected_saved": float((pops * cr.p_defense)[cr.threatened].sum()),
+            "population_in_region": int(pops.sum()),
+            "batteries": {b: float(a[m].sum() / a[c.threatened].sum()) if c.threatened.any() else 0.0
+                          for b, m in c.by_battery.items()},
+            "capitals": capitals,
+            "seconds": round(self.seconds, 2),
+            **self.meta,
+        }
+
+
+def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s,
+                 rcs_m2, *, earth="wgs84"):
+    """Fly the given steering from one launch point and engage every flight: (ManyResult, flight time s)."""
+    from openbmd.earth.model import earth_model
+    from openbmd.engagement.many import SAMPLED_MAX_STEP_S, engage_many, sample_flights, sample_step_s
+    from openbmd.flight.lanes import Tolerances
+    from openbmd.flight.shaping import Launcher
+
+    launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), earth_model(earth), True)
+    probe = launcher.fly(azimuth_deg[:1], kick_deg[:1], cutoff_s[:1])
+    dt = sample_step_s(float(np.nanmax(probe.impact_time_s)) if np.isfinite(probe.impact_time_s).any() else 600.0)
+    batch = launcher.fly(azimuth_deg, kick_deg, cutoff_s, tol=Tolerances(max_step_s=SAMPLED_MAX_STEP_S),
+                         sample_dt_s=dt)
+    s = sample_flights(batch)
+    return engage_many(resolved, s, rcs_m2), s.impact_s
+
+
+def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, *, rcs_m2=None,
+                  progress=None, chunk: int = CHUNK) -> PointResults:
+    """Aim ``missile`` at every point and engage each flight with the architecture."""
+    from openbmd.earth.model import earth_model
+    from openbmd.engagement.engage import threat_rcs_m2
+    from openbmd.flight.aim_many import aim_many
+    from openbmd.flight.shaping import Launcher
+
+    rcs = threat_rcs_m2(missile, rcs_m2)
+    lat, lon = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
+    K = lat.size
+    launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), earth_model("wgs84"), True)
+    aim = aim_many(launcher, lat, lon)
+    idx = np.flatnonzero(aim.reachable)
+    eng = np.zeros(K, bool)
+    opp = np.zeros(K, np.int64)
+    p = np.zeros(K)
+    tof = np.full(K, np.nan)
+    by = {b.id: np.zeros(K, bool) for b in resolved.batteries}
+    for n0 in range(0, idx.size, chunk):
+        j = idx[n0:n0 + chunk]
+        res, t_imp = engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, aim.azimuth_deg[j],
+                                  aim.kick_deg[j], aim.cutoff_s[j], rcs)
+        eng[j], opp[j], p[j], tof[j] = res.engageable, res.opportunities, res.p_defense, t_imp
+        for b in res.batteries:
+            by[b.battery_id][j] = b.engageable
+        if progress:
+            progress(min(n0 + chunk, idx.size), idx.size)
+    return PointResults(aim.reachable.copy(), eng, opp, p, by, tof)
+
+
+def coverage(architecture, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
+             nato_year: int = 2024, rcs_m2=None, progress=None) -> CoverageResult:
+    """The defended area of ``architecture`` against ``missile`` launched from ``area``.
+
+    ``architecture``: an Architecture or its id; ``missile``: a Missile or its id;
+    ``area``: a launch-area name of the shipped threat sets, or (lat, lon).
+    """
+    from openbmd.analyses.regions import region_grid
+    from openbmd.architectures.loader import find_area, get_architecture
+    from openbmd.architectures.resolve import resolve
+    from openbmd.missiles import get_missile
+
+    t0 = time.perf_counter()
+    arch = get_architecture(architecture) if isinstance(architecture, str) else architecture
+    m = get_missile(missile) if isinstance(missile, str) else missile
+    if isinstance(area, str):
+        _, a = find_area(area)
+        name, la, lo = a.name, a.lat_deg, a.lon_deg
+    else:
+        la, lo = float(area[0]), float(area[1])
+        name = f"{la:.2f},{lo:.2f}"
+    resolved = resolve(arch)
+    reg = region_grid(region, step_deg, nato_year=nato_year)
+    cities = region_cities(reg)
+    lat = np.concatenate([reg.lat_deg, [c.lat_deg for c in cities]])
+    lon = np.concatenate([reg.lon_deg, [c.lon_deg for c in cities]])
+    pr = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, progress=progress)
+    K = len(reg)
+
+    def part(sl):
+        return PointResults(pr.threatened[sl], pr.engageable[sl], pr.opportunities[sl], pr.p_defense[sl],
+                            {k: v[sl] for k, v in pr.by_battery.items()}, pr.flight_time_s[sl])
+
+    return CoverageResult(arch, m.id, name, la, lo, reg, part(slice(0, K)), tuple(cities), part(slice(K, None)),
+                          time.perf_counter() - t0)
+
+
+def region_cities(reg) -> list:
+    """The shipped cities (data/cities.csv) inside the region's countries (or box)."""
+    from openbmd.architectures.places import country_name, load_cities
+
+    names = set(reg.country.tolist())
+    out = []
+    for c in load_cities():
+        try:
+            cname = country_name(c.country_code)
+        except InputError:
+            continue
+        if cname in names:
+            out.append(c)
+    if reg.id.count(",") == 3:
+        lat0, lat1, lon0, lon1 = (float(x) for x in reg.id.split(","))
+        out = [c for c in out if lat0 <= c.lat_deg <= lat1 and lon0 <= c.lon_deg <= lon1]
+    return distinct_cities(out)
+
+
+#: GeoNames lists some districts beside their city (Brooklyn and New York City, Neukölln and
+#: Berlin): a city within this distance of a larger one of the same country is taken for a
+#: district and left out of population sums (a few true neighbouring towns go with them)
+DISTRICT_RADIUS_KM = 15.0
+
+
+def distinct_cities(cities, radius_km: float = DISTRICT_RADIUS_KM) -> list:
+    """``cities`` less those within ``radius_km`` of a more populous city of the same country
+    (capitals are always kept)."""
+    if not cities:
+        return []
+    lat = np.radians([c.lat_deg for c in cities])
+    lon = np.radians([c.lon_deg for c in cities])
+    u = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
+    pop = np.array([c.population for c in cities])
+    cc = np.array([c.country_code for c in cities])
+    order = np.argsort(-pop, kind="stable")
+    kept: list[int] = []
+    cos_r = np.cos(radius_km / 6371.0)
+    for i in order:
+        if cities[i].capital or not kept:
+            kept.append(i)
+            continue
+        k = np.array(kept)
+        near = (u[k] @ u[i] > cos_r) & (cc[k] == cc[i])
+        if not near.any():
+            kept.append(i)
+    return [cities[i] for i in sorted(kept)]
