@@ -1,0 +1,196 @@
+"""icbm_reach: the Russian question held to physics and to the published positions of the debate.
+
+Architectures are built here from docs/research/architectures.md section 9 (sites M, ship
+station N) so the tests do not move when the shipped catalog files are revised.
+"""
+import numpy as np
+import pytest
+
+from openbmd.analyses import icbm_reach as ir
+from openbmd.architectures.loader import parse_architecture
+
+SPEEDS = (3.0, 4.0, 5.0, 6.0, 7.0)
+
+EPAA = {  # Phase 3 as planned (section 9 `epaa-2018`) plus a North Sea ship (GAO 2013's "best vantage point")
+    "id": "test-epaa", "name": "EPAA test", "year": 2018, "status": "notional", "description": "test",
+    "command": {"reaction_s": 30.0, "early_warning": "sbirs"},
+    "sensor": [{"id": "tpy2", "sensor": "an-tpy-2-fbm"},
+               {"id": "spy-deveselu", "sensor": "aegis-ashore-spy-1"},
+               {"id": "spy-redzikowo", "sensor": "aegis-ashore-redzikowo"},
+               {"id": "spy-north-sea", "sensor": "spy-1d", "lat_deg": 57.0, "lon_deg": 3.0}],
+    "battery": [{"id": "deveselu", "interceptor": "sm-3-ib", "lat_deg": 44.08, "lon_deg": 24.41, "magazine": 24,
+                 "fire_control": "spy-deveselu"},
+                {"id": "redzikowo", "interceptor": "sm-3-iia", "lat_deg": 54.48, "lon_deg": 17.11, "magazine": 24,
+                 "fire_control": "spy-redzikowo"},
+                {"id": "north-sea", "interceptor": "sm-3-iia", "lat_deg": 57.0, "lon_deg": 3.0, "magazine": 8,
+                 "fire_control": "spy-north-sea"}],
+}
+
+GMD = {  # section 9 `gmd-2012`: Fort Greely GBIs with the UEWRs and COBRA DANE
+    "id": "test-gmd", "name": "GMD test", "year": 2012, "status": "notional", "description": "test",
+    "command": {"reaction_s": 30.0, "early_warning": "sbirs"},
+    "sensor": [{"id": "clear", "sensor": "clear"}, {"id": "cobra-dane", "sensor": "cobra-dane"},
+               {"id": "thule", "sensor": "thule"}, {"id": "fylingdales", "sensor": "fylingdales"},
+               {"id": "beale", "sensor": "beale"}],
+    "battery": [{"id": "fort-greely", "interceptor": "gbi-3stage", "lat_deg": 63.95, "lon_deg": -145.73,
+                 "magazine": 26}],
+}
+
+
+@pytest.fixture(scope="module")
+def epaa():
+    arch = parse_architecture(EPAA, "test-epaa")
+    return ir.icbm_reach(arch, fields=["kozelsk", "Teykovo", "vypolzovo"], targets=["washington", "New York", "minot"],
+                         speeds_km_s=SPEEDS)
+
+
+def _battery(result, bid):
+    return next(b for b in result.batteries if b.battery_id == bid)
+
+
+def test_every_case_flown_and_named(epaa):
+    assert len(epaa.cases) + len(epaa.unreachable) == 3 * 3 * 3
+    assert {c.field for c in epaa.cases} == {"Kozelsk", "Teykovo", "Vypolzovo"}
+    s = epaa.summary()
+    assert len(s["cases"]) == len(epaa.cases) * 3
+    for c in s["cases"]:
+        assert {"field", "target", "shape", "battery", "interceptor", "engageable", "margin_s",
+                "needed_burnout_speed_km_s"} <= set(c)
+        assert (c["margin_s"] is None) == (not c["engageable"])
+
+
+def test_needed_speed_within_own_speed_exactly_when_engageable(epaa):
+    """Two paths agree: engage_many with the catalog interceptor, and the sweep over
+    re-built variants (the variant at the catalog speed must be the catalog interceptor)."""
+    for b in epaa.batteries:
+        need = b.needed_burnout_speed_km_s
+        within = np.isfinite(need) & (need <= b.burnout_speed_km_s + 1e-9)
+        assert np.array_equal(within, b.engageable), b.battery_id
+
+
+def test_variant_at_catalog_speed_is_the_catalog_interceptor():
+    from openbmd.interceptors.catalog import get_interceptor
+
+    icp = get_interceptor("sm-3-iia")
+    assert ir.interceptor_at_speed(icp, 4.5) == icp
+    faster = ir.interceptor_at_speed(icp, 6.0)
+    # the kinematic caps scale with v^2 (free-flight range and ceiling ~ v^2)
+    assert faster.kill_vehicle.max_range_km == pytest.approx(2400.0 * (6.0 / 4.5) ** 2)
+    assert faster.booster.stages[0].isp_s > icp.booster.stages[0].isp_s
+
+
+def test_faster_interceptor_never_engages_less(epaa):
+    """Monotone in speed, over the whole grid, for every case (what the bisection assumes)."""
+    s = _samples(epaa)
+    for bid in ("redzikowo", "north-sea"):
+        b = _battery(epaa, bid)
+        ctx = _ctx(epaa, s, bid)
+        _, variants = ir.sweep_speeds(ctx.rb.interceptor, SPEEDS)
+        idx = np.arange(len(epaa.cases))
+        eng = np.array([ir._engageable(ctx, variants[v], idx) for v in sorted(variants)])
+        assert np.all(np.diff(eng.astype(int), axis=0) >= 0), bid
+        # and the bisection found the first True of each column
+        grid = np.array(sorted(variants))
+        first = np.where(eng.any(axis=0), grid[np.argmax(eng, axis=0)], np.nan)
+        np.testing.assert_array_equal(first, b.needed_burnout_speed_km_s)
+
+
+def test_margin_is_the_latest_feasible_launch(epaa):
+    """margin_s >= 0; launching margin - 2 s late still intercepts, margin + 2 s late does not."""
+    s = _samples(epaa)
+    n = 0
+    for b in epaa.batteries:
+        idx = np.flatnonzero(b.engageable)
+        if not idx.size:
+            continue
+        m = b.margin_s[idx]
+        assert np.all(m >= 0)
+        ctx = _ctx(epaa, s, b.battery_id)
+        icp = ctx.rb.interceptor
+        assert ir._engageable_delay(ctx, icp, idx, np.maximum(m - 2.0, 0.0), _table(ctx)).all()
+        assert not ir._engageable_delay(ctx, icp, idx, m + 2.0, _table(ctx)).any()
+        n += idx.size
+    assert n > 0  # the North Sea ship engages some western-field flights (see below)
+
+
+def test_sm3_ib_at_deveselu_cannot_engage_russian_icbms_bound_for_the_us(epaa):
+    """Wilkening, Wilton Park briefing 2008 (S, docs/research/architectures.md [A51]): sites in
+    Bulgaria or Turkey 'could not pose any challenge to Russian ICBMs'; Wilkening, Survival 54:1
+    (2012) and NRC 2012 (M, section 8.1-8.2): phases 1-3 have no capability against Russian
+    ICBMs bound for the US. Tail-chase geometry: the tracks run north, away from Romania."""
+    b = _battery(epaa, "deveselu")
+    assert not b.engageable.any()
+    # not at any speed of the sweep up to 7 km/s either, for any case
+    assert not np.isfinite(b.needed_burnout_speed_km_s).any()
+
+
+def test_sm3_iia_at_redzikowo_cannot_engage(epaa):
+    """Phase 3's Redzikowo IIA (4.5 km/s): no engagement of ICBMs from the western fields toward
+    the US (Wilkening 2012 M, NRC 2012 M; docs/research/architectures.md section 8.5 V-A4)."""
+    assert not _battery(epaa, "redzikowo").engageable.any()
+
+
+def test_north_sea_is_the_better_vantage_point(epaa):
+    """GAO 2013 (S, [A12]): 'the North Sea offers the best vantage point' (for defending the US
+    from Iran); Wilkening 2012 (M): ships in the North or Norwegian Sea would be better placed
+    against Russian ICBMs than Poland.  openbmd: a North Sea SM-3 IIA ship needs a lower speed
+    than Redzikowo wherever either could engage, and it is what reaches the western fields' flights."""
+    ns, rz = _battery(epaa, "north-sea"), _battery(epaa, "redzikowo")
+    assert np.isfinite(ns.needed_burnout_speed_km_s).sum() >= np.isfinite(rz.needed_burnout_speed_km_s).sum()
+    both = np.isfinite(ns.needed_burnout_speed_km_s) & np.isfinite(rz.needed_burnout_speed_km_s)
+    assert np.all(ns.needed_burnout_speed_km_s[both] <= rz.needed_burnout_speed_km_s[both])
+
+
+def test_gmd_gbis_engage_russian_icbms_aimed_at_the_us():
+    """Fort Greely's GBIs exist to engage ICBMs aimed at the US: at least some Russian flights to
+    the northern US are engageable (kinematics and sensors; GMD's small numbers are another matter)."""
+    arch = parse_architecture(GMD, "test-gmd")
+    r = ir.icbm_reach(arch, fields=["Kozelsk", "Uzhur"], targets=["Seattle", "Minot"], shapes=("min-energy",),
+                      speeds_km_s=(7.0,))
+    b = r.batteries[0]
+    assert b.engageable.any()
+    assert np.all(b.margin_s[b.engageable] >= 0)
+
+
+def test_unknown_names_are_one_line_errors():
+    from openbmd.errors import InputError
+
+    with pytest.raises(InputError, match="allowed: Kozelsk"):
+        ir.icbm_reach(parse_architecture(EPAA, "x"), fields=["Moscow"])
+    with pytest.raises(InputError, match="allowed: Washington"):
+        ir.icbm_reach(parse_architecture(EPAA, "x"), targets=["Paris"])
+
+
+# ---------------------------------------------------------------- helpers
+_SAMPLES = {}
+
+
+def _samples(result):
+    """The same flights again (fly_cases is deterministic)."""
+    key = id(result)
+    if key not in _SAMPLES:
+        from openbmd.architectures.loader import get_target_set, get_threat_set
+
+        ts, tg = get_threat_set(ir.THREAT_SET), get_target_set(ir.TARGET_SET)
+        fields = [ts.area(n) for n in dict.fromkeys(c.field for c in result.cases)]
+        targets = [tg.target(n) for n in ("Washington", "New York", "Minot")]
+        cases, s, _ = ir.fly_cases(fields, targets)
+        assert [(c.field, c.target, c.shape) for c in cases] == [(c.field, c.target, c.shape) for c in result.cases]
+        _SAMPLES[key] = s
+    return _SAMPLES[key]
+
+
+def _ctx(result, s, bid):
+    from openbmd.architectures.resolve import resolve
+    from openbmd.engagement.many import engage_many
+
+    resolved = resolve(result.architecture)
+    res = engage_many(resolved, s, 0.1)
+    i = [b.id for b in resolved.batteries].index(bid)
+    return ir._ctx(s, resolved.batteries[i], res.batteries[i].launch_s, 0.1)
+
+
+def _table(ctx):
+    from openbmd.interceptors.flyout import flyout_table
+
+    return flyout_table(ctx.rb.interceptor, ctx.rb.entry.lat_deg)
