@@ -207,12 +207,6 @@ def _load_and_resolve(tmp_path: Path, text: str):
     return resolve(load("architecture", path))
 
 
-#: model-level checks (Architecture.__post_init__) run while loader.parse_architecture builds the
-#: Architecture, outside the try that prefixes the file name: the message names the architecture
-#: and the entry but not the file yet (reported to the loader's owner)
-NO_FILE_NAME = pytest.mark.xfail(strict=True, reason="loader: model errors lack the file name")
-
-
 @pytest.mark.parametrize("text, fragments", [
     pytest.param(GOOD_HEAD + SENSOR.replace('"spy-1d"', '"spy-9z"') + _battery(),
                  ("architecture 'bad'", "sensor 'spy'", "spy-9z"), id="unknown-sensor-id"),
@@ -220,14 +214,14 @@ NO_FILE_NAME = pytest.mark.xfail(strict=True, reason="loader: model errors lack 
                  ("architecture 'bad'", "battery 'ship'", "'tpy2'", "not in its [[sensor]] list"),
                  id="battery-names-missing-sensor"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(fire_control='"tpy2"'), ("broken.toml",),
-                 id="battery-names-missing-sensor-file", marks=NO_FILE_NAME),
+                 id="battery-names-missing-sensor-file"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(magazine="-1"),
                  ("broken.toml", "[[battery]] #1 (ship)", "magazine = -1"), id="negative-magazine"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(fire_control=None, engage_on_remote="false"),
                  ("architecture 'bad'", "battery 'ship'", "engage_on_remote = false", "fire_control"),
                  id="no-remote-engagement-without-fire-control"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(fire_control=None, engage_on_remote="false"), ("broken.toml",),
-                 id="no-remote-engagement-without-fire-control-file", marks=NO_FILE_NAME),
+                 id="no-remote-engagement-without-fire-control-file"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(interceptor='"sm-4"'),
                  ("architecture 'bad'", "battery 'ship'", "sm-4"), id="unknown-interceptor"),
 ])

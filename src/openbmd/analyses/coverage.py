@@ -97,11 +97,10 @@ class CoverageResult:
         }
 
 
-def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s,
-                 rcs_m2, *, earth="wgs84"):
-    """Fly the given steering from one launch point and engage every flight: (ManyResult, flight time s)."""
+def fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, *, earth="wgs84"):
+    """Fly the given steering from one launch point, sampled for the battle space (ThreatSamples)."""
     from openbmd.earth.model import earth_model
-    from openbmd.engagement.many import SAMPLED_MAX_STEP_S, engage_many, sample_flights, sample_step_s
+    from openbmd.engagement.many import SAMPLED_MAX_STEP_S, sample_flights, sample_step_s
     from openbmd.flight.lanes import Tolerances
     from openbmd.flight.shaping import Launcher
 
@@ -110,39 +109,56 @@ def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
     dt = sample_step_s(float(np.nanmax(probe.impact_time_s)) if np.isfinite(probe.impact_time_s).any() else 600.0)
     batch = launcher.fly(azimuth_deg, kick_deg, cutoff_s, tol=Tolerances(max_step_s=SAMPLED_MAX_STEP_S),
                          sample_dt_s=dt)
-    s = sample_flights(batch)
-    return engage_many(resolved, s, rcs_m2), s.impact_s
+    return sample_flights(batch)
+
+
+def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s,
+                 rcs_m2, *, earth="wgs84"):
+    """Fly the given steering and engage every flight with each resolved architecture (a list, or
+    one): ([ManyResult per architecture] or ManyResult, impact times).  A pure function of its
+    inputs: the unit of work a Dask worker would take."""
+    from openbmd.engagement.many import engage_many
+
+    s = fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, earth=earth)
+    many = isinstance(resolved, (list, tuple))
+    res = [engage_many(r, s, rcs_m2) for r in (resolved if many else [resolved])]
+    return (res if many else res[0]), s.impact_s
 
 
 def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, *, rcs_m2=None,
-                  progress=None, chunk: int = CHUNK) -> PointResults:
-    """Aim ``missile`` at every point and engage each flight with the architecture."""
+                  progress=None, chunk: int = CHUNK):
+    """Aim ``missile`` at every point and engage each flight with the architecture (a
+    ResolvedArchitecture, or a list of them: then the flights are shared and a list of
+    PointResults comes back)."""
     from openbmd.earth.model import earth_model
     from openbmd.engagement.engage import threat_rcs_m2
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
 
+    many = isinstance(resolved, (list, tuple))
+    archs = list(resolved) if many else [resolved]
     rcs = threat_rcs_m2(missile, rcs_m2)
     lat, lon = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
     K = lat.size
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), earth_model("wgs84"), True)
     aim = aim_many(launcher, lat, lon)
     idx = np.flatnonzero(aim.reachable)
-    eng = np.zeros(K, bool)
-    opp = np.zeros(K, np.int64)
-    p = np.zeros(K)
+    acc = [{"eng": np.zeros(K, bool), "opp": np.zeros(K, np.int64), "p": np.zeros(K),
+            "by": {b.id: np.zeros(K, bool) for b in r.batteries}} for r in archs]
     tof = np.full(K, np.nan)
-    by = {b.id: np.zeros(K, bool) for b in resolved.batteries}
     for n0 in range(0, idx.size, chunk):
         j = idx[n0:n0 + chunk]
-        res, t_imp = engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, aim.azimuth_deg[j],
-                                  aim.kick_deg[j], aim.cutoff_s[j], rcs)
-        eng[j], opp[j], p[j], tof[j] = res.engageable, res.opportunities, res.p_defense, t_imp
-        for b in res.batteries:
-            by[b.battery_id][j] = b.engageable
+        results, t_imp = engage_chunk(archs, missile, launch_lat_deg, launch_lon_deg, aim.azimuth_deg[j],
+                                      aim.kick_deg[j], aim.cutoff_s[j], rcs)
+        tof[j] = t_imp
+        for a, res in zip(acc, results):
+            a["eng"][j], a["opp"][j], a["p"][j] = res.engageable, res.opportunities, res.p_defense
+            for b in res.batteries:
+                a["by"][b.battery_id][j] = b.engageable
         if progress:
             progress(min(n0 + chunk, idx.size), idx.size)
-    return PointResults(aim.reachable.copy(), eng, opp, p, by, tof)
+    out = [PointResults(aim.reachable.copy(), a["eng"], a["opp"], a["p"], a["by"], tof) for a in acc]
+    return out if many else out[0]
 
 
 def coverage(architecture, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
@@ -152,13 +168,23 @@ def coverage(architecture, missile, area, *, region: str = "nato-europe", step_d
     ``architecture``: an Architecture or its id; ``missile``: a Missile or its id;
     ``area``: a launch-area name of the shipped threat sets, or (lat, lon).
     """
+    return coverage_set([architecture], missile, area, region=region, step_deg=step_deg, nato_year=nato_year,
+                        rcs_m2=rcs_m2, progress=progress)[0]
+
+
+def coverage_set(architectures, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
+                 nato_year: int = 2024, rcs_m2=None, progress=None) -> list[CoverageResult]:
+    """:func:`coverage` for several architectures at once: the threat flights are aimed and
+    flown once and engaged by each architecture (what the pacing and assess analyses do)."""
     from openbmd.analyses.regions import region_grid
     from openbmd.architectures.loader import find_area, get_architecture
     from openbmd.architectures.resolve import resolve
     from openbmd.missiles import get_missile
 
     t0 = time.perf_counter()
-    arch = get_architecture(architecture) if isinstance(architecture, str) else architecture
+    archs = [get_architecture(a) if isinstance(a, str) else a for a in architectures]
+    if not archs:
+        raise InputError("give at least one architecture")
     m = get_missile(missile) if isinstance(missile, str) else missile
     if isinstance(area, str):
         _, a = find_area(area)
@@ -166,20 +192,21 @@ def coverage(architecture, missile, area, *, region: str = "nato-europe", step_d
     else:
         la, lo = float(area[0]), float(area[1])
         name = f"{la:.2f},{lo:.2f}"
-    resolved = resolve(arch)
+    resolved = [resolve(a) for a in archs]
     reg = region_grid(region, step_deg, nato_year=nato_year)
     cities = region_cities(reg)
     lat = np.concatenate([reg.lat_deg, [c.lat_deg for c in cities]])
     lon = np.concatenate([reg.lon_deg, [c.lon_deg for c in cities]])
-    pr = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, progress=progress)
+    prs = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, progress=progress)
     K = len(reg)
+    seconds = time.perf_counter() - t0
 
-    def part(sl):
+    def part(pr, sl):
         return PointResults(pr.threatened[sl], pr.engageable[sl], pr.opportunities[sl], pr.p_defense[sl],
                             {k: v[sl] for k, v in pr.by_battery.items()}, pr.flight_time_s[sl])
 
-    return CoverageResult(arch, m.id, name, la, lo, reg, part(slice(0, K)), tuple(cities), part(slice(K, None)),
-                          time.perf_counter() - t0)
+    return [CoverageResult(arch, m.id, name, la, lo, reg, part(pr, slice(0, K)), tuple(cities),
+                           part(pr, slice(K, None)), seconds) for arch, pr in zip(archs, prs)]
 
 
 def region_cities(reg) -> list:

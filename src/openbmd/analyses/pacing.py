@@ -1,0 +1,137 @@
+"""Threat-evolution pacing: which EPAA phase first defends what share, against each Iranian class.
+
+The adaptive approach paired each phase with a threat class: Phase 1-2 with
+short- and medium-range missiles, Phase 3 with intermediate-range ones, Phase 4
+with ICBMs aimed at the United States (White House fact sheet, 17 Sep 2009).
+For each class the representative missile is the longest-ranged catalog missile
+of that class in the threat set; for each phase and each region (NATO Europe,
+the United States) the coverage analysis gives the defended share of the
+threatened territory and of the population of its threatened cities.  A cell
+counts as defended when it is defended against launches from *every* chosen
+launch area (the defence cannot choose where the attack comes from).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from openbmd.errors import InputError
+
+DEFAULT_PHASES = ("epaa-phase-1", "epaa-phase-2", "epaa-phase-3", "epaa-phase-4")
+DEFAULT_AREAS = ("Tabriz", "Semnan")
+DEFAULT_REGIONS = ("nato-europe", "us")
+CLASSES = ("MRBM", "IRBM", "ICBM")
+#: a phase "defends" a class in a region when it defends at least this share of the threatened area
+DEFENDS_SHARE = 0.5
+
+
+def class_missiles(threat_set="iran") -> dict[str, str]:
+    """Range class -> the longest-ranged missile of that class in the threat set."""
+    from openbmd.architectures.loader import get_threat_set
+    from openbmd.missiles import get_missile
+
+    ts = get_threat_set(threat_set) if isinstance(threat_set, str) else threat_set
+    best: dict[str, tuple[float, str]] = {}
+    for mid in ts.missiles:
+        cls = ts.missile_class(mid)
+        if cls is None:
+            continue
+        m = get_missile(mid)
+        rng = max(getattr(m, "published_range_km", None) or [0.0])
+        if cls not in best or rng > best[cls][0]:
+            best[cls] = (rng, mid)
+    return {c: best[c][1] for c in CLASSES if c in best}
+
+
+@dataclass(frozen=True)
+class PacingCell:
+    phase: str
+    region: str
+    threatened_area_km2: float
+    defended_area_fraction: float | None  #: None where the class does not reach the region
+    population_threatened: int
+    population_defended_fraction: float | None
+
+
+def combine(results) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cells and cities threatened from any area, and defended against every area that threatens them."""
+    thr = np.any([r.cells.threatened for r in results], axis=0)
+    dfd = np.all([r.cells.engageable | ~r.cells.threatened for r in results], axis=0) & thr
+    cthr = np.any([r.city_results.threatened for r in results], axis=0)
+    cdfd = np.all([r.city_results.engageable | ~r.city_results.threatened for r in results], axis=0) & cthr
+    return thr, dfd, cthr, cdfd
+
+
+def pacing(phases=DEFAULT_PHASES, *, threat_set="iran", areas=DEFAULT_AREAS, regions=DEFAULT_REGIONS,
+           step_deg: float = 1.0, run=None, progress=None) -> dict:
+    """The pacing table (JSON-ready).  ``run(phases, missile, area, region, step_deg)`` returns one
+    CoverageResult per phase (default: :func:`openbmd.analyses.coverage.coverage_set`; assess
+    passes a memo so that its maps and the pacing share flights)."""
+    from openbmd.analyses.coverage import coverage_set
+
+    if not phases:
+        raise InputError("give at least one architecture")
+    run = run or (lambda ps, m, ar, rg, st: coverage_set(ps, m, ar, region=rg, step_deg=st))
+    t0 = time.perf_counter()
+    missiles = class_missiles(threat_set)
+    jobs = [(c, p, r) for c in missiles for r in regions for p in phases]
+    out_classes = []
+    done = 0
+    for cls, mid in missiles.items():
+        entry = {"class": cls, "missile": mid, "regions": {}, "first_phase": {}}
+        for region in regions:
+            rows = []
+            per_area = [run(tuple(phases), mid, area, region, step_deg) for area in areas]
+            for k, phase in enumerate(phases):
+                results = [pa[k] for pa in per_area]
+                thr, dfd, cthr, cdfd = combine(results)
+                a = results[0].region.area_km2
+                pops = np.array([c.population for c in results[0].cities], float)
+                ta = float(a[thr].sum())
+                tp = float(pops[cthr].sum())
+                rows.append({"phase": phase, "year": results[0].architecture.year,
+                             "threatened_area_km2": ta,
+                             "defended_area_fraction": float(a[dfd].sum() / ta) if ta > 0 else None,
+                             "population_threatened": int(tp),
+                             "population_defended_fraction": float(pops[cdfd].sum() / tp) if tp > 0 else None})
+                done += 1
+                if progress:
+                    progress(done, len(jobs))
+            entry["regions"][region] = rows
+            first = next((r["phase"] for r in rows if (r["defended_area_fraction"] or 0.0) >= DEFENDS_SHARE), None)
+            entry["first_phase"][region] = first
+        out_classes.append(entry)
+    return {"threat_set": threat_set if isinstance(threat_set, str) else threat_set.id,
+            "launch_areas": list(areas), "grid_step_deg": step_deg, "defends_share": DEFENDS_SHARE,
+            "classes": out_classes, "seconds": round(time.perf_counter() - t0, 2)}
+
+
+def draw_pacing_chart(table: dict, path) -> None:
+    """Defended share of the threatened area per phase, one line per (class, region)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.5, 4.8), dpi=140)
+    ax = fig.add_subplot(111)
+    styles = {"nato-europe": "-", "us": "--"}
+    colors = {"MRBM": "#0072B2", "IRBM": "#E69F00", "ICBM": "#D55E00"}
+    labels = None
+    for c in table["classes"]:
+        for region, rows in c["regions"].items():
+            ys = [r["defended_area_fraction"] for r in rows]
+            if all(y is None for y in ys):
+                continue
+            labels = [r["phase"].replace("epaa-", "") for r in rows]
+            ax.plot(range(len(rows)), [np.nan if y is None else 100 * y for y in ys], marker="o",
+                    ls=styles.get(region, ":"), color=colors.get(c["class"], "k"),
+                    label=f"{c['class']} ({c['missile']}) - {region}")
+    if labels:
+        ax.set_xticks(range(len(labels)), labels)
+    ax.set_ylim(-3, 103)
+    ax.set_ylabel("defended share of threatened area (%)")
+    ax.set_title(f"Pacing: launches from {', '.join(table['launch_areas'])} (defended against all)", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7.5, loc="best")
+    fig.tight_layout()
+    fig.savefig(path)
