@@ -5,7 +5,6 @@ prints ``openbmd: error: <message>`` on stderr and exits with status 2.
 """
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -13,7 +12,8 @@ from typing import Annotated
 import typer
 
 import openbmd
-from openbmd.cli import engage, fly, horizon, interceptors, missiles, radars, range_ring, threat_map
+from openbmd.cli import (architectures, assess, coverage, engage, fly, horizon, icbm_reach, interceptors, missiles,
+                         pacing, radars, raid, range_ring, threat_map)
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError
 
@@ -41,17 +41,12 @@ app.add_typer(radars.app, name="radars")
 app.command("horizon")(horizon.horizon)
 app.add_typer(interceptors.app, name="interceptors")
 app.command("engage")(engage.engage)
-# the analyses of issue 4 (each module: one command function of the same name)
-for _command, _module in (("coverage", "coverage"), ("icbm-reach", "icbm_reach"), ("pacing", "pacing"),
-                          ("raid", "raid"), ("assess", "assess"), ("architectures", "architectures")):
-    import importlib.util as _util
-
-    if _util.find_spec(f"openbmd.cli.{_module}") is not None:  # TEMPORARY while the analyses land
-        _mod = importlib.import_module(f"openbmd.cli.{_module}")
-        if hasattr(_mod, "app"):
-            app.add_typer(_mod.app, name=_command)
-        else:
-            app.command(_command)(getattr(_mod, _module))
+app.add_typer(architectures.app, name="architectures")
+app.command("coverage")(coverage.coverage)
+app.command("icbm-reach")(icbm_reach.icbm_reach)
+app.command("pacing")(pacing.pacing)
+app.command("raid")(raid.raid)
+app.command("assess")(assess.assess)
 
 
 def _version(value: bool) -> None:

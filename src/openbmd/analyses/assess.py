@@ -1,0 +1,212 @@
+"""``openbmd assess``: the whole EPAA debate in one run, written as an HTML report and one JSON file.
+
+For the given architectures (default: EPAA phases 1-4 and GMD):
+
+1. coverage of NATO Europe against each Iranian threat class (the longest-ranged
+   missile of the class in the ``iran`` threat set) launched from one area
+   (default Tabriz, the Iranian area closest to Europe), for every architecture
+   with batteries in or around Europe — a map per (architecture, class);
+2. pacing over the EPAA phases among them (NATO Europe and the United States,
+   launches from Tabriz and Semnan, defended against both);
+3. icbm-reach for every architecture (Russian ICBM fields -> US targets);
+4. the comparison with what open sources state (:mod:`openbmd.analyses.validation`);
+5. every assumption and source: the architectures' sensors and batteries with
+   their citations, the interceptors and missiles used, the notional parameters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from openbmd.errors import InputError
+
+DEFAULT_ARCHITECTURES = ("epaa-phase-1", "epaa-phase-2", "epaa-phase-3", "epaa-phase-4", "gmd")
+EUROPE_BOX = (30.0, 75.0, -35.0, 60.0)  #: lat0, lat1, lon0, lon1: batteries here defend Europe
+
+
+def _in_europe(arch) -> bool:
+    lat0, lat1, lon0, lon1 = EUROPE_BOX
+    return any(lat0 <= b.lat_deg <= lat1 and lon0 <= b.lon_deg <= lon1 for b in arch.batteries)
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, float) and not np.isfinite(x):
+        return None
+    return x
+
+
+def assess(architectures=None, *, out_dir="openbmd-assess", area: str = "Tabriz", map_step_deg: float = 0.5,
+           pacing_step_deg: float = 1.0, pacing_areas=("Tabriz", "Semnan"), progress=None) -> dict:
+    """Run the assessment; returns {"html": path, "json": path, "seconds": s, "summary": {...}}.
+
+    ``progress(stage: str, done: int, total: int)`` is called as work advances.
+    """
+    from openbmd import __version__
+    from openbmd.analyses.coverage import coverage_set
+    from openbmd.analyses.pacing import class_missiles, draw_pacing_chart, pacing
+    from openbmd.analyses.validation import evaluate_claims
+    from openbmd.architectures.loader import find_area, get_architecture
+    from openbmd.architectures.resolve import resolve
+    from openbmd.report.coverage_map import draw_coverage_map
+
+    t0 = time.perf_counter()
+    started = dt.datetime.now(dt.timezone.utc)
+    say = progress or (lambda stage, done, total: None)
+    ids = list(architectures or DEFAULT_ARCHITECTURES)
+    archs = [get_architecture(a) for a in ids]
+    seen = set()
+    archs = [a for a in archs if not (a.id in seen or seen.add(a.id))]
+    resolved = {a.id: resolve(a) for a in archs}
+    find_area(area)
+    for a in pacing_areas:
+        find_area(a)
+    out = Path(out_dir)
+    try:
+        (out / "figures").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
+
+    europe = [a for a in archs if _in_europe(a)]
+    classes = class_missiles("iran")
+    cov: dict[tuple[str, str], object] = {}
+    if europe:
+        for k, (cls, mid) in enumerate(classes.items()):
+            say(f"coverage {cls} ({mid})", k, len(classes))
+            for r in coverage_set(europe, mid, area, region="nato-europe", step_deg=map_step_deg,
+                                  progress=lambda d, t, cls=cls: say(f"coverage {cls}", d, t)):
+                cov[(r.architecture.id, cls)] = r
+        maps = {}
+        for k, ((aid, cls), r) in enumerate(cov.items()):
+            say("maps", k, len(cov))
+            p = out / "figures" / f"coverage-{aid}-{cls.lower()}.png"
+            draw_coverage_map(r, p, resolved=resolved[aid], size_px=(1200, 980), dpi=120)
+            maps[(aid, cls)] = p
+    else:
+        maps = {}
+
+    phases = [a.id for a in archs if a.id.startswith("epaa-phase-")]
+    pace = None
+    if phases:
+        say("pacing", 0, 1)
+        pace = pacing(phases, areas=tuple(pacing_areas), step_deg=pacing_step_deg,
+                      progress=lambda d, t: say("pacing", d, t))
+        draw_pacing_chart(pace, out / "figures" / "pacing.png")
+
+    say("icbm-reach", 0, len(archs))
+    reach = _icbm_reach_all(archs, say)
+    from openbmd.report.reach_charts import write_reach_charts
+
+    reach_charts = {}
+    for aid, res in reach.items():
+        reach_charts[aid] = write_reach_charts(res, out / "figures" / f"reach-{aid}")
+
+    cov_summaries = {f"{aid}/{cls}": r.summary() for (aid, cls), r in cov.items()}
+    reach_summaries = {aid: r.summary() for aid, r in reach.items()}
+    claims = evaluate_claims(cov, pace, reach_summaries, area=area)
+    seconds = time.perf_counter() - t0
+    meta = {"openbmd_version": __version__, "started_utc": started.isoformat(timespec="seconds"),
+            "seconds": round(seconds, 1), "python": sys.version.split()[0], "platform": platform.platform(),
+            "numpy": np.__version__, "architectures": [a.id for a in archs], "coverage_launch_area": area,
+            "map_grid_step_deg": map_step_deg, "pacing_grid_step_deg": pacing_step_deg,
+            "pacing_launch_areas": list(pacing_areas), "command": " ".join(sys.argv) if sys.argv else "",
+            "class_missiles": classes}
+    try:
+        import numba
+
+        meta["numba"] = numba.__version__
+    except ImportError:  # pragma: no cover
+        pass
+    doc = {"meta": meta, "coverage": cov_summaries, "pacing": pace, "icbm_reach": reach_summaries,
+           "validation": claims, "assumptions": assumptions(archs, classes)}
+    json_path = out / "assessment.json"
+    json_path.write_text(json.dumps(_jsonable(doc), indent=1), encoding="utf-8")
+    say("report", 0, 1)
+    from openbmd.analyses.assess_report import write_report
+
+    html_path = write_report(out / "assessment.html", doc, cov, maps, pace, out / "figures" / "pacing.png",
+                             reach_summaries, reach_charts)
+    return {"html": html_path, "json": json_path, "seconds": seconds, "summary": doc}
+
+
+def _icbm_reach_all(archs, say) -> dict:
+    from openbmd.analyses import icbm_reach as IR
+
+    many = getattr(IR, "icbm_reach_set", None)
+    if many is not None:
+        results = many(archs, progress=lambda d, t: say("icbm-reach", d, t))
+        return {a.id: r for a, r in zip(archs, results)}
+    out = {}
+    for k, a in enumerate(archs):
+        say(f"icbm-reach {a.id}", k, len(archs))
+        out[a.id] = IR.icbm_reach(a)
+    return out
+
+
+def assumptions(archs, classes) -> dict:
+    """Every figure the run rests on, with its source: architectures, interceptors, missiles, notional choices."""
+    from openbmd.engagement.engage import UNCUED_VOLUME_RATIO
+    from openbmd.engagement.many import MAX_OPPORTUNITIES
+    from openbmd.interceptors.catalog import get_interceptor
+    from openbmd.missiles import get_missile
+    from openbmd.sensors.tracking import FIRM_AFTER
+
+    icps = sorted({b.interceptor for a in archs for b in a.batteries})
+    out = {"architectures": [], "interceptors": [], "missiles": [], "notional": []}
+    for a in archs:
+        out["architectures"].append({
+            "id": a.id, "name": a.name, "year": a.year, "status": a.status, "description": a.description,
+            "command": {"reaction_s": a.command.reaction_s, "doctrine": a.command.doctrine,
+                        "look_s": a.command.look_s, "early_warning": a.command.early_warning,
+                        "source": a.command.source},
+            "data_center": None if a.data_center is None else {"parties": list(a.data_center.parties),
+                                                                 "latency_s": a.data_center.latency_s,
+                                                                 "source": a.data_center.source},
+            "sensors": [{"id": s.id, "sensor": s.sensor, "lat_deg": s.lat_deg, "lon_deg": s.lon_deg,
+                         "party": s.party, "source": s.source} for s in a.sensors],
+            "batteries": [{"id": b.id, "interceptor": b.interceptor, "lat_deg": b.lat_deg, "lon_deg": b.lon_deg,
+                           "magazine": b.magazine, "fire_control": b.fire_control,
+                           "engage_on_remote": b.engage_on_remote, "source": b.source} for b in a.batteries],
+            "sources": a.sources_dict()})
+    for i in icps:
+        icp = get_interceptor(i)
+        kv = icp.kill_vehicle
+        out["interceptors"].append({
+            "id": icp.id, "name": icp.name, "burnout_speed_km_s": icp.burnout_speed_km_s,
+            "burnout_speed_spread_km_s": icp.burnout_speed_spread_km_s,
+            "min_intercept_alt_km": kv.min_intercept_alt_km, "max_intercept_alt_km": kv.max_intercept_alt_km,
+            "max_range_km": kv.max_range_km, "pk_single_shot": kv.pk_single_shot, "pk_notional": kv.pk_notional,
+            "sources": icp.sources_dict()})
+    for cls, mid in classes.items():
+        m = get_missile(mid)
+        out["missiles"].append({"class": cls, "id": m.id, "name": m.name, "country": m.country,
+                                "published_range_km": list(getattr(m, "published_range_km", None) or []),
+                                "notes": getattr(m, "notes", ""), "sources": dict(getattr(m, "sources", ()) or ())})
+    out["notional"] = [
+        f"Firm track: first radar detection after burnout plus {FIRM_AFTER - 1} revisits (the Kalman tracker's "
+        f"rule needs {FIRM_AFTER} detections); no public fire-control threshold exists (N).",
+        "Reaction time from firm track to interceptor launch and the shot doctrine: each architecture's "
+        "[command] (N where no public figure).",
+        f"Radars are cued by the space-based warning when the architecture has one; uncued search sees to "
+        f"{UNCUED_VOLUME_RATIO:g}^(-1/4) of the cued range (N).",
+        f"Shot opportunities are counted up to {MAX_OPPORTUNITIES} per battery; batteries are independent layers.",
+        "Single-shot kill probabilities are notional (no public figure for any kill vehicle).",
+        "Threat trajectories are minimum-energy arcs (thrust cut-off with the range-maximising kick); points closer "
+        "than the shortest such arc (cut-off at 30 % of the first stage) count as not threatened by that missile.",
+        "Population: GeoNames city-proper populations of the cities in data/cities.csv (cities >= 100,000 and "
+        "capitals), a city within 15 km of a larger one of the same country taken for a district and left out.",
+        "Territory: land cells of a regular latitude/longitude grid inside the Natural Earth 1:50m outlines of "
+        "the NATO members (2024), area-weighted.",
+    ]
+    return out

@@ -1,0 +1,183 @@
+"""The assessment's HTML report: sections built from the results, written by openbmd.report.html."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from openbmd.report.html import write_html
+
+VERDICT_CSS = {"agrees": "agree", "partly": "partly", "disagrees": "disagree", "not evaluated": "muted"}
+
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{100 * x:.0f} %"
+
+
+def write_report(path, doc, cov, maps, pace, pacing_png, reach, reach_charts) -> Path:
+    meta = doc["meta"]
+    sections = [_summary(doc, cov, pace, reach), _coverage(cov, maps, meta), _pacing(pace, pacing_png),
+                _reach(reach, reach_charts), _validation(doc["validation"]), _assumptions(doc["assumptions"]),
+                _metadata(meta)]
+    sections = [s for s in sections if s is not None]
+    return write_html(path, "openbmd assessment of the EPAA debate",
+                      f"openbmd {meta['openbmd_version']} · run {meta['started_utc']} · {meta['seconds']:.0f} s · "
+                      f"architectures: {', '.join(meta['architectures'])}", sections)
+
+
+def _summary(doc, cov, pace, reach):
+    blocks = [("p", "Every number below is computed by openbmd from open-literature parameters, each with its "
+                    "citation in the catalog (section 'Assumptions and sources'). Kill probabilities, reaction "
+                    "times and ship stations are notional where nothing is public: read the results as what the "
+                    "kinematics and the geometry allow, not as predictions of combat performance.")]
+    rows = []
+    for (aid, cls), r in sorted(cov.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        s = r.summary()
+        rows.append([aid, cls, s["threat"], _pct(s["defended_area_fraction"]),
+                     f"{s['population_defended'] / 1e6:.1f} / {s['population_total'] / 1e6:.1f} M",
+                     f"{sum(c['defended'] for c in s['capitals'])} / {sum(c['threatened'] for c in s['capitals'])}"])
+    if rows:
+        blocks.append(("table", {"caption": f"Defended area of NATO Europe (launches from {doc['meta']['coverage_launch_area']})",
+                                 "columns": ["architecture", "class", "missile", "defended share of threatened area",
+                                             "population defended / threatened", "capitals defended / threatened"],
+                                 "rows": rows}))
+    rr = []
+    for aid, s in reach.items():
+        n = sum(c["engageable"] for c in s["cases"])
+        rr.append([aid, len(s["cases"]), n, ", ".join(sorted({c["battery"] for c in s["cases"] if c["engageable"]})) or "—"])
+    if rr:
+        blocks.append(("table", {"caption": "Russian ICBMs bound for the United States: engageable cases",
+                                 "columns": ["architecture", "cases", "engageable", "by"], "rows": rr}))
+    v = doc["validation"]
+    counts = {k: sum(c["verdict"] == k for c in v) for k in ("agrees", "partly", "disagrees")}
+    blocks.append(("p", f"Against what open sources state: {counts['agrees']} claims agree, {counts['partly']} "
+                        f"partly, {counts['disagrees']} disagree (section 'Sources compared')."))
+    return {"id": "summary", "title": "Summary", "blocks": blocks}
+
+
+def _coverage(cov, maps, meta):
+    if not cov:
+        return None
+    blocks = [("p", f"For each architecture and each Iranian threat class, every land cell of NATO Europe on a "
+                    f"{meta['map_grid_step_deg']:g}° grid (and every city) gets a minimum-energy trajectory "
+                    f"from {meta['coverage_launch_area']}; a cell is defended when at least one battery can engage "
+                    "it under the architecture's timeline (detection, firm track, reaction, fly-out, kill-vehicle "
+                    "limits). Shading: probability of defense under the doctrine, batteries as independent layers; "
+                    "vermilion: threatened but not defended.")]
+    imgs = [{"path": p, "alt": f"{aid} {cls}", "caption": f"{aid}: {cls}"} for (aid, cls), p in maps.items()]
+    blocks.append(("grid", imgs))
+    caps = {}
+    keys = sorted(cov)
+    for k in keys:
+        for c in cov[k].summary()["capitals"]:
+            caps.setdefault(c["name"], {})[k] = c
+    rows = []
+    for name in sorted(caps):
+        row = [name]
+        for k in keys:
+            c = caps[name].get(k)
+            if c is None or not c["threatened"]:
+                row.append(("class", ("muted", "not threatened")))
+            else:
+                row.append(("class", ("ok" if c["defended"] else "no", f"{c['p_defense']:.2f}")))
+        rows.append(row)
+    blocks.append(("details", {"summary": "Capitals: P(defense) per architecture and class", "blocks": [
+        ("table", {"columns": ["capital"] + [f"{a} {c}" for a, c in keys], "rows": rows})]}))
+    return {"id": "coverage", "title": "Defended area of NATO Europe", "blocks": blocks}
+
+
+def _pacing(pace, png):
+    if not pace:
+        return None
+    rows = []
+    for c in pace["classes"]:
+        for region, rs in c["regions"].items():
+            for r in rs:
+                rows.append([c["class"], c["missile"], region, r["phase"], r["year"],
+                             f"{r['threatened_area_km2'] / 1e6:.2f}", _pct(r["defended_area_fraction"]),
+                             _pct(r["population_defended_fraction"])])
+    firsts = [f"{c['class']}: " + ", ".join(f"{reg} {ph or 'no phase'}" for reg, ph in c["first_phase"].items())
+              for c in pace["classes"]]
+    return {"id": "pacing", "title": "Pacing: which phase defends what, against which class", "blocks": [
+        ("p", f"Launches from {', '.join(pace['launch_areas'])}; a cell counts as defended only if it is defended "
+              f"against every one of them; {pace['grid_step_deg']:g}° grid. A phase 'defends' a class in a region "
+              f"when it defends at least {pace['defends_share']:.0%} of the threatened area."),
+        ("list", [f"first phase that defends {f}" for f in firsts]),
+        ("img", {"path": png, "caption": "defended share of the threatened area per phase"}),
+        ("table", {"columns": ["class", "missile", "region", "phase", "year", "threatened area M km²",
+                               "defended area", "defended population"], "rows": rows})]}
+
+
+def _reach(reach, charts):
+    if not reach:
+        return None
+    blocks = [("p", "Every Russian ICBM field against every US target on minimum-energy, lofted and depressed "
+                    "trajectories, engaged by every battery under the architecture's timeline. margin: how long "
+                    "after its earliest possible launch the battery could still launch and intercept. needed speed: "
+                    "the slowest interceptor burnout speed (sweep 3-7 km/s) at which the battery could engage; "
+                    "none where even 7 km/s cannot (most often the threat is never in track: the EPAA radars face Iran).")]
+    for aid, s in reach.items():
+        blocks.append(("h3", aid))
+        site_rows = []
+        for b in s.get("sites", []):
+            site_rows.append([b["battery"], b["interceptor"], b.get("burnout_speed_km_s"), b["engageable_cases"],
+                              b.get("max_margin_s"), b.get("slowest_needed_burnout_speed_km_s")])
+        blocks.append(("table", {"columns": ["battery", "interceptor", "burnout speed km/s", "engageable cases",
+                                             "largest margin s", "slowest needed speed km/s"], "rows": site_rows}))
+        eng = [c for c in s["cases"] if c["engageable"] or c["needed_burnout_speed_km_s"] is not None]
+        if eng:
+            blocks.append(("details", {"summary": f"{len(eng)} cases engageable at some speed of the sweep", "blocks": [
+                ("table", {"columns": ["field", "target", "shape", "battery", "engageable", "margin s", "needed km/s"],
+                           "rows": [[c["field"], c["target"], c["shape"], c["battery"], c["engageable"],
+                                     c["margin_s"], c["needed_burnout_speed_km_s"]] for c in eng]})]}))
+        imgs = [{"path": p, "caption": f"{aid}: {Path(p).stem}"} for p in charts.get(aid, [])]
+        if imgs:
+            blocks.append(("details", {"summary": "charts per battery site", "blocks": [("grid", imgs)]}))
+    return {"id": "icbm-reach", "title": "Could the SM-3 threaten Russian ICBMs?", "blocks": blocks}
+
+
+def _validation(claims):
+    rows = [[c["claim"], c["source"], c["openbmd"], ("class", (VERDICT_CSS.get(c["verdict"], ""), c["verdict"])),
+             c["why"]] for c in claims]
+    return {"id": "sources", "title": "Sources compared", "blocks": [
+        ("p", "What open sources state, held against what openbmd computes. Flags: S seen in a stored source, "
+              "M commonly quoted and not verified here (docs/research/architectures.md). Where openbmd does not "
+              "agree, the last column says why."),
+        ("table", {"columns": ["claim", "source", "openbmd", "verdict", "why"], "rows": rows})]}
+
+
+def _assumptions(a):
+    blocks = [("list", a["notional"])]
+    for arch in a["architectures"]:
+        blocks.append(("h3", f"{arch['id']}: {arch['name']} ({arch['year']}, {arch['status']})"))
+        blocks.append(("p", arch["description"]))
+        cmd = arch["command"]
+        blocks.append(("p", f"Command: reaction {cmd['reaction_s']:g} s, doctrine {cmd['doctrine']}, kill assessment "
+                            f"{cmd['look_s']:g} s, early warning {cmd['early_warning'] or 'none'}. {cmd['source']}"))
+        blocks.append(("table", {"caption": "sensors", "columns": ["id", "sensor", "lat", "lon", "party", "source"],
+                                 "rows": [[s["id"], s["sensor"], s["lat_deg"], s["lon_deg"], s["party"], s["source"]]
+                                          for s in arch["sensors"]]}))
+        blocks.append(("table", {"caption": "batteries",
+                                 "columns": ["id", "interceptor", "lat", "lon", "magazine", "fire control",
+                                             "engage on remote", "source"],
+                                 "rows": [[b["id"], b["interceptor"], b["lat_deg"], b["lon_deg"], b["magazine"],
+                                           b["fire_control"], b["engage_on_remote"], b["source"]]
+                                          for b in arch["batteries"]]}))
+        if arch["sources"]:
+            blocks.append(("list", [f"{k}: {v}" for k, v in arch["sources"].items()]))
+    blocks.append(("h3", "Interceptors"))
+    blocks.append(("table", {"columns": ["id", "burnout speed km/s", "published spread", "intercept altitude km",
+                                         "range cap km", "Pk (notional?)", "sources"],
+                             "rows": [[i["id"], i["burnout_speed_km_s"], str(i["burnout_speed_spread_km_s"]),
+                                       f"{i['min_intercept_alt_km']:g}-{i['max_intercept_alt_km']:g}",
+                                       i["max_range_km"], f"{i['pk_single_shot']:g} ({'yes' if i['pk_notional'] else 'no'})",
+                                       "; ".join(f"{k}: {v}" for k, v in i["sources"].items())]
+                                      for i in a["interceptors"]]}))
+    blocks.append(("h3", "Threat missiles"))
+    blocks.append(("table", {"columns": ["class", "id", "country", "published range km", "notes"],
+                             "rows": [[m["class"], m["id"], m["country"], str(m["published_range_km"]), m["notes"]]
+                                      for m in a["missiles"]]}))
+    return {"id": "assumptions", "title": "Assumptions and sources", "blocks": blocks}
+
+
+def _metadata(meta):
+    return {"id": "run", "title": "Run", "blocks": [
+        ("table", {"columns": ["key", "value"], "rows": [[k, str(v)] for k, v in meta.items()]})]}

@@ -1,0 +1,65 @@
+"""``openbmd assess``: coverage, pacing and ICBM reach for the EPAA debate, as one HTML report and JSON."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from openbmd.cli.output import emit_json, err, out
+from openbmd.cli.parse import check_finite
+from openbmd.errors import InputError
+
+
+def assess(
+    architectures: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[ARCHITECTURE]...",
+        help="Architecture ids or TOML files (default: epaa-phase-1..4 and gmd).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", file_okay=False,
+                                          help="Folder for assessment.html, assessment.json and figures/.")]
+    = Path("openbmd-assess"),
+    from_: Annotated[str, typer.Option("--from", metavar="AREA",
+                                       help="Iranian launch area of the coverage maps.")] = "Tabriz",
+    step_deg: Annotated[float, typer.Option("--step-deg", metavar="DEG", help="Grid step of the maps.")] = 0.5,
+    pacing_step_deg: Annotated[float, typer.Option("--pacing-step-deg", metavar="DEG",
+                                                   help="Grid step of the pacing analysis.")] = 1.0,
+    json_: Annotated[bool, typer.Option("--json", help="Print the JSON document instead of its path.")] = False,
+) -> None:
+    """Run the whole assessment and print the path of the HTML report."""
+    from openbmd.analyses.assess import assess as run
+
+    check_finite(step_deg, "--step-deg")
+    check_finite(pacing_step_deg, "--pacing-step-deg")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out {out_dir}: exists and is not a folder")
+    console = err()
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    if console.is_terminal:
+        bar = Progress(TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                       console=console, transient=True)
+        task = bar.add_task("assess", total=None)
+
+        def report(stage, done, total):
+            bar.update(task, description=stage, completed=done, total=total or None)
+
+        with bar:
+            result = run(architectures or None, out_dir=out_dir, area=from_, map_step_deg=step_deg,
+                         pacing_step_deg=pacing_step_deg, progress=report)
+    else:
+        last = {"stage": None}
+
+        def report(stage, done, total):
+            head = stage.split(" ")[0]
+            if head != last["stage"]:
+                last["stage"] = head
+                console.print(f"openbmd assess: {stage}", soft_wrap=True)
+
+        result = run(architectures or None, out_dir=out_dir, area=from_, map_step_deg=step_deg,
+                     pacing_step_deg=pacing_step_deg, progress=report)
+    if json_:
+        emit_json(result["summary"])
+        console.print(f"wrote {result['html']} ({result['seconds']:.0f} s)", soft_wrap=True)
+    else:
+        out().print(str(result["html"]), soft_wrap=True)
+        console.print(f"also {result['json']}; {result['seconds']:.0f} s", soft_wrap=True)
