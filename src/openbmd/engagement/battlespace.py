@@ -114,6 +114,8 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     threat["allowed"] = (np.ones(X.shape[:2], bool) if allowed is None
                          else np.broadcast_to(np.asarray(allowed, bool), X.shape[:2]))
     S = geodetic_to_ecef(site_lat, site_lon, site_alt, earth)
+    if _compiled(flyout):
+        block = max(P, 1)  # no (pairs x samples) temporaries: one call
     parts = [_solve_block(t, threat, which[i:i + block], site_lat[i:i + block], S[i:i + block],
                           t_launch[i:i + block], flyout, limits, earth, scale[i:i + block])
              for i in range(0, P, block)]
@@ -132,14 +134,72 @@ def threat_geometry(X, V, earth: EarthModel = WGS84) -> dict:
             "vt": np.linalg.norm(V, axis=-1)}
 
 
+def _compiled(flyout) -> bool:
+    """The compiled kernel knows fly-out tables; any other fly-out callable takes the numpy path."""
+    from openbmd.interceptors.flyout import FlyoutTable
+
+    return isinstance(flyout, FlyoutTable)
+
+
 def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scale):
-    P = which.shape[0]
+    """One block of pairs: the compiled kernel for a fly-out table, else the numpy reference."""
+    if _compiled(flyout):
+        return _solve_block_kernel(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scale)
+    return _solve_block_numpy(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scale)
+
+
+def _site_terms(site_lat, S, earth):
+    """Per pair: site latitude (rad), longitude (rad), geodetic vertical (P, 3), mean radius (m)."""
     sla = np.radians(site_lat)
     slo = np.arctan2(S[:, 1], S[:, 0])
     up_s = np.stack([np.cos(sla) * np.cos(slo), np.cos(sla) * np.sin(slo), np.sin(sla)], axis=-1)
+    radius = earth.a_m * np.sqrt(1 - earth.e2) / (1 - earth.e2 * np.sin(sla) ** 2)
+    return sla, slo, up_s, radius
+
+
+def _solve_block_kernel(t, g, which, site_lat, S, t_launch, table, limits, earth, scale):
+    """:func:`_solve_block_numpy` for a FlyoutTable, by :func:`openbmd.kernels.battlespace.solve_pairs`."""
+    from openbmd.kernels.battlespace import N_OUT, solve_pairs
+
+    P = which.shape[0]
+    sla, slo, up_s, radius = _site_terms(site_lat, S, earth)
+    S = _frozen(S)
+    code = np.empty(P, np.int64)
+    out = np.empty((P, N_OUT))
+    tab_geo = np.array([table.range_km[0], table.range_km[1] - table.range_km[0], table.alt_km[0],
+                        table.alt_km[1] - table.alt_km[0], table.azimuth_deg[0], 360.0 / table.azimuth_deg.size],
+                       float)
+    tab_lim = np.array([table.min_alt_km, table.max_alt_km, table.max_range_km], float)
+    lim = np.array([limits.min_alt_km, limits.max_alt_km, limits.max_range_km, limits.min_closing_km_s], float)
+    f = _frozen
+    nonneg = not bool((table.time_s < 0).any())  # NaN (unreachable) compares False
+    solve_pairs(f(t), f(g["up"]), f(g["lat"]), f(g["lon"]), f(g["alt_km"]), f(g["X"]), f(g["V"]), f(g["xx"]),
+                f(g["xv"]), f(g["vt"]), f(g["allowed"], np.bool_), f(which, np.int64),
+                f(np.cos(sla)), f(np.sin(sla)), f(np.degrees(slo)), f(up_s), f(radius / 1e3), S,
+                f(np.sum(S * S, axis=1)), f(t_launch), f(scale), f(table.time_s), f(table.speed_m_s),
+                f(tab_geo), f(tab_lim), f(lim), nonneg, code, out)
+    res = {"engageable": code < 0, "reason": [None if k < 0 else REASONS[k] for k in code.tolist()]}
+    for e, name in enumerate(("earliest", "latest")):
+        for k, field in enumerate(("t_s", "launch_s", "alt_km", "lat_deg", "lon_deg", "closing_km_s",
+                                   "crossing_deg")):
+            res[f"{name}_{field}"] = out[:, 7 * e + k].copy()
+    return res
+
+
+def _frozen(x, dtype=float):
+    """C-contiguous and read-only (a view, no copy when already contiguous): one compiled
+    signature of the kernel whatever the caller passes."""
+    x = np.ascontiguousarray(x, dtype=dtype).view()
+    x.flags.writeable = False
+    return x
+
+
+def _solve_block_numpy(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scale):
+    """The reference implementation (numpy over (pairs x samples) arrays); any fly-out callable."""
+    P = which.shape[0]
+    sla, slo, up_s, radius = _site_terms(site_lat, S, earth)
     # ground range: the angle between the geodetic verticals times the site's mean radius
     cosang = np.einsum("pnk,pk->pn", g["up"][which], up_s)
-    radius = earth.a_m * np.sqrt(1 - earth.e2) / (1 - earth.e2 * np.sin(sla) ** 2)
     rng_km = np.arccos(np.clip(cosang, -1.0, 1.0)) * (radius / 1e3)[:, None]
     alt_km = g["alt_km"][which]
     lat, lon = g["lat"][which], g["lon"][which]
@@ -150,7 +210,6 @@ def _solve_block(t, g, which, site_lat, S, t_launch, flyout, limits, earth, scal
         az = np.degrees(np.arctan2(np.sin(dlon) * np.cos(la2),
                                    np.cos(sla)[:, None] * np.sin(la2)
                                    - np.sin(sla)[:, None] * np.cos(la2) * np.cos(dlon))) % 360.0
-        az = np.nan_to_num(az)  # samples after impact: NaN position, no fly-out anyway
         az = np.nan_to_num(az)  # samples after impact: NaN position, no fly-out anyway
         tau, speed = flyout(rng_km, alt_km, az)
     else:
