@@ -1,0 +1,55 @@
+"""`openbmd assess` on one small architecture: a self-contained HTML report and one JSON file.
+
+Measured ~50-100 s on this machine (coverage, pacing over both regions and icbm-reach for
+the one architecture); pyproject declares no `slow` marker, so it runs with the suite.
+"""
+import json
+import re
+
+import pytest
+
+from cli_helpers import assert_usage_error
+from openbmd import __version__
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from openbmd.cli.main import main
+
+    out = tmp_path_factory.mktemp("assess") / "out"
+    code = main(["assess", "epaa-phase-1", "--step-deg", "2", "--pacing-step-deg", "2", "--out", str(out)])
+    return code, out
+
+
+def test_writes_html_and_json(report):
+    code, out = report
+    assert code == 0
+    assert (out / "assessment.html").is_file() and (out / "assessment.json").is_file()
+
+
+def test_html_is_self_contained(report):
+    _, out = report
+    html = (out / "assessment.html").read_text(encoding="utf-8")
+    # nothing fetched from outside: no src/href to http(s) resources (plain links in text are fine)
+    assert not re.search(r"""\bsrc\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert not re.search(r"""<link[^>]+href\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert not re.search(r"""@import\s+url\(\s*["']?(https?:)?//""", html, re.I)
+    imgs = re.findall(r"""<img[^>]+src\s*=\s*["']([^"']+)""", html, re.I)
+    assert imgs and all(s.startswith("data:image/") for s in imgs)
+    assert __version__ in html
+
+
+def test_json_has_the_sections(report):
+    _, out = report
+    doc = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
+    assert set(doc) == {"meta", "coverage", "pacing", "icbm_reach", "validation", "assumptions"}
+    assert doc["meta"]["openbmd_version"] == __version__
+    assert doc["meta"]["architectures"] == ["epaa-phase-1"]
+    assert "epaa-phase-1" in doc["icbm_reach"]
+    assert any(k.startswith("epaa-phase-1/") for k in doc["coverage"])
+    for c in doc["validation"]:
+        assert c["verdict"] in ("agrees", "partly", "disagrees", "not evaluated") and c["source"]
+
+
+def test_unknown_architecture_is_one_line(run, tmp_path):
+    assert_usage_error(run("assess", "epaa-phase-9", "--out", str(tmp_path / "x")), "epaa-phase-9")
