@@ -17,9 +17,11 @@ battle space under the kill vehicle's limits).  Per (case, battery):
     stays engageable with every launch time moved ``d`` later, i.e. the
     latest feasible launch minus the earliest allowed launch (the maximum
     over feasible intercept points of ``t - fly-out time - earliest launch``).
-    Found by bisection on ``d`` with :func:`~openbmd.engagement.battlespace.battle_space`
-    to ``MARGIN_TOL_S``; ``None`` when not engageable.  It is also the extra
-    reaction time the battery could afford.
+    Read from the battle space (``latest_launch_s``, the launch of the latest
+    feasible intercept) and checked by a re-solve ``MARGIN_TOL_S`` later (which
+    must fail); where the check fails, found by bisection on ``d``.  ``None``
+    when not engageable.  It is also the extra reaction time the battery could
+    afford.
 ``needed_burnout_speed_km_s``
     the slowest burnout speed of the sweep (``speeds_km_s`` plus the
     interceptor's own speed) at which this battery could engage this case on
@@ -39,13 +41,14 @@ battle space under the kill vehicle's limits).  Per (case, battery):
 
 Choices (reported in ``assumptions``): each field flies its FIRST listed
 missile (the 2024 force; ``missiles="all"`` flies every missile listed);
-minimum-energy arcs are aimed by :func:`openbmd.flight.aim_many.aim_many`
-(miss < 2 km), lofted and depressed arcs (full burn, the kick on the steep or
-flat side of the range-maximising one, as :func:`openbmd.flight.aim.aim`) by
-a vectorized version of the same iteration here (miss < 2 km); a target out of
-a missile's reach is listed in ``unreachable``, not as a case; the warhead's
-radar cross-section is the missile's (catalog default 0.1 m^2); every flight
-is flown once and serves every battery and every speed.
+every arc (minimum-energy; lofted and depressed: full burn, the kick on the steep or
+flat side of the range-maximising one, as :func:`openbmd.flight.aim.aim`) is aimed by
+:func:`openbmd.flight.aim_many.aim_many_shapes` (miss < 2 km); a target out of a
+missile's reach is listed in ``unreachable``, not as a case; the warhead's radar
+cross-section is the missile's (catalog default 0.1 m^2); every flight is flown once
+(memoised in the process) and serves every architecture, battery and speed
+(:func:`icbm_reach_set`); threats never in track or beyond the fastest variant's
+kill-vehicle range need no speed search.
 """
 from __future__ import annotations
 
@@ -59,9 +62,7 @@ SHAPES = ("min-energy", "lofted", "depressed")
 DEFAULT_SPEEDS_KM_S = tuple(float(v) for v in np.arange(3.0, 7.01, 0.25))
 THREAT_SET = "russia-icbm"
 TARGET_SET = "us-targets"
-MARGIN_TOL_S = 1.0  #: bisection tolerance of margin_s (s)
-AIM_MISS_M = 2000.0  #: lofted/depressed aim tolerance (that of aim_many)
-AIM_ROUNDS = 8
+MARGIN_TOL_S = 1.0  #: margin_s check (a launch this much later must fail) and bisection tolerance (s)
 #: sampling of the ICBM flights for the battle space (s): ~400-600 samples per flight; the
 #: earliest intercept is interpolated between samples, the margin bisected to MARGIN_TOL_S
 SAMPLE_DT_S = 4.0
@@ -135,7 +136,7 @@ class IcbmReachResult:
                 "cases": len(self.cases), "engageable_cases": int(b.engageable.sum()),
                 "max_margin_s": float(np.nanmax(b.margin_s)) if b.engageable.any() else None,
                 "slowest_needed_burnout_speed_km_s": float(np.nanmin(need)) if np.isfinite(need).any() else None,
-                "cases_reachable_at_7_km_s": int(np.isfinite(need).sum()),
+                "cases_engageable_within_sweep": int(np.isfinite(need).sum()),
                 "speeds_km_s": list(b.speeds_km_s)})
         return {
             "architecture": self.architecture.id,
@@ -154,7 +155,8 @@ ASSUMPTIONS = [
     "Each field flies its first listed missile (the 2024 force); positions are garrison towns, +/- 40 km (M).",
     "Timeline of engage_many: first detection after burnout, firm track after FIRM_AFTER revisits, "
     "launch at the earliest firm track among the battery's cueing sensors plus the reaction time.",
-    "margin_s: latest feasible launch minus earliest allowed launch (bisection to 1 s); null when not engageable.",
+    "margin_s: latest feasible launch minus earliest allowed launch (the battle space's latest feasible launch, "
+    "checked by a re-solve 1 s later; bisection where that check fails); null when not engageable.",
     "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own) "
     "at which the battery could engage; variants keep burn time, mass and kill vehicle, the booster is "
     "re-calibrated, max_range_km and max_intercept_alt_km scale with (v / v_catalog)^2; null when 7 km/s cannot.",
@@ -163,139 +165,96 @@ ASSUMPTIONS = [
 
 
 # ---------------------------------------------------------------- flights
-def _aim_shaped_many(launcher, tlat, tlon, shape):
-    """Full-burn lofted/depressed steering to each target, all targets flown together.
-
-    The iteration of :func:`openbmd.flight.aim.aim` for many lanes: the kick on the steep
-    (lofted) or flat (depressed) side of the range-maximising kick that flies the range,
-    the azimuth corrected by the impact's bearing error.  Returns (az, kick, miss_m, why).
-    """
-    from openbmd.earth.geodesy import geodesic_inverse
-    from openbmd.flight.shaping import KICK_MAX_DEG, KICK_MIN_DEG, max_range_kick, solve_monotone
-
-    n = tlat.size
-    lat0, lon0 = np.full(n, launcher.lat_deg), np.full(n, launcher.lon_deg)
-    dist, bearing, _ = (np.asarray(x, float) for x in geodesic_inverse(lat0, lon0, tlat, tlon, launcher.earth))
-    az, want = bearing.copy(), dist.copy()
-    best_az, best_kick, best_miss = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.inf)
-    why = np.array([""] * n, dtype=object)
-    todo = np.arange(n)
-    for _ in range(AIM_ROUNDS):
-        if not todo.size:
-            break
-        k_opt, r_max = max_range_kick(launcher, az[todo])
-        far = want[todo] > r_max
-        why[todo[far]] = [f"beyond the reach of {launcher.missile.id} ({r / 1e3:,.0f} km toward this bearing)"
-                          for r in r_max[far]]
-        todo, k_opt = todo[~far], k_opt[~far]
-        if not todo.size:
-            break
-        if shape == "lofted":
-            lo, hi = np.full(todo.size, KICK_MIN_DEG), k_opt
-        else:
-            lo, hi = k_opt, _depressed_limits(launcher, az[todo], k_opt)
-        k = solve_monotone(lambda x, idx: launcher.ranges(az[todo][idx], x), lo, hi, want[todo], ftol=2.0)
-        bad = ~np.isfinite(k)
-        why[todo[bad]] = f"no full-burn {shape} arc of {launcher.missile.id} flies this range"
-        todo, k = todo[~bad], k[~bad]
-        if not todo.size:
-            break
-        b = launcher.fly(az[todo], k)
-        ok = b.status == 0
-        miss = np.full(todo.size, np.inf)
-        miss[ok] = np.asarray(geodesic_inverse(b.impact_lat_deg[ok], b.impact_lon_deg[ok], tlat[todo][ok],
-                                               tlon[todo][ok], launcher.earth)[0])
-        better = miss < best_miss[todo]
-        best_az[todo[better]], best_kick[todo[better]], best_miss[todo[better]] = az[todo][better], k[better], \
-            miss[better]
-        go = ok & (miss >= AIM_MISS_M)
-        if not go.any():
-            break
-        d_i, az_i, _ = geodesic_inverse(lat0[todo][go], lon0[todo][go], b.impact_lat_deg[go], b.impact_lon_deg[go],
-                                        launcher.earth)
-        t = todo[go]
-        az[t] = (az[t] + ((bearing[t] - np.asarray(az_i) + 540.0) % 360.0 - 180.0)) % 360.0
-        want[t] = want[t] + dist[t] - np.asarray(d_i)
-        todo = t
-    for i in np.flatnonzero((best_miss >= AIM_MISS_M) & (why == "")):
-        why[i] = f"could not aim a {shape} arc within {AIM_MISS_M / 1e3:g} km"
-    return best_az, best_kick, best_miss, why
+#: in-process memo of flown cases: (missile, field, field lat, lon, target, target lat, lon, shape)
+#: -> (X (n, 3), V (n, 3), burnout_s, impact_s) on the SAMPLE_DT_S grid from 0, or the reason
+#: it was not flown; a later call (another architecture, a narrowed run) flies only what is new
+_FLOWN: dict = {}
+_FLOWN_MAX = 20000
 
 
-def _depressed_limits(launcher, az, k_opt, n: int = 16):
-    """Per lane, the flattest kick whose powered flight still ends above ground
-    (:func:`openbmd.flight.shaping.depressed_limit_kick` for many lanes)."""
-    from openbmd.flight.shaping import KICK_MAX_DEG
-
-    f = np.linspace(0.0, 1.0, n)
-    kicks = k_opt[:, None] + f[None, :] * (KICK_MAX_DEG - k_opt[:, None])
-    b = launcher.fly(np.repeat(az, n), kicks.ravel())
-    ok = ((b.status == 0) & np.isfinite(b.burnout_angle_deg)).reshape(-1, n)
-    last = n - 1 - np.argmax(ok[:, ::-1], axis=1)
-    return np.where(ok.any(axis=1), kicks[np.arange(len(az)), last], k_opt)
+def clear_flight_memo() -> None:
+    """Forget the flights memoised in this process."""
+    _FLOWN.clear()
 
 
 def fly_cases(fields, targets, shapes=SHAPES, *, missiles: str = "first", progress=None):
-    """Fly every (field, missile, target, shape): (cases, ThreatSamples of their flights, unreachable)."""
+    """Fly every (field, missile, target, shape): (cases, ThreatSamples of their flights, unreachable).
+
+    Aimed by :func:`openbmd.flight.aim_many.aim_many_shapes` (every target and shape of one
+    launcher together); memoised in the process per (missile, field, target, shape)."""
+    jobs = [(f, m) for f in fields for m in (f.missiles[:1] if missiles == "first" else f.missiles)]
+    for n_job, (f, mid) in enumerate(jobs):
+        _fly_missing(f, mid, targets, shapes)
+        if progress:
+            progress(n_job + 1, len(jobs))
+    cases, rows, unreachable = [], [], []
+    for f, mid in jobs:
+        for shape in shapes:
+            for t in targets:
+                got = _FLOWN[_key(mid, f, t, shape)]
+                if isinstance(got, str):
+                    unreachable.append((f.name, t.name, shape, mid, got))
+                    continue
+                cases.append(Case(f.name, t.name, shape, mid, f.lat_deg, f.lon_deg, t.lat_deg, t.lon_deg,
+                                  float(got[3])))
+                rows.append(got)
+    return cases, (_stack(rows) if rows else None), unreachable
+
+
+def _key(mid, f, t, shape):
+    return (mid, f.name, f.lat_deg, f.lon_deg, t.name, t.lat_deg, t.lon_deg, shape)
+
+
+def _fly_missing(f, mid, targets, shapes):
+    """Aim and fly the (target, shape) cases of one field and missile not yet memoised."""
     from openbmd.earth.model import earth_model
     from openbmd.engagement.many import sample_flights
-    from openbmd.flight.aim_many import aim_many
+    from openbmd.flight.aim_many import aim_many_shapes
     from openbmd.flight.shaping import Launcher
     from openbmd.missiles import get_missile
 
-    tlat = np.array([t.lat_deg for t in targets])
-    tlon = np.array([t.lon_deg for t in targets])
-    cases, parts, unreachable = [], [], []
-    jobs = [(f, m) for f in fields for m in (f.missiles[:1] if missiles == "first" else f.missiles)]
-    for n_job, (f, mid) in enumerate(jobs):
-        m = get_missile(mid)
-        launcher = Launcher(m, f.lat_deg, f.lon_deg, earth_model("wgs84"), True)
-        for shape in shapes:
-            if shape == "min-energy":
-                a = aim_many(launcher, tlat, tlon)
-                az, kick, cut, ok = a.azimuth_deg, a.kick_deg, a.cutoff_s, a.reachable
-                why = [f"out of reach of a minimum-energy {mid} arc"] * len(targets)
+    todo = [t for t in targets if any(_key(mid, f, t, s) not in _FLOWN for s in shapes)]
+    if not todo:
+        return
+    if len(_FLOWN) > _FLOWN_MAX:
+        _FLOWN.clear()
+    launcher = Launcher(get_missile(mid), f.lat_deg, f.lon_deg, earth_model("wgs84"), True)
+    aims = aim_many_shapes(launcher, [t.lat_deg for t in todo], [t.lon_deg for t in todo], tuple(shapes))
+    steer, keys = [], []
+    for shape, a in aims.items():
+        for j, t in enumerate(todo):
+            if a.reachable[j]:
+                steer.append((a.azimuth_deg[j], a.kick_deg[j], a.cutoff_s[j]))
+                keys.append(_key(mid, f, t, shape))
             else:
-                az, kick, miss, why = _aim_shaped_many(launcher, tlat, tlon, shape)
-                cut, ok = np.full(len(targets), np.inf), miss < AIM_MISS_M
-            for j in np.flatnonzero(~ok):
-                unreachable.append((f.name, targets[j].name, shape, mid, why[j]))
-            idx = np.flatnonzero(ok)
-            if not idx.size:
-                continue
-            b = launcher.fly(az[idx], kick[idx], cut[idx], history=True)
-            down = np.asarray(b.status) == 0
-            for j in idx[~down]:
-                unreachable.append((f.name, targets[j].name, shape, mid, "flight did not come down"))
-            if not down.all():
-                b = launcher.fly(az[idx[down]], kick[idx[down]], cut[idx[down]], history=True)
-                idx = idx[down]
-            s = sample_flights(b, SAMPLE_DT_S)
-            parts.append(s)
-            for k, j in enumerate(idx):
-                cases.append(Case(f.name, targets[j].name, shape, mid, f.lat_deg, f.lon_deg, float(tlat[j]),
-                                  float(tlon[j]), float(s.impact_s[k])))
-        if progress:
-            progress(n_job + 1, len(jobs))
-    return cases, (merge_samples(parts) if parts else None), unreachable
+                _FLOWN[_key(mid, f, t, shape)] = a.why[j]
+    if not steer:
+        return
+    az, kick, cut = (np.array(x) for x in zip(*steer))
+    b = launcher.fly(az, kick, cut, history=True)
+    down = np.asarray(b.status) == 0
+    for k in np.flatnonzero(~down):
+        _FLOWN[keys[k]] = "flight did not come down"
+    if not down.all():
+        b = launcher.fly(az[down], kick[down], cut[down], history=True)
+        keys = [k for k, d in zip(keys, down) if d]
+    s = sample_flights(b, SAMPLE_DT_S)
+    for i, k in enumerate(keys):
+        n = int(np.searchsorted(s.t_s, s.impact_s[i], side="right"))
+        _FLOWN[k] = (s.ecef_m[i, :n].copy(), s.vel_m_s[i, :n].copy(), float(s.burnout_s[i]), float(s.impact_s[i]))
 
 
-def merge_samples(parts):
-    """One ThreatSamples from several on grids of the same step from 0 (NaN after each flight's end)."""
+def _stack(rows):
+    """One ThreatSamples from memoised flights (a grid of step SAMPLE_DT_S from 0, NaN after impact)."""
     from openbmd.engagement.many import ThreatSamples
 
-    t = max((p.t_s for p in parts), key=lambda x: x.size)
-    X = np.full((sum(len(p) for p in parts), t.size, 3), np.nan)
+    N = max(r[0].shape[0] for r in rows)
+    t = np.arange(N) * SAMPLE_DT_S
+    X = np.full((len(rows), N, 3), np.nan)
     V = np.full_like(X, np.nan)
-    row = 0
-    for p in parts:
-        if not np.allclose(p.t_s, t[:p.t_s.size]):
-            raise ValueError("merge_samples: the parts' time grids differ")
-        X[row:row + len(p), :p.t_s.size] = p.ecef_m
-        V[row:row + len(p), :p.t_s.size] = p.vel_m_s
-        row += len(p)
-    return ThreatSamples(t, X, V, np.concatenate([p.burnout_s for p in parts]),
-                         np.concatenate([p.impact_s for p in parts]))
+    for i, r in enumerate(rows):
+        X[i, :r[0].shape[0]], V[i, :r[1].shape[0]] = r[0], r[1]
+    return ThreatSamples(t, X, V, np.array([r[2] for r in rows]), np.array([r[3] for r in rows]))
 
 
 # ---------------------------------------------------------------- interceptor variants
@@ -320,15 +279,22 @@ def interceptor_at_speed(icp, speed_km_s: float):
                    burnout_speed_spread_km_s=None)
 
 
+_VARIANTS: dict = {}  #: (interceptor, speed) -> variant or None (not buildable): shared by every battery
+
+
 def sweep_speeds(icp, speeds_km_s) -> tuple[tuple[float, ...], dict]:
-    """The grid for ``icp`` (the given speeds plus its own, sorted) and the buildable variants."""
+    """The grid for ``icp`` (the given speeds plus its own, sorted) and the buildable variants
+    (memoised in the process: every battery with this interceptor shares them and their tables)."""
     grid = sorted({round(float(v), 6) for v in speeds_km_s} | {float(icp.burnout_speed_km_s)})
     variants = {}
     for v in grid:
-        try:
-            variants[v] = interceptor_at_speed(icp, v)
-        except InputError:  # no single stage of this mass and burn time reaches v
-            continue
+        if (icp, v) not in _VARIANTS:
+            try:
+                _VARIANTS[(icp, v)] = interceptor_at_speed(icp, v)
+            except InputError:  # no single stage of this mass and burn time reaches v
+                _VARIANTS[(icp, v)] = None
+        if _VARIANTS[(icp, v)] is not None:
+            variants[v] = _VARIANTS[(icp, v)]
     return tuple(variants), variants
 
 
@@ -342,41 +308,76 @@ class _Ctx:
     t_launch: np.ndarray  #: (T,) earliest allowed launch (engage_many's timeline)
     allowed: np.ndarray | None
     min_range_km: np.ndarray  #: (T,) closest approach of each ground track to the site
+    geometry: dict | None = None  #: threat_geometry of s (shared by every battery and call)
 
 
-def _ctx(s, rb, t_launch, rcs_m2):
+def _ctx(s, rb, t_launch, rcs_m2, geometry=None):
     from openbmd.engagement.many import _min_ground_range_km
 
     allowed = None
     if not rb.entry.engage_on_remote:
         allowed = rb.fire_control.visible(s.ecef_m, rcs_m2=rcs_m2) & np.isfinite(s.ecef_m[..., 0])
-    return _Ctx(s, rb, t_launch, allowed, _min_ground_range_km(s, rb.entry.lat_deg, rb.entry.lon_deg))
+    return _Ctx(s, rb, t_launch, allowed, _min_ground_range_km(s, rb.entry.lat_deg, rb.entry.lon_deg), geometry)
+
+
+def _solve(ctx: _Ctx, icp, idx, t_launch, table=None):
+    """The battle space of threats ``idx`` (launching no earlier than ``t_launch``, per threat)
+    for ``icp`` at the battery's site, or None when none can be in reach (ground range only)."""
+    from openbmd.engagement.battlespace import battle_space
+    from openbmd.engagement.many import kill_vehicle_limits
+    from openbmd.interceptors.flyout import flyout_table
+
+    table = table or flyout_table(icp, ctx.rb.entry.lat_deg)
+    limits = kill_vehicle_limits(icp)
+    e = ctx.rb.entry
+    return battle_space(ctx.s.t_s, ctx.s.ecef_m, ctx.s.vel_m_s, e.lat_deg, e.lon_deg, table, t_launch, limits,
+                        pair_threat=idx, allowed=ctx.allowed, geometry=ctx.geometry)
+
+
+def _in_reach(ctx: _Ctx, idx, reach_km: float) -> np.ndarray:
+    """Threats ``idx`` in track whose ground track passes within ``reach_km`` (+50 km) of the site."""
+    return (ctx.min_range_km[idx] <= reach_km + 50.0) & np.isfinite(ctx.t_launch[idx])
 
 
 def _engageable(ctx: _Ctx, icp, idx, delay_s=0.0, table=None) -> np.ndarray:
     """(len(idx),) bool: can ``icp`` from the battery's site engage threats ``idx``, launching no
     earlier than the timeline allows plus ``delay_s``?"""
-    from openbmd.engagement.battlespace import battle_space
-    from openbmd.engagement.many import kill_vehicle_limits
     from openbmd.interceptors.flyout import flyout_table
 
     idx = np.asarray(idx, np.int64)
     out = np.zeros(idx.size, bool)
     table = table or flyout_table(icp, ctx.rb.entry.lat_deg)
-    limits = kill_vehicle_limits(icp)
-    reach = min(float(table.reach_range_km), float(limits.max_range_km))
-    tl = ctx.t_launch[idx] + delay_s
-    go = (ctx.min_range_km[idx] <= reach + 50.0) & np.isfinite(tl)
+    go = _in_reach(ctx, idx, min(float(table.reach_range_km), float(icp.kill_vehicle.max_range_km)))
     if go.any():
-        e = ctx.rb.entry
-        bs = battle_space(ctx.s.t_s, ctx.s.ecef_m, ctx.s.vel_m_s, e.lat_deg, e.lon_deg, table, tl[go], limits,
-                          pair_threat=idx[go], allowed=ctx.allowed)
-        out[go] = bs.engageable
+        out[go] = _solve(ctx, icp, idx[go], ctx.t_launch[idx[go]] + delay_s, table).engageable
     return out
 
 
-def margins_s(ctx: _Ctx, icp, idx, *, tol_s: float = MARGIN_TOL_S) -> np.ndarray:
-    """Latest feasible launch minus earliest allowed launch for engageable threats ``idx`` (bisection)."""
+def margins_s(ctx: _Ctx, icp, idx) -> np.ndarray:
+    """Latest feasible launch minus earliest allowed launch for engageable threats ``idx``: one
+    battle-space solve, its ``latest_launch_s`` (the launch of the latest feasible intercept).
+
+    That equals the largest launch delay that still intercepts (:func:`margins_bisect_s`) when
+    the slack ``t - fly-out time`` does not decrease along the feasible part of the track: the
+    latest intercept is then also the latest launch.  Where it is not (the battle space's
+    latest point is a geometric edge with less slack than an earlier point), the bisection
+    answers for those threats; the test suite holds both to a late-launch re-solve."""
+    idx = np.asarray(idx, np.int64)
+    if not idx.size:
+        return np.zeros(0)
+    tl = ctx.t_launch[idx]
+    bs = _solve(ctx, icp, idx, tl)
+    m = bs.latest_launch_s - tl
+    # check: launching that late must still intercept, a little later must not
+    late = _solve(ctx, icp, idx, tl + m + MARGIN_TOL_S).engageable | ~np.isfinite(m)
+    if late.any():
+        m[late] = margins_bisect_s(ctx, icp, idx[late])
+    return np.maximum(m, 0.0)
+
+
+def margins_bisect_s(ctx: _Ctx, icp, idx, *, tol_s: float = MARGIN_TOL_S) -> np.ndarray:
+    """Latest feasible launch minus earliest allowed launch for engageable threats ``idx``, by
+    bisection on a common launch delay (the definition, solved directly)."""
     from openbmd.interceptors.flyout import flyout_table
 
     idx = np.asarray(idx, np.int64)
@@ -394,30 +395,34 @@ def margins_s(ctx: _Ctx, icp, idx, *, tol_s: float = MARGIN_TOL_S) -> np.ndarray
 
 def _engageable_delay(ctx, icp, idx, delays, table):
     """Like :func:`_engageable` with a delay per threat."""
-    from openbmd.engagement.battlespace import battle_space
-    from openbmd.engagement.many import kill_vehicle_limits
-
-    e = ctx.rb.entry
-    bs = battle_space(ctx.s.t_s, ctx.s.ecef_m, ctx.s.vel_m_s, e.lat_deg, e.lon_deg, table,
-                      ctx.t_launch[idx] + delays, kill_vehicle_limits(icp), pair_threat=idx, allowed=ctx.allowed)
-    return bs.engageable
+    return _solve(ctx, icp, idx, ctx.t_launch[idx] + delays, table).engageable
 
 
 def needed_speeds(ctx: _Ctx, engageable_catalog: np.ndarray, speeds_km_s) -> tuple[np.ndarray, tuple]:
     """(T,) slowest speed of the sweep at which the battery engages each threat (NaN: none),
-    by bisection on the grid from the catalog interceptor's answer ``engageable_catalog``."""
+    by bisection on the grid from the catalog interceptor's answer ``engageable_catalog``.
+
+    Threats never in track, or whose ground track stays beyond the fastest variant's kill-vehicle
+    range, are NaN at once (no fly-out table built); each bisection round solves every threat
+    that needs one speed in one battle-space call."""
     icp = ctx.rb.interceptor
     grid, variants = sweep_speeds(icp, speeds_km_s)
     v = np.array(grid)
     T = engageable_catalog.size
+    need = np.full(T, np.nan)
     i0 = int(np.flatnonzero(v == float(icp.burnout_speed_km_s))[0])
+    fastest = variants[grid[-1]]
+    cand = np.flatnonzero(_in_reach(ctx, np.arange(T), float(fastest.kill_vehicle.max_range_km))
+                          | engageable_catalog)
+    if not cand.size:
+        return need, grid
+    eng0 = engageable_catalog[cand]
     # invariant: engageable at v[hi] (hi == len: not known to be engageable anywhere), not at v[lo] (lo == -1)
-    lo = np.where(engageable_catalog, -1, i0)
-    hi = np.where(engageable_catalog, i0, len(v))
-    # the fastest first, so hopeless cases drop out at once
-    top = np.flatnonzero(~engageable_catalog)
+    lo = np.where(eng0, -1, i0)
+    hi = np.where(eng0, i0, len(v))
+    top = np.flatnonzero(~eng0)  # the fastest first, so hopeless threats drop out at once
     if top.size and len(v) - 1 > i0:
-        ok = _engageable(ctx, variants[grid[-1]], top)
+        ok = _engageable(ctx, fastest, cand[top])
         hi[top[ok]] = len(v) - 1
         lo[top[~ok]] = len(v) - 1
     while True:
@@ -427,31 +432,41 @@ def needed_speeds(ctx: _Ctx, engageable_catalog: np.ndarray, speeds_km_s) -> tup
         mid = (lo[act] + hi[act]) // 2
         for m in np.unique(mid):
             sel = act[mid == m]
-            ok = _engageable(ctx, variants[grid[m]], sel)
+            ok = _engageable(ctx, variants[grid[m]], cand[sel])
             hi[sel[ok]] = m
             lo[sel[~ok]] = m
-    need = np.where(hi < len(v), v[np.minimum(hi, len(v) - 1)], np.nan)
+    need[cand] = np.where(hi < len(v), v[np.minimum(hi, len(v) - 1)], np.nan)
     return need, grid
 
 
-def icbm_reach(architecture, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
-               reaction_s=None, missiles: str = "first", rcs_m2=None, progress=None) -> IcbmReachResult:
+def icbm_reach(architecture, **kw) -> IcbmReachResult:
     """Can ``architecture`` (an Architecture or its id) engage Russian ICBMs bound for the US?
+    :func:`icbm_reach_set` for one architecture (same keywords)."""
+    return icbm_reach_set([architecture], **kw)[0]
 
-    ``fields``/``targets``: names of the ``russia-icbm`` threat set and the ``us-targets`` target
-    set (case-insensitive; default all); ``shapes``: trajectory shapes; ``speeds_km_s``: the
-    burnout-speed sweep; ``reaction_s`` overrides the architecture's; ``missiles``: "first"
-    (default) or "all" the missiles of each field.  ``progress(done, total)`` is called as work
-    proceeds.  See the module doc for the meaning of each answer.
+
+def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
+                   reaction_s=None, missiles: str = "first", rcs_m2=None, progress=None) -> list[IcbmReachResult]:
+    """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
+
+    The field x target x shape flights are flown once and engaged by every architecture
+    (what ``openbmd assess`` does for the EPAA phases and GMD).  ``fields``/``targets``: names
+    of the ``russia-icbm`` threat set and the ``us-targets`` target set (case-insensitive;
+    default all); ``shapes``: trajectory shapes; ``speeds_km_s``: the burnout-speed sweep;
+    ``reaction_s`` overrides each architecture's; ``missiles``: "first" (default) or "all" the
+    missiles of each field.  ``progress(done, total)`` is called as work proceeds.  See the
+    module doc for the meaning of each answer.
     """
     from openbmd.architectures.loader import get_architecture, get_target_set, get_threat_set
     from openbmd.architectures.resolve import resolve
+    from openbmd.engagement.battlespace import threat_geometry
     from openbmd.engagement.engage import threat_rcs_m2
-    from openbmd.engagement.many import engage_many
     from openbmd.missiles import get_missile
 
     t0 = time.perf_counter()
-    arch = get_architecture(architecture) if isinstance(architecture, str) else architecture
+    archs = [get_architecture(a) if isinstance(a, str) else a for a in architectures]
+    if not archs:
+        raise InputError("give at least one architecture")
     ts, tg = get_threat_set(THREAT_SET), get_target_set(TARGET_SET)
     fs = [ts.area(n) for n in fields] if fields else list(ts.areas)
     tt = [tg.target(n) for n in targets] if targets else list(tg.targets)
@@ -463,35 +478,52 @@ def icbm_reach(architecture, *, fields=None, targets=None, shapes=SHAPES, speeds
     sp = [float(v) for v in np.atleast_1d(np.asarray(speeds_km_s, float))]
     if not sp or not all(np.isfinite(v) and 0.5 <= v <= 12.0 for v in sp):
         raise InputError(f"burnout speeds {sp} must be finite, between 0.5 and 12 km/s")
-    resolved = resolve(arch)
-    if not resolved.batteries:
-        raise InputError(f"architecture {arch.id!r} has no [[battery]]: nothing to engage with")
-    reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
+    resolved = [resolve(a) for a in archs]
+    for a, r in zip(archs, resolved):
+        if not r.batteries:
+            raise InputError(f"architecture {a.id!r} has no [[battery]]: nothing to engage with")
     n_jobs = sum(1 if missiles == "first" else len(f.missiles) for f in fs)
-    total = n_jobs + 3 * len(resolved.batteries)
-    report = (lambda d: progress(d, total)) if progress else None
+    total = n_jobs + sum(2 * len(r.batteries) + 1 for r in resolved)
+    done = [0]
 
-    cases, s, unreachable = fly_cases(fs, tt, shapes, missiles=missiles,
-                                          progress=(lambda d, n: report(d)) if report else None)
-    batteries = []
+    def tick(k=1):
+        done[0] += k
+        if progress:
+            progress(done[0], total)
+
+    cases, s, unreachable = fly_cases(fs, tt, shapes, missiles=missiles, progress=lambda d, n: tick())
+    t_fly = time.perf_counter() - t0
+    geometry = threat_geometry(s.ecef_m, s.vel_m_s) if cases else None
+    rcs = None
     if cases:
         rcs = rcs_m2 if rcs_m2 is not None else max(threat_rcs_m2(get_missile(m)) for m in {c.missile for c in cases})
-        res = engage_many(resolved, s, rcs, reaction_s=reaction)
-        done = n_jobs
-        for rb, out in zip(resolved.batteries, res.batteries):
-            ctx = _ctx(s, rb, out.launch_s, rcs)
-            margin = np.full(len(cases), np.nan)
-            eng = np.flatnonzero(out.engageable)
-            margin[eng] = margins_s(ctx, rb.interceptor, eng)
-            done += 1
-            if report:
-                report(done)
-            need, grid = needed_speeds(ctx, out.engageable, sp)
-            done += 2
-            if report:
-                report(done)
-            batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
-                                          rb.entry.lat_deg, rb.entry.lon_deg, out.engageable.copy(), margin, need,
-                                          out.reason, grid))
-    return IcbmReachResult(arch, tuple(cases), tuple(batteries), tuple(unreachable), reaction,
-                           time.perf_counter() - t0)
+    out = []
+    for arch, res in zip(archs, resolved):
+        t1 = time.perf_counter()
+        reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
+        batteries = _engage(res, s, rcs, reaction, sp, geometry, tick) if cases else []
+        out.append(IcbmReachResult(arch, tuple(cases), tuple(batteries), tuple(unreachable), reaction,
+                                   t_fly + time.perf_counter() - t1,
+                                   {"flights_s": round(t_fly, 2), "engagement_s": round(time.perf_counter() - t1, 2)}))
+    return out
+
+
+def _engage(resolved, s, rcs, reaction, speeds, geometry, tick) -> list[BatteryReach]:
+    """Every battery of one architecture against every flight: engageable, margin, needed speed."""
+    from openbmd.engagement.many import engage_many
+
+    res = engage_many(resolved, s, rcs, reaction_s=reaction)
+    tick()
+    batteries = []
+    for rb, o in zip(resolved.batteries, res.batteries):
+        ctx = _ctx(s, rb, o.launch_s, rcs, geometry)
+        margin = np.full(len(s), np.nan)
+        eng = np.flatnonzero(o.engageable)
+        margin[eng] = margins_s(ctx, rb.interceptor, eng)
+        tick()
+        need, grid = needed_speeds(ctx, o.engageable, speeds)
+        tick()
+        batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
+                                      rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,
+                                      o.reason, grid))
+    return batteries

@@ -97,6 +97,6 @@ def _table(summary) -> Table:
                       c["reason"] or "")
     table.caption = "; ".join(
         f"{s['battery']}: {s['engageable_cases']}/{s['cases']} engageable, "
-        f"{s['cases_reachable_at_7_km_s']} at <= {max(s['speeds_km_s'] or [7.0]):g} km/s"
+        f"{s['cases_engageable_within_sweep']} at <= {max(s['speeds_km_s'] or [7.0]):g} km/s"
         for s in summary["sites"])
     return table

@@ -127,7 +127,7 @@ def _kick_at(kick_rows, cut_t, cut):
 #: Newton rounds that follow take the miss below MISS_TOL_M
 SHAPED_RANGE_TOL_M = 200.0
 #: Newton rounds (azimuth by the impact's bearing error, kick by range error / dR/dkick)
-SHAPED_ROUNDS = 6
+SHAPED_ROUNDS = 8
 #: kick step of the finite-difference slope dR/dkick (deg)
 SLOPE_STEP_DEG = 0.02
 #: min-energy aim: the cut-off solve stops at this range error (m) (each try costs a kick search)
@@ -276,33 +276,39 @@ def _aim_full_burn(launcher, g: _Geometry, shape: str) -> AimShaped:
 
 def _newton_rounds(launcher, g: _Geometry, az, x, lo, hi, todo, *, kick=None, step=SLOPE_STEP_DEG):
     """Correct (az, x) of lanes ``todo`` in place: azimuth by the impact's bearing error, x by
-    the range error over dR/dx (a finite difference at the first solution).  x is the kick of
-    a full-burn arc, or with ``kick`` given the thrust cut-off of an arc with that kick."""
-    def fly(t, xt, **kw):
-        return launcher.fly(az[t], xt, **kw) if kick is None else launcher.fly(az[t], kick[t], xt, **kw)
+    the range error over dR/dx (a finite difference flown alongside each round: range is far
+    from linear in the kick).  x is the kick of a full-burn arc, or with ``kick`` given the
+    thrust cut-off of an arc with that kick.  Keeps each lane's best; returns its miss (m)."""
+    def fly(t, xt):
+        return launcher.fly(az[t], xt) if kick is None else launcher.fly(az[t], kick[t], xt)
 
-    h = np.where(x[todo] + step <= hi[todo], step, -step)
-    r = fly(np.tile(todo, 2), np.concatenate([x[todo], x[todo] + h])).range_m
-    slope = (r[todo.size:] - r[:todo.size]) / h
     miss = np.full(todo.size, np.inf)
+    best = np.stack([az[todo], x[todo]], axis=1)
     act = np.arange(todo.size)
     for _ in range(SHAPED_ROUNDS):
         t = todo[act]
-        b = fly(t, x[t])
-        ok = b.status == 0
-        m = np.full(t.size, np.inf)
-        m[ok] = np.asarray(geodesic_inverse(b.impact_lat_deg[ok], b.impact_lon_deg[ok], g.tlat[t][ok],
-                                            g.tlon[t][ok], launcher.earth)[0])
-        miss[act] = np.where(m < miss[act], m, miss[act])
-        go = ok & (m >= MISS_TOL_M) & np.isfinite(slope[act]) & (slope[act] != 0)
+        h = np.where(x[t] + step <= hi[t], step, -step)
+        both = fly(np.concatenate([t, t]), np.concatenate([x[t], x[t] + h]))
+        n = t.size
+        ilat, ilon, rng, r_h = (both.impact_lat_deg[:n], both.impact_lon_deg[:n], both.range_m[:n],
+                                both.range_m[n:])
+        ok = both.status[:n] == 0
+        m = np.full(n, np.inf)
+        m[ok] = np.asarray(geodesic_inverse(ilat[ok], ilon[ok], g.tlat[t][ok], g.tlon[t][ok], launcher.earth)[0])
+        better = m < miss[act]
+        miss[act[better]] = m[better]
+        best[act[better]] = np.stack([az[t[better]], x[t[better]]], axis=1)
+        slope = (r_h - rng) / h
+        go = ok & (m >= MISS_TOL_M) & np.isfinite(slope) & (slope != 0)
         if not go.any():
             break
         t, a = t[go], act[go]
         d_i, az_i, _ = geodesic_inverse(np.full(t.size, launcher.lat_deg), np.full(t.size, launcher.lon_deg),
-                                        b.impact_lat_deg[go], b.impact_lon_deg[go], launcher.earth)
+                                        ilat[go], ilon[go], launcher.earth)
         az[t] = az[t] + ((g.bearing_deg[t] - np.asarray(az_i) + 540.0) % 360.0 - 180.0)
-        x[t] = np.clip(x[t] + (g.dist_m[t] - np.asarray(d_i)) / slope[a], lo[t], hi[t])
+        x[t] = np.clip(x[t] + (g.dist_m[t] - np.asarray(d_i)) / slope[go], lo[t], hi[t])
         act = a
+    az[todo], x[todo] = best[:, 0], best[:, 1]
     return miss
 
 
