@@ -8,10 +8,11 @@ uses the deterministic form of the same timeline, in arrays:
   where it sees it (field of view, horizon, radar-equation range for the
   threat's RCS; cued by the space-based warning when the architecture has one,
   else the shorter uncued range, as in ``engage``);
-- its track is firm ``FIRM_AFTER - 1`` revisits later (the firm-track rule of
-  :mod:`openbmd.sensors.tracking` needs FIRM_AFTER detections; with the
-  catalog radars' noise the covariance condition is met by then: the test
-  suite holds this against the Kalman tracker);
+- its track is firm when the extended Kalman filter of
+  :mod:`openbmd.sensors.tracking`, run on the radar's looks from then on without
+  noise, meets the firm-track rule (FIRM_AFTER detections and a position sigma
+  under FIRM_SIGMA_M): the covariance depends on geometry and the radar's
+  sigmas, not on the draws (the test suite holds this against noisy tracks);
 - a battery may launch at the earliest firm track among the sensors that may
   cue it (plus the data centre's latency for a shared sensor) plus the
   architecture's reaction time;
@@ -109,12 +110,82 @@ def first_seen_s(radar, s: ThreatSamples, rcs_m2, coarse_s: float = 10.0) -> np.
     return out
 
 
-def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarray:
-    """(T,) time of a firm track from ``radar`` alone (inf when it never sees the threat after burnout)."""
-    from openbmd.sensors.tracking import FIRM_AFTER
+#: detections handed to the Kalman filter per threat and radar (a track not firm by then never is)
+MAX_TRACK_LOOKS = 80
 
+
+def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarray:
+    """(T,) time of a firm track from ``radar`` alone (inf when it never becomes firm).
+
+    The radar looks at its revisit rate from its first detection after burnout
+    (:func:`first_seen_s`); the extended Kalman filter of :mod:`openbmd.sensors.tracking`
+    runs on those looks without noise: its covariance, and so the firm-track time
+    (RSS position sigma under FIRM_SIGMA_M after FIRM_AFTER detections), depends on the
+    geometry and the radar's sigmas, not on the noise draws, so this is the tracker's
+    firm time in expectation (the test suite compares it with noisy tracks).
+    """
     rcs = float(rcs_m2) if cued else float(rcs_m2) / UNCUED_VOLUME_RATIO
-    return first_seen_s(radar, s, rcs) + (FIRM_AFTER - 1) * radar.revisit_s
+    first = first_seen_s(radar, s, rcs)
+    out = np.full(len(s), np.inf)
+    rows = np.flatnonzero(np.isfinite(first))
+    if rows.size:
+        out[rows] = _kalman_firm_s(radar, s, rows, first[rows], rcs)
+    return out
+
+
+def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs) -> np.ndarray:
+    from openbmd.earth.geodesy import geodetic_to_ecef
+    from openbmd.sensors import tracking as trk
+    from openbmd.sensors import tracking_kernels as tk
+
+    rev = float(radar.revisit_s)
+    # looks on the radar's clock (multiples of the revisit from launch, as radar.observe)
+    k0 = np.ceil(first / rev - 1e-9)
+    t = (k0[:, None] + np.arange(MAX_TRACK_LOOKS)[None, :]) * rev
+    dt = float(s.t_s[1] - s.t_s[0])
+    j = np.clip(np.floor(t / dt).astype(np.int64), 0, s.t_s.size - 2)
+    u = ((t - s.t_s[j]) / dt)[..., None]
+    r = rows[:, None]
+    X0, X1 = s.ecef_m[r, j], s.ecef_m[r, j + 1]
+    V0, V1 = s.vel_m_s[r, j], s.vel_m_s[r, j + 1]
+    pos = ((2 * u**3 - 3 * u**2 + 1) * X0 + (u**3 - 2 * u**2 + u) * dt * V0
+           + (-2 * u**3 + 3 * u**2) * X1 + (u**3 - u**2) * dt * V1)
+    ok = np.isfinite(pos[..., 0]) & (t <= s.impact_s[rows, None])
+    seen = np.zeros(ok.shape, bool)
+    seen[ok] = radar.visible(pos[ok], rcs_m2=rcs)
+    n_det = seen.sum(axis=1)
+    out = np.full(rows.size, np.inf)
+    good = np.flatnonzero(n_det >= 3)
+    if not good.size:
+        return out
+    # compress each track's seen looks to the front, pad with its last one (as tracking._pad)
+    order = np.argsort(~seen[good], axis=1, kind="stable")
+    g = good[:, None]
+    n = n_det[good]
+    col = np.minimum(np.arange(MAX_TRACK_LOOKS)[None, :], (n - 1)[:, None])
+    pick = np.take_along_axis(order, col, axis=1)
+    tt = np.take_along_axis(t[good], pick, axis=1)
+    pp = pos[g, pick]
+    az, el, rng_m = radar.aer(pp.reshape(-1, 3))
+    z = np.stack([rng_m, az % (2 * np.pi), el], axis=-1).reshape(pp.shape)
+    K, M = tt.shape
+    sig = np.broadcast_to(np.array([radar.sigma_range_m, radar.sigma_angle_rad, radar.sigma_angle_rad]),
+                          (K, M, 3)).copy()
+    site = np.broadcast_to(geodetic_to_ecef(radar.site_lat_deg, radar.site_lon_deg, radar.site_alt_m, radar.earth),
+                           (K, M, 3)).copy()
+    rot = np.broadcast_to(trk._enu_rows(radar.site_lat_deg, radar.site_lon_deg), (K, M, 3, 3)).copy()
+    n0 = 3
+    earth = radar.earth
+    x, p = tk.initiate(tt[:, :n0], z[:, :n0], site[:, :n0], rot[:, :n0], sig[:, :n0], earth)
+    nrows = M - n0 + 1
+    xs, ps = np.zeros((K, nrows, 6)), np.zeros((K, nrows, 6, 6))
+    tk.filter_loop(tt, z, sig, site, rot, n.astype(np.int64), n0, x, p, float(trk.Q_M2_S3), earth.mu_m3_s2,
+                   earth.j2, earth.a_m, earth.omega_rad_s, xs, ps)
+    sigma = np.sqrt(np.trace(ps[:, :, :3, :3], axis1=2, axis2=3))
+    firm = trk._firm_times(tt[:, n0 - 1:], sigma, np.arange(n0, M + 1), n - n0 + 1, trk.FIRM_AFTER,
+                           trk.FIRM_SIGMA_M)
+    out[good] = [np.inf if f is None else f for f in firm]
+    return out
 
 
 @dataclass(frozen=True, eq=False)
