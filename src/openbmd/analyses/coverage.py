@@ -22,13 +22,16 @@ import numpy as np
 from openbmd.errors import InputError
 
 CHUNK = 400  #: trajectories flown and engaged together
+#: an aim point counts as reached when its flight lands this close (m): small against the grid's
+#: cells (a 0.25 deg cell is 28 km by 16-25 km) and the threat's own accuracy
+AIM_MISS_M = 5000.0
 
 
 @dataclass(frozen=True, eq=False)
 class PointResults:
     """Per aim point (cell or city)."""
 
-    threatened: np.ndarray  #: bool: the missile reaches the point (min-energy arc aimed within 2 km)
+    threatened: np.ndarray  #: bool: the missile reaches the point (min-energy arc aimed within AIM_MISS_M)
     engageable: np.ndarray  #: bool: at least one battery can engage
     opportunities: np.ndarray  #: int: shot opportunities summed over batteries (each capped at 3)
     p_defense: np.ndarray  #: probability the threat is killed (doctrine, independent layers)
@@ -119,9 +122,13 @@ def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
     inputs: the unit of work a Dask worker would take."""
     from openbmd.engagement.many import engage_many
 
+    from openbmd.engagement.battlespace import threat_geometry
+
     s = fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, earth=earth)
     many = isinstance(resolved, (list, tuple))
-    res = [engage_many(r, s, rcs_m2) for r in (resolved if many else [resolved])]
+    firm: dict = {}
+    geometry = threat_geometry(s.ecef_m, s.vel_m_s)
+    res = [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry) for r in (resolved if many else [resolved])]
     return (res if many else res[0]), s.impact_s
 
 
@@ -141,7 +148,7 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     lat, lon = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
     K = lat.size
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), earth_model("wgs84"), True)
-    aim = aim_many(launcher, lat, lon)
+    aim = aim_many(launcher, lat, lon, miss_tol_m=AIM_MISS_M)
     idx = np.flatnonzero(aim.reachable)
     acc = [{"eng": np.zeros(K, bool), "opp": np.zeros(K, np.int64), "p": np.zeros(K),
             "by": {b.id: np.zeros(K, bool) for b in r.batteries}} for r in archs]

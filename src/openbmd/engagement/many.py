@@ -112,6 +112,7 @@ def first_seen_s(radar, s: ThreatSamples, rcs_m2, coarse_s: float = 10.0) -> np.
 
 #: detections handed to the Kalman filter per threat and radar (a track not firm by then never is)
 MAX_TRACK_LOOKS = 80
+FIRST_TRACK_LOOKS = 16
 
 
 def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarray:
@@ -128,12 +129,16 @@ def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarr
     first = first_seen_s(radar, s, rcs)
     out = np.full(len(s), np.inf)
     rows = np.flatnonzero(np.isfinite(first))
-    if rows.size:
-        out[rows] = _kalman_firm_s(radar, s, rows, first[rows], rcs)
+    # most tracks are firm within a few looks: a short filter first, the full one for the rest
+    for looks in (FIRST_TRACK_LOOKS, MAX_TRACK_LOOKS):
+        if not rows.size:
+            break
+        out[rows] = _kalman_firm_s(radar, s, rows, first[rows], rcs, looks)
+        rows = rows[~np.isfinite(out[rows])]
     return out
 
 
-def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs) -> np.ndarray:
+def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> np.ndarray:
     from openbmd.earth.geodesy import geodetic_to_ecef
     from openbmd.sensors import tracking as trk
     from openbmd.sensors import tracking_kernels as tk
@@ -141,7 +146,7 @@ def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs) -> np.ndarray:
     rev = float(radar.revisit_s)
     # looks on the radar's clock (multiples of the revisit from launch, as radar.observe)
     k0 = np.ceil(first / rev - 1e-9)
-    t = (k0[:, None] + np.arange(MAX_TRACK_LOOKS)[None, :]) * rev
+    t = (k0[:, None] + np.arange(looks)[None, :]) * rev
     dt = float(s.t_s[1] - s.t_s[0])
     j = np.clip(np.floor(t / dt).astype(np.int64), 0, s.t_s.size - 2)
     u = ((t - s.t_s[j]) / dt)[..., None]
@@ -162,7 +167,7 @@ def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs) -> np.ndarray:
     order = np.argsort(~seen[good], axis=1, kind="stable")
     g = good[:, None]
     n = n_det[good]
-    col = np.minimum(np.arange(MAX_TRACK_LOOKS)[None, :], (n - 1)[:, None])
+    col = np.minimum(np.arange(looks)[None, :], (n - 1)[:, None])
     pick = np.take_along_axis(order, col, axis=1)
     tt = np.take_along_axis(t[good], pick, axis=1)
     pp = pos[g, pick]
@@ -230,7 +235,8 @@ def kill_vehicle_limits(interceptor) -> KillVehicleLimits:
 
 
 def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None = None,
-                flyouts: dict | None = None, cued: bool | None = None) -> ManyResult:
+                flyouts: dict | None = None, cued: bool | None = None, firm_cache: dict | None = None,
+                geometry: dict | None = None) -> ManyResult:
     """Every threat of ``s`` against every battery of ``resolved`` (a ResolvedArchitecture).
 
     ``flyouts`` maps battery id -> fly-out (default: the interceptor's table at
@@ -243,15 +249,18 @@ def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None 
     doctrine = resolved.doctrine
     cued = resolved.early_warning is not None if cued is None else cued
     T = len(s)
-    firm_cache: dict[str, np.ndarray] = {}
+    # firm tracks depend on the radar (site, figures), the RCS and the cue only: callers that
+    # engage the same threats with several architectures pass one cache for all of them
+    firm_cache = {} if firm_cache is None else firm_cache
 
     def firm(sensor_id, radar):
-        if sensor_id not in firm_cache:
-            firm_cache[sensor_id] = firm_track_s(radar, s, rcs_m2, cued)
-        return firm_cache[sensor_id]
+        key = (radar, float(rcs_m2), bool(cued))
+        if key not in firm_cache:
+            firm_cache[key] = firm_track_s(radar, s, rcs_m2, cued)
+        return firm_cache[key]
 
     outcomes = []
-    geometry = threat_geometry(s.ecef_m, s.vel_m_s)
+    geometry = threat_geometry(s.ecef_m, s.vel_m_s) if geometry is None else geometry
     for b in resolved.batteries:
         icp = b.interceptor
         table = (flyouts or {}).get(b.id) or flyout_table(icp, b.entry.lat_deg)

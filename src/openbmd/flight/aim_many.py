@@ -45,7 +45,9 @@ class AimMany:
     reachable: np.ndarray  #: False beyond the maximum range or closer than the shortest min-energy arc
 
 
-def aim_many(launcher: Launcher, target_lat_deg, target_lon_deg) -> AimMany:
+def aim_many(launcher: Launcher, target_lat_deg, target_lon_deg, *, miss_tol_m: float = MISS_TOL_M) -> AimMany:
+    """Min-energy steering onto every target (see the module docstring); a target counts as
+    reached when the flight lands within ``miss_tol_m``."""
     tlat = np.atleast_1d(np.asarray(target_lat_deg, float))
     tlon = np.atleast_1d(np.asarray(target_lon_deg, float))
     n = tlat.size
@@ -71,20 +73,58 @@ def aim_many(launcher: Launcher, target_lat_deg, target_lon_deg) -> AimMany:
         f = (x - i)[:, None]
         return ((1 - f) * kick_t[i] + f * kick_t[i + 1]), ((1 - f) * rng_t[i] + f * rng_t[i + 1])
 
-    def cut_for(rng_rows, want):
-        """Cut-off whose (row) range equals ``want``; the row's slope there."""
-        j = np.clip(np.array([np.searchsorted(r, w) for r, w in zip(rng_rows, want)], dtype=np.int64), 1,
-                    N_CUTOFF - 1)
-        rows = np.arange(len(want))
-        r0, r1 = rng_rows[rows, j - 1], rng_rows[rows, j]
-        slope = np.maximum((r1 - r0) / (cut_t[j] - cut_t[j - 1]), 1e-3)
-        return cut_t[j - 1] + (want - r0) / slope, slope
+    # cut-off as a function of range along each table azimuth: monotone cubic (PCHIP) through the
+    # table's nodes (range grows with cut-off, convexly: a linear inverse is off by tens of km)
+    from scipy.interpolate import PchipInterpolator
+
+    inv = []
+    for k in range(len(az_t)):
+        r_k, keep = np.unique(rng_t[k], return_index=True)
+        inv.append(PchipInterpolator(r_k, cut_t[keep], extrapolate=True) if r_k.size >= 2 else None)
+
+    def cut_and_slope(az_rel, want):
+        """Cut-off whose range along azimuth ``az_rel`` is ``want``, and d(cut-off)/d(range) there."""
+        x = np.clip((az_rel - lo) / AZ_STEP_DEG, 0, len(az_t) - 1.000001)
+        i = np.floor(x).astype(int)
+        f = x - i
+        c = np.zeros(want.size)
+        dc = np.zeros(want.size)
+        for k in np.unique(np.concatenate([i, i + 1])):
+            if inv[k] is None:
+                continue
+            w = np.where(i == k, 1 - f, 0.0) + np.where(i + 1 == k, f, 0.0)
+            sel = w > 0
+            c[sel] += w[sel] * inv[k](want[sel])
+            dc[sel] += w[sel] * inv[k](want[sel], 1)
+        return c, np.maximum(dc, 1e-9)
+
+    # where the table's flights land: rotation bends each track off its launch azimuth by
+    # dev(az, cut-off); starting every target from bearing - dev makes the first flight land
+    # within a few km, so most targets need one or two rounds
+    tb = launcher.fly(A.ravel(), kick_t.ravel(), C.ravel())
+    tok = tb.status == 0
+    dev = np.zeros(A.size)
+    if tok.any():
+        _, az_imp, _ = geodesic_inverse(np.full(int(tok.sum()), launcher.lat_deg),
+                                        np.full(int(tok.sum()), launcher.lon_deg), tb.impact_lat_deg[tok],
+                                        tb.impact_lon_deg[tok], launcher.earth)
+        dev[tok] = (np.asarray(az_imp) - A.ravel()[tok] + 540.0) % 360.0 - 180.0
+    dev_t = dev.reshape(A.shape)
+
+    def dev_at(az_rel, cut):
+        x = np.clip((az_rel - lo) / AZ_STEP_DEG, 0, len(az_t) - 1.000001)
+        i = np.floor(x).astype(int)
+        f = x - i
+        return np.array([np.interp(c, cut_t, (1 - w) * dev_t[k] + w * dev_t[k + 1]) for k, w, c in zip(i, f, cut)])
 
     kick_rows, rng_rows = table_at(rel)
     reachable = (dist <= rng_rows[:, -1] * 1.002) & (dist >= rng_rows[:, 0])
     az = bearing.copy()
-    cut, slope = cut_for(rng_rows, dist)
-    cut = np.clip(cut, c0, c1)
+    cut = np.clip(cut_and_slope(rel, dist)[0], c0, c1)
+    for _ in range(2):
+        az = bearing - dev_at((az - ref + 180.0) % 360.0 - 180.0, cut)
+        cut = np.clip(cut_and_slope((az - ref + 180.0) % 360.0 - 180.0, dist)[0], c0, c1)
+    kick_rows, _ = table_at((az - ref + 180.0) % 360.0 - 180.0)
     kick = _kick_at(kick_rows, cut_t, cut)
     miss = np.full(n, np.inf)
     todo = np.flatnonzero(reachable)
@@ -101,20 +141,21 @@ def aim_many(launcher: Launcher, target_lat_deg, target_lon_deg) -> AimMany:
         m[ok] = np.asarray(geodesic_inverse(ilat[ok], ilon[ok], tlat[todo][ok], tlon[todo][ok],
                                             launcher.earth)[0])
         miss[todo] = m
-        done = m < MISS_TOL_M
+        done = m < miss_tol_m
         move = todo[~done & ok]
         k = ~done & ok
         if not move.size:
             break
         az[move] = az[move] + ((bearing[move] - np.asarray(az_i)[k] + 540.0) % 360.0 - 180.0)
-        kr, rr = table_at((az[move] - ref + 180.0) % 360.0 - 180.0)
-        _, sl = cut_for(rr, np.asarray(d_i)[k])
-        cut[move] = np.clip(cut[move] + (dist[move] - np.asarray(d_i)[k]) / sl, c0, c1)
+        az_rel = (az[move] - ref + 180.0) % 360.0 - 180.0
+        kr, _ = table_at(az_rel)
+        _, dcdr = cut_and_slope(az_rel, np.asarray(d_i)[k])
+        cut[move] = np.clip(cut[move] + (dist[move] - np.asarray(d_i)[k]) * dcdr, c0, c1)
         kick[move] = _kick_at(kr, cut_t, cut[move])
         todo = move
         if not move.size:
             break
-    reachable &= miss < MISS_TOL_M
+    reachable &= miss < miss_tol_m
     return AimMany(az % 360.0, kick, cut, miss, reachable)
 
 
