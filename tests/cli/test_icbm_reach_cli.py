@@ -16,6 +16,10 @@ def test_json_contract_narrowed_and_charts(run, tmp_path):
         assert {"battery", "interceptor", "engageable", "margin_s", "needed_burnout_speed_km_s"} <= set(c)
         assert isinstance(c["engageable"], bool)
         assert (c["margin_s"] is None) == (not c["engageable"])
+    for site in d["sites"]:
+        within = [c for c in d["cases"] if c["battery"] == site["battery"]
+                  and c["needed_burnout_speed_km_s"] is not None]
+        assert site["cases_engageable_within_sweep"] == len(within)
     pngs = sorted(p.name for p in (tmp_path / "reach").glob("*.png"))
     assert len(pngs) == len({c["battery"] for c in d["cases"]})
     assert json.loads((tmp_path / "reach" / "icbm-reach.json").read_text())["cases"] == d["cases"]
