@@ -17,6 +17,14 @@ A coverage map needs a trajectory to every cell of a grid, so here:
 The kick is interpolated in the table between its nodes, so an arc is the
 minimum-energy one to within the flatness of range around the optimal kick
 (a few km of range at most, which the cut-off absorbs).
+
+:func:`aim_many_shaped` / :func:`aim_many_shapes` aim every shape of
+:func:`openbmd.flight.aim.aim` at a few to a few dozen targets: the shape's free
+parameter (the kick of a full-burn lofted or depressed arc, or the cut-off of a
+minimum-energy one) is solved along each target's bearing once, then Newton
+rounds fly each lane and a finite-difference neighbour together and correct the
+azimuth by the impact's bearing error and the parameter by range error / slope;
+lanes that do not converge fall back to the scalar aim's iteration.
 """
 from __future__ import annotations
 
