@@ -50,11 +50,17 @@ def _distance_note(r) -> str:
     und = ~c.engageable[thr]
     if not und.any():
         return ""
-    parts = [f"undefended cells lie at a median {np.median(d[und]):,.0f} km from {r.launch_name}"]
+    du = float(np.median(d[und]))
+    parts = [f"undefended cells lie at a median {du:,.0f} km from {r.launch_name}"]
+    near = True
     if (~und).any():
-        parts.append(f"defended ones at {np.median(d[~und]):,.0f} km")
-    return "; ".join(parts) + " (short flights leave no time between firm track, reaction and the kill " \
-                              "vehicle's minimum altitude; the farthest ones run past the interceptors' reach)"
+        dd = float(np.median(d[~und]))
+        parts.append(f"defended ones at {dd:,.0f} km")
+        near = du < dd
+    why = ("short flights close to the launch area leave no time between firm track, reaction and the kill "
+           "vehicle's minimum intercept altitude" if near else
+           "the far cells' trajectories pass beyond the interceptors' reach or outside the radars' view")
+    return "; ".join(parts) + f" ({why})"
 
 
 def _frac(r, countries=None) -> float | None:
