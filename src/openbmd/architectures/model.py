@@ -180,12 +180,7 @@ class ThreatSet:
     source_path: str | None = field(default=None, compare=False)
 
     def area(self, name: str) -> ThreatArea:
-        key = _fold(name)
-        for a in self.areas:
-            if _fold(a.name) == key:
-                return a
-        raise InputError(f"unknown area {name!r} in threat set {self.id!r}; allowed: "
-                         f"{', '.join(a.name for a in self.areas)}")
+        return _by_name(self.areas, name, f"area {name!r} in threat set {self.id!r}")
 
     @property
     def missiles(self) -> tuple[str, ...]:
@@ -219,12 +214,16 @@ class TargetSet:
     source_path: str | None = field(default=None, compare=False)
 
     def target(self, name: str) -> Target:
-        key = _fold(name)
-        for t in self.targets:
-            if _fold(t.name) == key:
-                return t
-        raise InputError(f"unknown target {name!r} in target set {self.id!r}; allowed: "
-                         f"{', '.join(t.name for t in self.targets)}")
+        return _by_name(self.targets, name, f"target {name!r} in target set {self.id!r}")
+
+
+def _by_name(items, name: str, what: str):
+    """The item whose ``name`` matches (case- and accent-insensitive), else one InputError line."""
+    key = _fold(name)
+    for item in items:
+        if _fold(item.name) == key:
+            return item
+    raise InputError(f"unknown {what}; allowed: {', '.join(i.name for i in items)}")
 
 
 def _fold(text: str) -> str:
