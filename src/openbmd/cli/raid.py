@@ -16,7 +16,7 @@ OUT_SUFFIXES = (".png", ".json")
 
 
 def raid(
-    architecture: Annotated[str, typer.Option("--architecture", metavar="ID|FILE.toml",
+    architecture: Annotated[str, typer.Option("--architecture", "-a", metavar="ID|FILE.toml",
                                               help="Architecture: shipped id or TOML file.")],
     raid_file: Annotated[Path, typer.Option("--raid", metavar="FILE.toml", dir_okay=False,
                                             help="Raid file: [[salvo]] entries (see examples/raids).")],
