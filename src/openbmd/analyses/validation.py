@@ -123,7 +123,7 @@ def evaluate_claims(cov: dict, pace: dict | None, reach: dict, *, area: str = "T
               _verdict(f, 0.9, 0.6), _distance_note(r2) if (f or 0) < 0.9 else "")
 
     # 4. Phase 3 covers the whole continent
-    for cls in ("IRBM", "ICBM"):
+    for cls in ("MRBM", "IRBM", "ICBM"):
         r3 = cov.get(("epaa-phase-3", cls))
         if r3 is None:
             continue
