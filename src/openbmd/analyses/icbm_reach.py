@@ -38,6 +38,13 @@ battle space under the kill vehicle's limits).  Per (case, battery):
     starting from the catalog interceptor's answer; speeds at which no
     single stage of the catalog's mass and burn time exists are left out of
     that battery's grid (``speeds_km_s`` per battery says which remain).
+``reaction_sweep`` (per battery, :class:`ReactionSweep`)
+    the same needed speed at every reaction time of ``reaction_sweep_s``
+    (plus the architecture's own): the flights, firm tracks, geometry and
+    fly-out tables are shared, only the earliest allowed launch moves (firm
+    track + reaction).  Each reaction time is solved on its own (the catalog
+    interceptor's answer, then the bisection over speeds); a later launch can
+    never need a slower interceptor, which the test suite checks.
 
 Choices (reported in ``assumptions``): each field flies its FIRST listed
 missile (the 2024 force; ``missiles="all"`` flies every missile listed);
@@ -60,6 +67,9 @@ from openbmd.errors import InputError
 
 SHAPES = ("min-energy", "lofted", "depressed")
 DEFAULT_SPEEDS_KM_S = tuple(float(v) for v in np.arange(3.0, 7.01, 0.25))
+#: reaction times (firm track to launch, s) of the sweep; the architecture's own is always added
+DEFAULT_REACTION_SWEEP_S = (0.0, 30.0, 60.0, 120.0)
+MAX_REACTION_S = 3600.0  #: longer than any ICBM flight: nothing left to engage
 THREAT_SET = "russia-icbm"
 TARGET_SET = "us-targets"
 MARGIN_TOL_S = 1.0  #: margin_s check (a launch this much later must fail) and bisection tolerance (s)
@@ -97,6 +107,35 @@ class BatteryReach:
     needed_burnout_speed_km_s: np.ndarray  #: (C,) NaN where even the fastest cannot
     reason: tuple  #: (C,) None where engageable, else why not
     speeds_km_s: tuple  #: the sweep this battery could use (buildable variants)
+    reaction_sweep: "ReactionSweep | None" = None  #: needed speeds per reaction time (None: not swept)
+
+
+@dataclass(frozen=True, eq=False)
+class ReactionSweep:
+    """One battery's answers at each reaction time, arrays (R, C) over reaction times and cases."""
+
+    reaction_s: tuple  #: (R,) ascending, the architecture's own included
+    engageable: np.ndarray  #: (R, C) bool: the catalog interceptor can engage
+    needed_burnout_speed_km_s: np.ndarray  #: (R, C) NaN where even the fastest of the sweep cannot
+
+    def rows(self) -> list[dict]:
+        """Per reaction time: cases engageable at the interceptor's own speed and within the
+        speed sweep, the slowest needed speed, and the median needed speed of the cases
+        engageable within the sweep at the shortest reaction time (a fixed set, so the median
+        is comparable along the sweep; a case that drops out of the sweep counts as faster than
+        its fastest speed: None when the median does)."""
+        need = self.needed_burnout_speed_km_s
+        base = np.isfinite(need[0]) if need.size else np.zeros(0, bool)
+        out = []
+        for k, r in enumerate(self.reaction_s):
+            fin = np.isfinite(need[k])
+            med = float(np.median(np.where(fin, need[k], np.inf)[base])) if base.any() else None
+            out.append({
+                "reaction_s": float(r), "engageable_cases_at_own_speed": int(self.engageable[k].sum()),
+                "cases_engageable_within_sweep": int(fin.sum()),
+                "slowest_needed_burnout_speed_km_s": float(need[k][fin].min()) if fin.any() else None,
+                "median_needed_burnout_speed_km_s": med if med is not None and np.isfinite(med) else None})
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +183,10 @@ class IcbmReachResult:
             "reaction_s": self.reaction_s,
             "cases": cases,
             "sites": sites,
+            "reaction_sweep": [
+                {"battery": b.battery_id, "interceptor": b.interceptor_id, "burnout_speed_km_s": b.burnout_speed_km_s,
+                 **row} for b in self.batteries if b.reaction_sweep is not None
+                for row in b.reaction_sweep.rows()],
             "unreachable": [dict(zip(("field", "target", "shape", "missile", "why"), u)) for u in self.unreachable],
             "assumptions": ASSUMPTIONS,
             "seconds": round(self.seconds, 2),
@@ -160,6 +203,9 @@ ASSUMPTIONS = [
     "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own) "
     "at which the battery could engage; variants keep burn time, mass and kill vehicle, the booster is "
     "re-calibrated, max_range_km and max_intercept_alt_km scale with (v / v_catalog)^2; null when 7 km/s cannot.",
+    "reaction_sweep: the needed speed again at each reaction time of the sweep (default 0, 30, 60, 120 s and "
+    "the architecture's own), every reaction time solved on its own; its median is over the cases engageable "
+    "within the speed sweep at the shortest reaction time (a case that drops out counts as beyond 7 km/s).",
     "Warhead radar cross-section: the missile's (catalog default 0.1 m^2); no decoys, no countermeasures.",
 ]
 
@@ -427,6 +473,34 @@ def needed_speeds(ctx: _Ctx, engageable_catalog: np.ndarray, speeds_km_s) -> tup
     return need, grid
 
 
+def reaction_sweep(ctx: _Ctx, reaction_s: float, reactions_s, speeds_km_s) -> ReactionSweep:
+    """The catalog interceptor's answer and the needed speed (:func:`needed_speeds`) at each of
+    ``reactions_s`` (plus ``reaction_s``, the one ``ctx``'s launch times were made with: they
+    move by the difference; threats never in track stay so).  Each reaction time is solved on
+    its own: one battle-space call for the catalog interceptor, then the bisection's."""
+    rs = tuple(sorted({float(r) for r in reactions_s} | {float(reaction_s)}))
+    icp, T = ctx.rb.interceptor, len(ctx.s)
+    eng = np.zeros((len(rs), T), bool)
+    need = np.full((len(rs), T), np.nan)
+    for k, r in enumerate(rs):
+        c = replace(ctx, t_launch=ctx.t_launch + (r - reaction_s))
+        eng[k] = _engageable(c, icp, np.arange(T))
+        need[k] = needed_speeds(c, eng[k], speeds_km_s)[0]
+    return ReactionSweep(rs, eng, need)
+
+
+def check_reactions(reactions_s) -> tuple[float, ...]:
+    """The reaction times of a sweep as floats, or an InputError naming what is allowed."""
+    try:
+        rs = tuple(float(r) for r in np.atleast_1d(np.asarray(reactions_s, float)))
+    except (TypeError, ValueError):
+        raise InputError(f"reaction times {reactions_s!r} must be numbers of seconds") from None
+    bad = [r for r in rs if not (np.isfinite(r) and 0.0 <= r <= MAX_REACTION_S)]
+    if bad:
+        raise InputError(f"reaction time {bad[0]:g} s: allowed 0 to {MAX_REACTION_S:g} s")
+    return rs
+
+
 def icbm_reach(architecture, **kw) -> IcbmReachResult:
     """Can ``architecture`` (an Architecture or its id) engage Russian ICBMs bound for the US?
     :func:`icbm_reach_set` for one architecture (same keywords)."""
@@ -434,14 +508,16 @@ def icbm_reach(architecture, **kw) -> IcbmReachResult:
 
 
 def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
-                   reaction_s=None, missiles: str = "first", rcs_m2=None, progress=None) -> list[IcbmReachResult]:
+                   reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None, progress=None) -> list[IcbmReachResult]:
     """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
 
     The field x target x shape flights are flown once and engaged by every architecture
     (what ``openbmd assess`` does for the EPAA phases and GMD).  ``fields``/``targets``: names
     of the ``russia-icbm`` threat set and the ``us-targets`` target set (case-insensitive;
     default all); ``shapes``: trajectory shapes; ``speeds_km_s``: the burnout-speed sweep;
-    ``reaction_s`` overrides each architecture's; ``missiles``: "first" (default) or "all" the
+    ``reaction_s`` overrides each architecture's; ``reaction_sweep_s``: the reaction times (s) at
+    which the needed speed is found again (the architecture's own is added; None or empty: no
+    sweep); ``missiles``: "first" (default) or "all" the
     missiles of each field.  ``progress(done, total)`` is called as work proceeds.  See the
     module doc for the meaning of each answer.
     """
@@ -466,12 +542,13 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     sp = [float(v) for v in np.atleast_1d(np.asarray(speeds_km_s, float))]
     if not sp or not all(np.isfinite(v) and 0.5 <= v <= 12.0 for v in sp):
         raise InputError(f"burnout speeds {sp} must be finite, between 0.5 and 12 km/s")
+    sweep_r = check_reactions(reaction_sweep_s) if reaction_sweep_s is not None and len(reaction_sweep_s) else ()
     resolved = [resolve(a) for a in archs]
     for a, r in zip(archs, resolved):
         if not r.batteries:
             raise InputError(f"architecture {a.id!r} has no [[battery]]: nothing to engage with")
     n_jobs = sum(1 if missiles == "first" else len(f.missiles) for f in fs)
-    total = n_jobs + sum(2 * len(r.batteries) + 1 for r in resolved)
+    total = n_jobs + sum((3 if sweep_r else 2) * len(r.batteries) + 1 for r in resolved)
     done = [0]
 
     def tick(k=1):
@@ -489,15 +566,16 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     for arch, res in zip(archs, resolved):
         t1 = time.perf_counter()
         reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
-        batteries = _engage(res, s, rcs, reaction, sp, geometry, tick) if cases else []
+        batteries = _engage(res, s, rcs, reaction, sp, sweep_r, geometry, tick) if cases else []
         out.append(IcbmReachResult(arch, tuple(cases), tuple(batteries), tuple(unreachable), reaction,
                                    t_fly + time.perf_counter() - t1,
                                    {"flights_s": round(t_fly, 2), "engagement_s": round(time.perf_counter() - t1, 2)}))
     return out
 
 
-def _engage(resolved, s, rcs, reaction, speeds, geometry, tick) -> list[BatteryReach]:
-    """Every battery of one architecture against every flight: engageable, margin, needed speed."""
+def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick) -> list[BatteryReach]:
+    """Every battery of one architecture against every flight: engageable, margin, needed speed
+    (and again at each of ``reactions``, when given)."""
     from openbmd.engagement.many import engage_many
 
     res = engage_many(resolved, s, rcs, reaction_s=reaction)
@@ -511,7 +589,11 @@ def _engage(resolved, s, rcs, reaction, speeds, geometry, tick) -> list[BatteryR
         tick()
         need, grid = needed_speeds(ctx, o.engageable, speeds)
         tick()
+        sweep = None
+        if reactions:
+            sweep = reaction_sweep(ctx, reaction, reactions, speeds)
+            tick()
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
                                       rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,
-                                      o.reason, grid))
+                                      o.reason, grid, sweep))
     return batteries
