@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,6 +29,12 @@ def icbm_reach(
                                          "Default: all three.")] = None,
     reaction_s: Annotated[Optional[float], typer.Option(
         "--reaction-s", metavar="S", help="Firm track to launch, s (default: the architecture's).")] = None,
+    reaction_sweep: Annotated[Optional[str], typer.Option(
+        "--reaction-sweep", metavar="S,S,...",
+        help="Reaction times (s) at which to find the needed burnout speed again; the architecture's own "
+             "is added. Default: 0,30,60,120. Empty: no sweep.")] = None,
+    no_reaction_sweep: Annotated[bool, typer.Option(
+        "--no-reaction-sweep", help="Skip the reaction-time sweep.")] = False,
     all_missiles: Annotated[bool, typer.Option(
         "--all-missiles", help="Fly every missile listed for a field (default: the first, the 2024 force).")] = False,
     json_: opt.Json = False,
@@ -37,9 +44,11 @@ def icbm_reach(
 ) -> None:
     """The Russian question: per ICBM field, US target and shape, can each battery engage, with what
     margin, and what burnout speed it would need."""
-    from openbmd.analyses.icbm_reach import icbm_reach as run
+    from openbmd.analyses.icbm_reach import DEFAULT_REACTION_SWEEP_S, icbm_reach as run
 
     check_finite(reaction_s, "--reaction-s")
+    sweep = () if no_reaction_sweep else (
+        DEFAULT_REACTION_SWEEP_S if reaction_sweep is None else parse_reactions(reaction_sweep))
     if reaction_s is not None and reaction_s < 0:
         raise InputError(f"--reaction-s must be >= 0, got {reaction_s:g}")
     for s in shape or []:
@@ -50,7 +59,7 @@ def icbm_reach(
     with progress("icbm-reach", enabled=True) as report:
         result = run(architecture, fields=field or None, targets=target or None,
                      shapes=tuple(shape) if shape else SHAPE_CHOICES, reaction_s=reaction_s,
-                     missiles="all" if all_missiles else "first", progress=report)
+                     reaction_sweep_s=sweep, missiles="all" if all_missiles else "first", progress=report)
     summary = result.summary()
     written = []
     if out_dir is not None:
@@ -59,11 +68,33 @@ def icbm_reach(
         emit_json(summary)
     else:
         out().print(_table(summary))
+        if summary["reaction_sweep"]:
+            out().print(_sweep_table(summary))
         if summary["unreachable"]:
             out().print(f"{len(summary['unreachable'])} field/target/shape combinations are out of the "
                         "missile's reach (listed in the JSON)")
     for p in written:
         say_written(p, json_mode=json_)
+
+
+def parse_reactions(text: str) -> tuple[float, ...]:
+    """``"0,30,60"`` -> (0.0, 30.0, 60.0); empty -> (); anything else is one InputError line."""
+    from openbmd.analyses.icbm_reach import MAX_REACTION_S
+
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
+        return ()
+    values = []
+    for p in parts:
+        try:
+            v = float(p)
+        except ValueError:
+            v = float("nan")
+        if not (math.isfinite(v) and 0.0 <= v <= MAX_REACTION_S):
+            raise InputError(f"--reaction-sweep {text!r}: {p!r} is not a reaction time; allowed: numbers of "
+                             f"seconds from 0 to {MAX_REACTION_S:g}, comma-separated, e.g. 0,30,60,120")
+        values.append(v)
+    return tuple(values)
 
 
 def _write(folder: Path, result, summary) -> list[Path]:
@@ -99,4 +130,29 @@ def _table(summary) -> Table:
         f"{s['battery']}: {s['engageable_cases']}/{s['cases']} engageable, "
         f"{s['cases_engageable_within_sweep']} at <= {max(s['speeds_km_s'] or [7.0]):g} km/s"
         for s in summary["sites"])
+    return table
+
+
+def _sweep_table(summary) -> Table:
+    table = Table(title=f"{summary['architecture']}: needed burnout speed against reaction time")
+    for name, just in (("battery", "left"), ("interceptor", "left"), ("reaction s", "right"),
+                       ("engageable at own speed", "right"),
+                       ("within sweep", "right"), ("slowest km/s", "right"), ("median km/s", "right")):
+        table.add_column(name, justify=just)
+
+    def speed(v):
+        return f"{v:g}" if v is not None else "none"
+
+    last = None
+    for r in summary["reaction_sweep"]:
+        own = " *" if r["reaction_s"] == summary["reaction_s"] else ""
+        first = r["battery"] != last
+        last = r["battery"]
+        table.add_row(r["battery"] if first else "",
+                      f"{r['interceptor']} ({r['burnout_speed_km_s']:g} km/s)" if first else "",
+                      f"{r['reaction_s']:g}{own}", str(r["engageable_cases_at_own_speed"]),
+                      str(r["cases_engageable_within_sweep"]), speed(r["slowest_needed_burnout_speed_km_s"]),
+                      speed(r["median_needed_burnout_speed_km_s"]))
+    table.caption = ("* the architecture's reaction time; median over the cases engageable within the speed sweep "
+                     "at the shortest reaction time (none: half of them drop out)")
     return table
