@@ -45,7 +45,8 @@ def _summary(doc, cov, pace, reach):
         rr.append([aid, len(s["cases"]), n, ", ".join(sorted({c["battery"] for c in s["cases"] if c["engageable"]})) or "—"])
     if rr:
         blocks.append(("table", {"caption": "Russian ICBMs bound for the United States: engageable cases",
-                                 "columns": ["architecture", "cases", "engageable", "by"], "rows": rr}))
+                                 "columns": ["architecture", "cases (field x target x shape x battery)",
+                                             "engageable", "by"], "rows": rr}))
     v = doc["validation"]
     counts = {k: sum(c["verdict"] == k for c in v) for k in ("agrees", "partly", "disagrees")}
     blocks.append(("p", f"Against what open sources state: {counts['agrees']} claims agree, {counts['partly']} "
