@@ -153,6 +153,8 @@ def test_set_of_architectures_equals_one_at_a_time():
             np.testing.assert_array_equal(x.engageable, y.engageable)
             np.testing.assert_allclose(x.margin_s, y.margin_s, atol=1e-6)
             np.testing.assert_array_equal(x.needed_burnout_speed_km_s, y.needed_burnout_speed_km_s)
+            np.testing.assert_array_equal(x.reaction_sweep.needed_burnout_speed_km_s,
+                                          y.reaction_sweep.needed_burnout_speed_km_s)
     assert both[0].batteries[0].engageable.any()  # GMD engages some (see the GMD test below)
 
 
@@ -193,6 +195,72 @@ def test_gmd_gbis_engage_russian_icbms_aimed_at_the_us():
     b = r.batteries[0]
     assert b.engageable.any()
     assert np.all(b.margin_s[b.engageable] >= 0)
+
+
+def test_needed_speed_never_falls_as_reaction_time_grows(epaa):
+    """A later earliest launch only removes launch times, so it can never let a slower
+    interceptor engage (nor the catalog one engage a case it could not): over the reaction
+    sweep, each reaction time solved on its own, the needed speed of every case is
+    non-decreasing and the catalog interceptor's engageable set only shrinks."""
+    moved = 0
+    for b in epaa.batteries:
+        sw = b.reaction_sweep
+        assert list(sw.reaction_s) == sorted({0.0, 30.0, 60.0, 120.0, epaa.reaction_s})
+        need = np.where(np.isfinite(sw.needed_burnout_speed_km_s), sw.needed_burnout_speed_km_s, np.inf)
+        assert np.all(need[1:] >= need[:-1]), b.battery_id
+        assert np.all(np.diff(sw.engageable.astype(int), axis=0) <= 0), b.battery_id
+        moved += int(np.sum(need[1:] > need[:-1]))
+        rows = sw.rows()  # the per-battery figures follow the cases
+        slowest = [np.inf if r["slowest_needed_burnout_speed_km_s"] is None else r["slowest_needed_burnout_speed_km_s"]
+                   for r in rows]
+        assert np.all(np.array(slowest[1:]) >= np.array(slowest[:-1])), b.battery_id
+        assert np.all(np.diff([r["cases_engageable_within_sweep"] for r in rows]) <= 0)
+    assert moved > 0  # the sweep is not flat: some case needs more speed at a later launch
+
+
+def test_sweep_at_own_reaction_time_equals_the_main_answer(epaa):
+    """Two paths: engage_many's timeline and answer (cases, sites) against the sweep's own
+    re-solve at the architecture's reaction time (launch times shifted by zero)."""
+    s = epaa.summary()
+    for b, site in zip(epaa.batteries, s["sites"]):
+        sw = b.reaction_sweep
+        k = sw.reaction_s.index(epaa.reaction_s)
+        np.testing.assert_array_equal(sw.engageable[k], b.engageable)
+        np.testing.assert_array_equal(sw.needed_burnout_speed_km_s[k], b.needed_burnout_speed_km_s)
+        row = next(r for r in s["reaction_sweep"] if r["battery"] == b.battery_id and r["reaction_s"] == epaa.reaction_s)
+        assert row["engageable_cases_at_own_speed"] == site["engageable_cases"]
+        assert row["cases_engageable_within_sweep"] == site["cases_engageable_within_sweep"]
+        assert row["slowest_needed_burnout_speed_km_s"] == site["slowest_needed_burnout_speed_km_s"]
+    assert any(np.isfinite(b.needed_burnout_speed_km_s).any() for b in epaa.batteries)
+
+
+def test_longer_reaction_engages_exactly_the_cases_with_that_margin(epaa):
+    """margin_s is the extra reaction time a battery can afford (bisection on a launch delay);
+    the sweep re-solves the catalog interceptor with the launch moved instead: at reaction
+    R0 + d a case is engageable iff its margin >= d (away from the bisection's 1 s band)."""
+    n = 0
+    for b in epaa.batteries:
+        sw = b.reaction_sweep
+        m = np.where(b.engageable, b.margin_s, -np.inf)
+        for k, r in enumerate(sw.reaction_s):
+            d = r - epaa.reaction_s
+            if d <= 0:
+                continue
+            clear = np.abs(m - d) > 2.0 * ir.MARGIN_TOL_S
+            np.testing.assert_array_equal(sw.engageable[k][clear], (m >= d)[clear])
+            n += int(np.sum(clear & (m >= 0)))
+    assert n > 0
+
+
+def test_bad_reaction_sweep_is_a_one_line_error():
+    from openbmd.errors import InputError
+
+    arch = parse_architecture(EPAA, "x")
+    for bad in ((-5.0,), (float("nan"),), (1e9,)):
+        with pytest.raises(InputError, match="allowed 0 to 3600 s"):
+            ir.icbm_reach(arch, fields=["Kozelsk"], reaction_sweep_s=bad)
+    with pytest.raises(InputError, match="numbers of seconds"):
+        ir.icbm_reach(arch, fields=["Kozelsk"], reaction_sweep_s=("soon",))
 
 
 def test_unknown_names_are_one_line_errors():
