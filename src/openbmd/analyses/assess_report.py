@@ -114,7 +114,9 @@ def _reach(reach, charts):
                     "trajectories, engaged by every battery under the architecture's timeline. margin: how long "
                     "after its earliest possible launch the battery could still launch and intercept. needed speed: "
                     "the slowest interceptor burnout speed (sweep 3-7 km/s) at which the battery could engage; "
-                    "none where even 7 km/s cannot (most often the threat is never in track: the EPAA radars face Iran).")]
+                    "none where even 7 km/s cannot (most often the threat is never in track: the EPAA radars face Iran). "
+                    "The reaction-time sweep repeats the speed search with the interceptor launched 0, 30, 60 and "
+                    "120 s after firm track.")]
     for aid, s in reach.items():
         blocks.append(("h3", aid))
         site_rows = []
@@ -123,6 +125,24 @@ def _reach(reach, charts):
                               b.get("max_margin_s"), b.get("slowest_needed_burnout_speed_km_s")])
         blocks.append(("table", {"columns": ["battery", "interceptor", "burnout speed km/s", "engageable cases",
                                              "largest margin s", "slowest needed speed km/s"], "rows": site_rows}))
+        sweep = s.get("reaction_sweep") or []
+        if sweep:
+            times = sorted({r["reaction_s"] for r in sweep})
+            by = {}
+            for r in sweep:
+                by.setdefault((r["battery"], r["interceptor"], r.get("burnout_speed_km_s")), {})[r["reaction_s"]] = r
+
+            def cell(r):
+                if r is None:
+                    return None
+                need = r.get("slowest_needed_burnout_speed_km_s")
+                return f"{r['engageable_cases_at_own_speed']} / {'—' if need is None else f'{need:g}'}"
+
+            blocks.append(("table", {
+                "caption": "reaction-time sweep: cases engageable at the interceptor's own speed / slowest "
+                           "burnout speed (km/s) that would engage any case",
+                "columns": ["battery", "interceptor", "own km/s"] + [f"{t:g} s" for t in times],
+                "rows": [[b, i, v] + [cell(rows.get(t)) for t in times] for (b, i, v), rows in by.items()]}))
         eng = [c for c in s["cases"] if c["engageable"] or c["needed_burnout_speed_km_s"] is not None]
         if eng:
             blocks.append(("details", {"summary": f"{len(eng)} cases engageable at some speed of the sweep", "blocks": [
