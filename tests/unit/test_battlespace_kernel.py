@@ -158,3 +158,15 @@ def test_random_table_with_holes_matches_reference(threats):
     ref = battle_space(*args, reference(table), t_launch, limits, block=64, **kw)
     assert_same(k, ref)
     assert 0.1 < k.engageable.mean() < 0.9
+
+
+def test_no_pairs_give_an_empty_battle_space():
+    """Zero (threat, battery) pairs are a valid question with an empty answer (was an IndexError)."""
+    import numpy as np
+
+    from openbmd.engagement.battlespace import battle_space
+
+    t = np.arange(0.0, 10.0)
+    X = np.zeros((0, t.size, 3))
+    bs = battle_space(t, X, X, 40.0, 20.0, lambda r, h: (r * 0 + 1.0, r * 0 + 1.0), np.zeros(0))
+    assert bs.engageable.shape == (0,) and bs.reason == () and bs.window_s.shape == (0,)

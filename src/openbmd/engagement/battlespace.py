@@ -24,6 +24,7 @@ the geodesic; well inside fly-out table accuracy).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
@@ -119,6 +120,10 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     parts = [_solve_block(t, threat, which[i:i + block], site_lat[i:i + block], S[i:i + block],
                           t_launch[i:i + block], flyout, limits, earth, scale[i:i + block])
              for i in range(0, P, block)]
+    if not parts:  # no pairs: an empty battle space
+        empty = {f.name: np.zeros(0, bool if f.name == "engageable" else float)
+                 for f in dataclasses.fields(BattleSpace) if f.name != "reason"}
+        return BattleSpace(reason=(), **empty)
     fields = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "reason"}
     return BattleSpace(reason=tuple(r for p in parts for r in p["reason"]), **fields)
 
