@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from openbmd._json import jsonable
 from openbmd.errors import InputError
 
 DEFAULT_ARCHITECTURES = ("epaa-phase-1", "epaa-phase-2", "epaa-phase-3", "epaa-phase-4", "gmd")
@@ -33,18 +34,6 @@ EUROPE_BOX = (30.0, 75.0, -35.0, 60.0)  #: lat0, lat1, lon0, lon1: batteries her
 def _in_europe(arch) -> bool:
     lat0, lat1, lon0, lon1 = EUROPE_BOX
     return any(lat0 <= b.lat_deg <= lat1 and lon0 <= b.lon_deg <= lon1 for b in arch.batteries)
-
-
-def _jsonable(x):
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, float) and not np.isfinite(x):
-        return None
-    return x
 
 
 def assess(architectures=None, *, out_dir="openbmd-assess", area: str = "Tabriz", map_step_deg: float = 0.5,
@@ -131,7 +120,7 @@ def assess(architectures=None, *, out_dir="openbmd-assess", area: str = "Tabriz"
     doc = {"meta": meta, "coverage": cov_summaries, "pacing": pace, "icbm_reach": reach_summaries,
            "validation": claims, "assumptions": assumptions(archs, classes)}
     json_path = out / "assessment.json"
-    json_path.write_text(json.dumps(_jsonable(doc), indent=1), encoding="utf-8")
+    json_path.write_text(json.dumps(jsonable(doc), indent=1), encoding="utf-8")
     say("report", 0, 1)
     from openbmd.analyses.assess_report import write_report
 
@@ -141,17 +130,11 @@ def assess(architectures=None, *, out_dir="openbmd-assess", area: str = "Tabriz"
 
 
 def _icbm_reach_all(archs, say) -> dict:
-    from openbmd.analyses import icbm_reach as IR
+    """icbm-reach for every architecture at once: the flights are shared."""
+    from openbmd.analyses.icbm_reach import icbm_reach_set
 
-    many = getattr(IR, "icbm_reach_set", None)
-    if many is not None:
-        results = many(archs, progress=lambda d, t: say("icbm-reach", d, t))
-        return {a.id: r for a, r in zip(archs, results)}
-    out = {}
-    for k, a in enumerate(archs):
-        say(f"icbm-reach {a.id}", k, len(archs))
-        out[a.id] = IR.icbm_reach(a)
-    return out
+    results = icbm_reach_set(archs, progress=lambda d, t: say("icbm-reach", d, t))
+    return {a.id: r for a, r in zip(archs, results)}
 
 
 def assumptions(archs, classes) -> dict:

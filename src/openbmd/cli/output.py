@@ -7,7 +7,6 @@ progress bar (drawn only when stderr is a terminal) and notes such as
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -18,6 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from openbmd._json import jsonable  # noqa: F401  (re-exported: the commands import it from here)
 from openbmd.errors import InputError
 
 
@@ -32,19 +32,6 @@ def out() -> Console:
 def err() -> Console:
     """The console for progress and notes (stderr)."""
     return Console(stderr=True, highlight=False)
-
-
-def jsonable(value: Any) -> Any:
-    """Plain JSON types from numpy scalars/arrays, tuples and mappings; nan/inf -> None."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if hasattr(value, "tolist"):  # numpy array or scalar
-        return jsonable(value.tolist())
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def emit_json(obj: Mapping[str, Any]) -> None:
