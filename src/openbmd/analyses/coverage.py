@@ -117,33 +117,29 @@ def fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cu
 
 def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s,
                  rcs_m2, *, earth="wgs84"):
-    """Fly the given steering and engage every flight with each resolved architecture (a list, or
-    one): ([ManyResult per architecture] or ManyResult, impact times).  A pure function of its
-    inputs: the unit of work a Dask worker would take."""
+    """Fly the given steering and engage every flight with each resolved architecture of the list
+    ``resolved``: ([ManyResult per architecture], impact times).  A pure function of its inputs:
+    the unit of work a Dask worker would take."""
     from openbmd.engagement.many import engage_many
 
     from openbmd.engagement.battlespace import threat_geometry
 
     s = fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, earth=earth)
-    many = isinstance(resolved, (list, tuple))
     firm: dict = {}
     geometry = threat_geometry(s.ecef_m, s.vel_m_s)
-    res = [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry) for r in (resolved if many else [resolved])]
-    return (res if many else res[0]), s.impact_s
+    return [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry) for r in resolved], s.impact_s
 
 
 def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, *, rcs_m2=None,
                   progress=None, chunk: int = CHUNK):
-    """Aim ``missile`` at every point and engage each flight with the architecture (a
-    ResolvedArchitecture, or a list of them: then the flights are shared and a list of
-    PointResults comes back)."""
+    """Aim ``missile`` at every point and engage each flight with every resolved architecture of
+    the list ``resolved`` (the flights are shared): one PointResults per architecture."""
     from openbmd.earth.model import earth_model
     from openbmd.engagement.engage import threat_rcs_m2
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
 
-    many = isinstance(resolved, (list, tuple))
-    archs = list(resolved) if many else [resolved]
+    archs = list(resolved)
     rcs = threat_rcs_m2(missile, rcs_m2)
     lat, lon = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
     K = lat.size
@@ -164,8 +160,7 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
                 a["by"][b.battery_id][j] = b.engageable
         if progress:
             progress(min(n0 + chunk, idx.size), idx.size)
-    out = [PointResults(aim.reachable.copy(), a["eng"], a["opp"], a["p"], a["by"], tof) for a in acc]
-    return out if many else out[0]
+    return [PointResults(aim.reachable.copy(), a["eng"], a["opp"], a["p"], a["by"], tof) for a in acc]
 
 
 def coverage(architecture, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,

@@ -140,8 +140,7 @@ def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarr
 
 def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> np.ndarray:
     from openbmd.earth.geodesy import geodetic_to_ecef
-    from openbmd.sensors import tracking as trk
-    from openbmd.sensors import tracking_kernels as tk
+    from openbmd.sensors.tracking import enu_rows, filter_padded
 
     rev = float(radar.revisit_s)
     # looks on the radar's clock (multiples of the revisit from launch, as radar.observe)
@@ -178,17 +177,8 @@ def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs, looks: int = MAX_T
                           (K, M, 3)).copy()
     site = np.broadcast_to(geodetic_to_ecef(radar.site_lat_deg, radar.site_lon_deg, radar.site_alt_m, radar.earth),
                            (K, M, 3)).copy()
-    rot = np.broadcast_to(trk._enu_rows(radar.site_lat_deg, radar.site_lon_deg), (K, M, 3, 3)).copy()
-    n0 = 3
-    earth = radar.earth
-    x, p = tk.initiate(tt[:, :n0], z[:, :n0], site[:, :n0], rot[:, :n0], sig[:, :n0], earth)
-    nrows = M - n0 + 1
-    xs, ps = np.zeros((K, nrows, 6)), np.zeros((K, nrows, 6, 6))
-    tk.filter_loop(tt, z, sig, site, rot, n.astype(np.int64), n0, x, p, float(trk.Q_M2_S3), earth.mu_m3_s2,
-                   earth.j2, earth.a_m, earth.omega_rad_s, xs, ps)
-    sigma = np.sqrt(np.trace(ps[:, :, :3, :3], axis1=2, axis2=3))
-    firm = trk._firm_times(tt[:, n0 - 1:], sigma, np.arange(n0, M + 1), n - n0 + 1, trk.FIRM_AFTER,
-                           trk.FIRM_SIGMA_M)
+    rot = np.broadcast_to(enu_rows(radar.site_lat_deg, radar.site_lon_deg), (K, M, 3, 3)).copy()
+    _, _, firm = filter_padded(tt, z, sig, site, rot, n, radar.earth)
     out[good] = [np.inf if f is None else f for f in firm]
     return out
 

@@ -195,6 +195,33 @@ def _firm_times(t, sigma_m, n_upd, rows, firm_after, firm_sigma_m) -> list:
     return [float(t[i, first[i]]) if ok[i, first[i]] else None for i in range(t.shape[0])]
 
 
+def filter_padded(t, z, sigma, site_m, rot, n_det, earth, *, q_m2_s3: float = Q_M2_S3,
+                  firm_after: int = FIRM_AFTER, firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3):
+    """The batched filter on padded arrays: K tracks of up to M detections each.
+
+    ``t`` (K, M) times, ``z`` (K, M, 3) range/azimuth/elevation, ``sigma`` (K, M, 3), ``site_m``
+    (K, M, 3) sensor positions (ECEF), ``rot`` (K, M, 3, 3) their east/north/up rows, ``n_det``
+    (K,) detections used per track (rows past it repeat the last one).  Returns the states
+    (K, M - n_init + 1, 6), covariances and each track's firm time (None: never firm).
+    """
+    n0 = int(n_init)
+    x, p = tk.initiate(t[:, :n0], z[:, :n0], site_m[:, :n0], rot[:, :n0], sigma[:, :n0], earth)
+    k, rows = t.shape[0], t.shape[1] - n0 + 1
+    xs, ps = np.zeros((k, rows, 6)), np.zeros((k, rows, 6, 6))
+    n_det = np.asarray(n_det, dtype=np.int64)
+    tk.filter_loop(t, z, sigma, site_m, rot, n_det, n0, x, p, float(q_m2_s3), earth.mu_m3_s2, earth.j2,
+                   earth.a_m, earth.omega_rad_s, xs, ps)
+    sig = np.sqrt(np.trace(ps[:, :, :3, :3], axis1=2, axis2=3))
+    firm = _firm_times(t[:, n0 - 1:], sig, np.arange(n0, t.shape[1] + 1), n_det - n0 + 1, firm_after,
+                       firm_sigma_m)
+    return xs, ps, firm
+
+
+def enu_rows(lat_deg: float, lon_deg: float) -> np.ndarray:
+    """East, north and up of a site as rows (3, 3) in ECEF components."""
+    return _enu_rows(lat_deg, lon_deg)
+
+
 def track_many(detections: Sequence, *, q_m2_s3: float = Q_M2_S3, firm_after: int = FIRM_AFTER,
                firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3) -> list[Track]:
     """Track K objects in one batched filter; element k of ``detections`` is one
@@ -214,15 +241,10 @@ def track_many(detections: Sequence, *, q_m2_s3: float = Q_M2_S3, firm_after: in
         raise InputError("all objects of one track_many() call must share one Earth model")
     t, z, sig, site, rot = _pad(merged)
     n0 = int(n_init)
-    x, p = tk.initiate(t[:, :n0], z[:, :n0], site[:, :n0], rot[:, :n0], sig[:, :n0], earth)
-    k, rows = t.shape[0], t.shape[1] - n0 + 1
-    xs, ps = np.zeros((k, rows, 6)), np.zeros((k, rows, 6, 6))
     n_det = np.array([m.t.size for m in merged], dtype=np.int64)
-    tk.filter_loop(t, z, sig, site, rot, n_det, n0, x, p, float(q_m2_s3), earth.mu_m3_s2, earth.j2,
-                   earth.a_m, earth.omega_rad_s, xs, ps)
+    xs, ps, firm = filter_padded(t, z, sig, site, rot, n_det, earth, q_m2_s3=q_m2_s3, firm_after=firm_after,
+                                 firm_sigma_m=firm_sigma_m, n_init=n0)
     rows = n_det - n0 + 1
-    sigma = np.sqrt(np.trace(ps[:, :, :3, :3], axis1=2, axis2=3))
-    firm = _firm_times(t[:, n0 - 1:], sigma, np.arange(n0, t.shape[1] + 1), rows, firm_after, firm_sigma_m)
     return [Track(object_id=mg.object_id, t_s=mg.t[n0 - 1:], state=xs[i, :rows[i]], covariance=ps[i, :rows[i]],
                   n_updates=np.arange(n0, mg.t.size + 1), firm_time_s=firm[i], sensors=mg.sensors,
                   earth=earth, q_m2_s3=float(q_m2_s3)) for i, mg in enumerate(merged)]
