@@ -103,7 +103,7 @@ class CoverageResult:
 def fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, *, earth="wgs84"):
     """Fly the given steering from one launch point, sampled for the battle space (ThreatSamples)."""
     from openbmd.earth.model import earth_model
-    from openbmd.engagement.many import SAMPLED_MAX_STEP_S, sample_flights, sample_step_s
+    from openbmd.flight.samples import SAMPLED_MAX_STEP_S, sample_flights, sample_step_s
     from openbmd.flight.lanes import Tolerances
     from openbmd.flight.shaping import Launcher
 

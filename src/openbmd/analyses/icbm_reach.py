@@ -254,7 +254,7 @@ def _key(mid, f, t, shape):
 def _fly_missing(f, mid, targets, shapes):
     """Aim and fly the (target, shape) cases of one field and missile not yet memoised."""
     from openbmd.earth.model import earth_model
-    from openbmd.engagement.many import sample_flights
+    from openbmd.flight.samples import sample_flights
     from openbmd.flight.aim_many import aim_many_shapes
     from openbmd.flight.shaping import Launcher
     from openbmd.missiles import get_missile
@@ -292,7 +292,7 @@ def _fly_missing(f, mid, targets, shapes):
 
 def _stack(rows):
     """One ThreatSamples from memoised flights (a grid of step SAMPLE_DT_S from 0, NaN after impact)."""
-    from openbmd.engagement.many import ThreatSamples
+    from openbmd.flight.samples import ThreatSamples
 
     N = max(r[0].shape[0] for r in rows)
     t = np.arange(N) * SAMPLE_DT_S
