@@ -165,3 +165,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def toml_key(key: str) -> str:
+    """A key as written in TOML (quoted unless bare)."""
+    return key if _BARE.fullmatch(key) else toml_value(key)
+
+
+def toml_value(value: Any) -> str:
+    """One value as TOML text (strings, numbers, booleans, arrays)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float, list, tuple)):
+        return tomli_w.dumps({"v": _plain(value)})[4:].rstrip("\n")
+    raise TypeError(f"no TOML form for {type(value).__name__}")

@@ -3,7 +3,7 @@
 A :class:`Missile` is a stack of :class:`Stage` objects under a payload (the
 re-entry vehicle plus anything that stays with it), with a Mach-dependent drag
 table on the missile's reference diameter. The models check their own physics
-when built; a broken value raises :class:`InvalidField`, an
+when built; a broken value raises :class:`~openbmd.schema.InvalidField`, an
 :class:`~openbmd.errors.InputError` that also carries the field's path, so the
 TOML loader can point at the line of the file.
 
@@ -18,54 +18,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openbmd.earth import G0_M_S2
-from openbmd.errors import InputError
+from openbmd.schema import InvalidField, format_path, format_value  # noqa: F401 (re-exported)
 
 RANGE_CLASSES = ("SRBM", "MRBM", "IRBM", "ICBM")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_ISP_S = 600.0  # above any chemical rocket (LOX/LH2 vacuum ~450-465 s)
 
 Path = tuple[str | int, ...]
-
-
-def format_path(path: Path) -> str:
-    """``("stages", 0, "isp_s")`` -> ``"stages[1].isp_s"`` (positions from 1)."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part + 1}]"
-        else:
-            text += ("." if text else "") + part
-    return text
-
-
-def format_value(value: Any, limit: int = 60) -> str:
-    """A value roughly as written in TOML, cut to ``limit`` characters."""
-    text = _format_value(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _format_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, str):
-        return '"' + value + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_format_value(v) for v in value) + "]"
-    return str(value)
-
-
-class InvalidField(InputError):
-    """A field whose value breaks a physical rule; ``path`` locates it."""
-
-    def __init__(self, path: Path, value: Any, rule: str):
-        self.path, self.value, self.rule = tuple(path), value, rule
-        super().__init__(f"{format_path(path)} = {format_value(value)} — {rule}")
-
-    def within(self, *prefix: str | int) -> "InvalidField":
-        """The same problem, located under ``prefix`` (e.g. a stage)."""
-        return InvalidField(prefix + self.path, self.value, self.rule)
 
 
 def _positive(name: str, value: float, unit: str) -> None:
