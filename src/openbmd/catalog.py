@@ -57,11 +57,7 @@ class Catalog(Generic[T]):
         self._items = None
 
     def unknown_message(self, query: str) -> str:
-        items = self.items()
-        names = {i: str(getattr(obj, "name", "") or i) for i, obj in items.items()}
-        close = suggest_ids(query, names)
-        known = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(sorted(items))}"
-        return f"unknown {self.kind} '{query}' ({known})" + (f"; {self.hint}" if self.hint else "")
+        return unknown_id(self.kind, query, self.items(), self.hint)
 
     def _read(self) -> Mapping[str, T]:
         if not self.folder.is_dir():
@@ -83,6 +79,14 @@ class Catalog(Generic[T]):
                 raise InputError(f"{path}: duplicate {self.kind} id '{key}' (also in {where[key]})")
             items[key], where[key] = obj, path
         return MappingProxyType(items)
+
+
+def unknown_id(kind: str, query: str, items: Mapping[str, object], hint: str = "") -> str:
+    """``unknown KIND 'query' (did you mean: ...?)``, or the known ids when none is close."""
+    names = {i: str(getattr(obj, "name", "") or i) for i, obj in items.items()}
+    close = suggest_ids(query, names)
+    known = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(sorted(items))}"
+    return f"unknown {kind} '{query}' ({known})" + (f"; {hint}" if hint else "")
 
 
 def _squash(text: str) -> str:

@@ -84,6 +84,17 @@ class InvalidField(InputError):
         return InvalidField(prefix + self.path, self.value, self.rule)
 
 
+class KeyProblem(InvalidField):
+    """A problem with a key as a whole, not its value: ``path: rule`` (at the key's line)."""
+
+    def __init__(self, path: Path, rule: str):
+        self.path, self.value, self.rule = tuple(path), None, rule
+        InputError.__init__(self, f"{format_path(path)}: {rule}" if path else rule)
+
+    def within(self, *prefix: str | int) -> "KeyProblem":
+        return KeyProblem(prefix + self.path, self.rule)
+
+
 @dataclass(frozen=True)
 class Where:
     """Turns a key path into ``file:line: message`` (the line of the key, else of its table)."""

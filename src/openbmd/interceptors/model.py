@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from openbmd.missiles.model import _ID, InvalidField, Missile, _finite
+from openbmd.errors import InputError
+from openbmd.missiles.model import _ID, MAX_ISP_S, InvalidField, Missile, _finite
+from openbmd.schema import KeyProblem
 
 STATUSES = ("operational", "planned", "cancelled", "retired")
 SOURCE_FLAGS = ("S", "M", "D", "N")  #: seen / commonly quoted / derived / notional
@@ -60,18 +62,74 @@ class KillVehicle:
 
 
 @dataclass(frozen=True, kw_only=True)
+class KinematicForm:
+    """A booster as open sources give it: burnout speed, burn time, launch mass (and drag).
+
+    :meth:`booster` turns it into the equivalent single stage by flying the
+    reference fly-out (:func:`openbmd.interceptors.booster.kinematic_booster`,
+    ~100 trajectories, cached); :meth:`check` refuses at once a speed no Isp up
+    to 600 s could give even without gravity and drag losses.
+    """
+
+    burnout_speed_km_s: float
+    burn_time_s: float
+    launch_mass_kg: float
+    diameter_m: float
+    drag_mach: tuple[float, ...]
+    drag_cd: tuple[float, ...]
+
+    def check(self) -> None:
+        from openbmd.earth import G0_M_S2
+        from openbmd.interceptors.booster import DRY_FRACTION, KV_FRACTION
+
+        ideal_km_s = MAX_ISP_S * G0_M_S2 * math.log(1.0 / (KV_FRACTION + DRY_FRACTION)) / 1e3
+        if self.burnout_speed_km_s > ideal_km_s:
+            raise InvalidField(("burnout_speed_km_s",), self.burnout_speed_km_s,
+                               f"an equivalent single stage of {self.launch_mass_kg:g} kg cannot reach it "
+                               f"(ideal speed {ideal_km_s:.1f} km/s at Isp {MAX_ISP_S:g} s); give [[stages]] instead")
+
+    def booster(self, iid: str, name: str) -> Missile:
+        from openbmd.interceptors.booster import kinematic_booster
+
+        return kinematic_booster(iid, name, burnout_speed_km_s=self.burnout_speed_km_s,
+                                 burn_time_s=self.burn_time_s, launch_mass_kg=self.launch_mass_kg,
+                                 diameter_m=self.diameter_m, drag_mach=self.drag_mach, drag_cd=self.drag_cd)
+
+
+class _LazyBooster:
+    """The ``booster`` field: given (stage form, variants), or built from the kinematic form on
+    first use and kept, so reading a file flies no trajectory."""
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return None  # the field's default: build from kinematic_form
+        booster = obj.__dict__.get("booster")
+        if booster is None:
+            try:
+                booster = obj.kinematic_form.booster(obj.id, obj.name)
+            except InputError as exc:
+                raise InputError(f"{obj.source_path or 'interceptor ' + repr(obj.id)}: {exc}") from None
+            obj.__dict__["booster"] = booster
+        return booster
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__["booster"] = value
+
+
+@dataclass(frozen=True, kw_only=True)
 class Interceptor:
     """An interceptor: booster, kill vehicle, and where its figures come from.
 
     ``burnout_speed_km_s`` is the stated burnout speed (the kinematic form's
     input; for a stage-form booster an optional published figure).  With the
     kinematic form the booster is the equivalent single stage calibrated so
-    that the engine reaches that speed (see :mod:`openbmd.interceptors.booster`).
+    that the engine reaches that speed (see :mod:`openbmd.interceptors.booster`),
+    on first use of ``booster`` (reading the file flies nothing).
     """
 
     id: str  #: catalog id: lowercase letters, digits and '-'
     name: str
-    booster: Missile  #: what the trajectory engine flies
+    booster: Missile = _LazyBooster()  #: what the trajectory engine flies (None: from kinematic_form)
     kill_vehicle: KillVehicle
     country: str | None = None
     status: str = "operational"  #: operational | planned | cancelled | retired
@@ -83,8 +141,12 @@ class Interceptor:
     notes: str = ""
     sources: tuple[tuple[str, str], ...] = ()  #: (key, citation) pairs, each citation flagged S/M/D/N
     source_path: str | None = field(default=None, compare=False)
+    #: the kinematic form the booster is calibrated from on first use (None: the booster is given)
+    kinematic_form: KinematicForm | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.__dict__.get("booster") is None and self.kinematic_form is None:
+            raise KeyProblem(("booster",), "give a booster or its kinematic form")
         for name in ("id", "name"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
                 raise InvalidField((name,), getattr(self, name), "must be a non-empty string")

@@ -57,14 +57,19 @@ class MissileFile(Model):
 
     def build(self, source_path: str | None = None) -> Missile:
         fields = self.model_dump(exclude={"stages", "sources"}, exclude_unset=True)
-        stages = []
-        for i, stage in enumerate(self.stages):
-            try:
-                stages.append(Stage(**stage.model_dump(exclude_unset=True)))
-            except InvalidField as exc:
-                raise exc.within("stages", i) from None
-        return Missile(**fields, stages=tuple(stages), sources=tuple(self.sources.items()),
+        return Missile(**fields, stages=build_stages(self.stages), sources=tuple(self.sources.items()),
                        source_path=source_path)
+
+
+def build_stages(stages: tuple[StageFile, ...]) -> tuple[Stage, ...]:
+    """The :class:`Stage` models of ``[[stages]]`` tables (a problem located at its stage)."""
+    out = []
+    for i, stage in enumerate(stages):
+        try:
+            out.append(Stage(**stage.model_dump(exclude_unset=True)))
+        except InvalidField as exc:
+            raise exc.within("stages", i) from None
+    return tuple(out)
 
 
 TOP_KEYS = tuple(MissileFile.model_fields)
