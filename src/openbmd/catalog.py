@@ -21,7 +21,8 @@ T = TypeVar("T")
 class Catalog(Generic[T]):
     """The ``kind`` objects read by ``load`` from ``folder/*.toml``, id -> object.
 
-    ``hint`` ends the message for an unknown id (where to see the known ones).
+    ``hint`` ends the message for an unknown id (where to see the known ones; ``{ids}``
+    in it becomes the list of ids).
     Files are read on first use and kept: the objects are immutable.
     """
 
@@ -86,6 +87,7 @@ def unknown_id(kind: str, query: str, items: Mapping[str, object], hint: str = "
     names = {i: str(getattr(obj, "name", "") or i) for i, obj in items.items()}
     close = suggest_ids(query, names)
     known = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(sorted(items))}"
+    hint = hint.replace("{ids}", ", ".join(sorted(items)))
     return f"unknown {kind} '{query}' ({known})" + (f"; {hint}" if hint else "")
 
 

@@ -25,9 +25,9 @@ import typing
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path as FsPath
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from openbmd._io import read_utf8
 from openbmd._toml import key_lines, syntax_message
@@ -40,7 +40,36 @@ M = TypeVar("M")
 class Model(BaseModel):
     """Base of every file format: frozen, extra keys forbidden, strict, finite numbers."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False,
+                              validate_by_name=True, validate_by_alias=True)
+
+    def replace(self, **changes: Any):
+        """A checked copy with ``changes`` (field names); a broken value is one InputError line."""
+        data = {**{name: getattr(self, name) for name in type(self).model_fields}, **changes}
+        try:
+            copy = type(self)(**data)
+        except ValidationError as exc:
+            raise InputError(error_message(type(self), exc, data, Where(type(self).__name__))) from None
+        copy.__pydantic_private__ = self.__pydantic_private__
+        return copy
+
+
+def _pairs(value: Any) -> Any:
+    """A ``[sources]``-like table of strings as (key, text) pairs (hashable, ordered)."""
+    if isinstance(value, dict):
+        for key, text in value.items():
+            if not isinstance(text, str):
+                raise InvalidField((key,), text, "must be a string")
+        return tuple(value.items())
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        return value
+    raise InvalidField((), value, 'must be a table of key = "text"')
+
+
+#: a table of key = "text" (``[sources]``, ``[classes]``), kept as (key, text) pairs
+Pairs = Annotated[tuple[tuple[str, str], ...], BeforeValidator(_pairs)]
+Lat = Annotated[float, Field(ge=-90.0, le=90.0)]  #: geodetic latitude, degrees
+Lon = Annotated[float, Field(ge=-180.0, le=360.0)]  #: longitude, degrees east
 
 
 # ---------------------------------------------------------------- paths and values

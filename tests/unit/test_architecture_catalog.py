@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -148,7 +147,7 @@ def test_cooperative_is_phase_3_plus_shared_russian_radars():
         lat = {entry.sensor: latency for entry, _, latency in rb.cues}
         assert lat["voronezh-dm-armavir"] == lat["daryal-gabala"] == coop.data_center.latency_s
         assert lat["an-tpy-2-fbm"] == 0.0
-    alone = replace(coop, data_center=None)  # without the centre no Russian track reaches a shooter
+    alone = coop.replace(data_center=None)  # without the centre no Russian track reaches a shooter
     assert all(s.party == "us" for b in alone.batteries for s in alone.cue_sensors(b))
 
 
@@ -211,15 +210,15 @@ def _load_and_resolve(tmp_path: Path, text: str):
     pytest.param(GOOD_HEAD + SENSOR.replace('"spy-1d"', '"spy-9z"') + _battery(),
                  ("architecture 'bad'", "sensor 'spy'", "spy-9z"), id="unknown-sensor-id"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(fire_control='"tpy2"'),
-                 ("architecture 'bad'", "battery 'ship'", "'tpy2'", "not in its [[sensor]] list"),
+                 ("broken.toml:18: battery[1].fire_control", "battery 'ship'", '"tpy2"', "not in its [[sensor]] list"),
                  id="battery-names-missing-sensor"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(fire_control='"tpy2"'), ("broken.toml",),
                  id="battery-names-missing-sensor-file"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(magazine="-1"),
-                 ("broken.toml", "[[battery]] #1 (ship)", "magazine = -1"), id="negative-magazine"),
+                 ("broken.toml:17: battery[1].magazine = -1", "must be >= 0"), id="negative-magazine"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(fire_control=None, engage_on_remote="false"),
-                 ("architecture 'bad'", "battery 'ship'", "engage_on_remote = false", "fire_control"),
-                 id="no-remote-engagement-without-fire-control"),
+                 ("broken.toml:18: battery[1].engage_on_remote", "battery 'ship'", "engage_on_remote = false",
+                  "fire_control"), id="no-remote-engagement-without-fire-control"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(fire_control=None, engage_on_remote="false"), ("broken.toml",),
                  id="no-remote-engagement-without-fire-control-file"),
     pytest.param(GOOD_HEAD + SENSOR + _battery(interceptor='"sm-4"'),
@@ -232,6 +231,63 @@ def test_bad_architecture_files_give_one_line(tmp_path, text, fragments):
     assert "\n" not in message
     for fragment in fragments:
         assert fragment in message, (fragment, message)
+
+
+LAUNCHER_CASES = [
+    (_battery(launcher='"aegis-ship"', lat_deg=None, lon_deg=None, magazine=None), None),
+    (_battery(launcher='"aegis-ship"', magazine=None), "battery[1].lat_deg: launcher 'aegis-ship' has lat_deg = 34.5"),
+    (_battery(launcher='"aegis-ship"', overrides='["lat_deg", "lon_deg"]'), "battery[1].magazine: launcher"),
+    (_battery(launcher='"aegis-ship"', magazine=None, overrides='["lat_deg", "lon_deg", "magazine"]'),
+     "battery[1].overrides: lists magazine but the battery gives none"),
+    (_battery(launcher='"aegis-ship"', magazine="8", overrides='["lat_deg", "lon_deg", "magazine"]'),
+     "battery[1].magazine = 8 — is launcher 'aegis-ship''s own value"),
+    (_battery(launcher='"aegis-ashore-deveselu"', lat_deg=None, lon_deg=None, magazine=None),
+     'battery[1].interceptor = "sm-3-ia" — launcher \'aegis-ashore-deveselu\' fires sm-3-ib'),
+    (_battery(launcher='"aegis-shipp"', lat_deg=None, lon_deg=None, magazine=None),
+     "unknown launcher 'aegis-shipp' (did you mean: aegis-ship"),
+    (_battery(overrides='["magazine"]'), "battery[1].overrides: overrides a launcher's values: name the launcher"),
+]
+
+
+@pytest.mark.parametrize("battery, error", LAUNCHER_CASES)
+def test_a_battery_takes_site_and_magazine_from_its_launcher(tmp_path, battery, error):
+    """One home: the launcher's site and magazine, unless the battery states an override."""
+    path = tmp_path / "b.toml"
+    path.write_text(GOOD_HEAD + SENSOR + battery, encoding="utf-8")
+    if error is None:
+        b = load("architecture", path).batteries[0]
+        site = launch_sites()["aegis-ship"]
+        assert (b.lat_deg, b.lon_deg, b.magazine) == (site.lat_deg, site.lon_deg, site.magazine)
+        return
+    with pytest.raises(InputError) as info:
+        load("architecture", path)
+    assert str(info.value).startswith(f"{path}:") and error in str(info.value), str(info.value)
+
+
+def test_shipped_batteries_state_every_override():
+    for aid in architecture_ids():
+        for b in get_architecture(aid).batteries:
+            site = launch_sites()[b.launcher]
+            assert b.interceptor in site.interceptors
+            for key in ("lat_deg", "lon_deg", "magazine"):
+                assert (getattr(b, key) != getattr(site, key)) == (key in b.overrides), (aid, b.id, key)
+
+
+def test_threat_areas_take_their_position_from_the_launch_areas_file(tmp_path):
+    from openbmd.sites import launch_areas
+
+    areas = launch_areas()
+    for tid in threat_set_ids():
+        for a in get_threat_set(tid).areas:
+            assert (a.lat_deg, a.lon_deg) == (areas[a.name].lat_deg, areas[a.name].lon_deg)
+    head = 'id = "t"\nname = "T"\ncountry = "Iran"\n[[area]]\nname = "Kermanshah"\nmissiles = ["shahab-3"]\n'
+    path = tmp_path / "t.toml"
+    path.write_text(head + "lat_deg = 34.35\nlon_deg = 47.10\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.toml:7: area\[1\]\.lat_deg: positions live in data/launch_areas"):
+        load("threat set", path)
+    path.write_text(head.replace("Kermanshah", "Kermanshahr"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.toml:5: area\[1\]\.name = \"Kermanshahr\" — unknown launch area"):
+        load("threat set", path)
 
 
 def test_the_good_template_of_the_bad_files_loads(tmp_path):

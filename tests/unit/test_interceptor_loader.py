@@ -129,6 +129,7 @@ def test_launchers():
         for iid in sites[sid].interceptors:
             get_interceptor(iid)
     assert sites["aegis-ashore-deveselu"].magazine == sites["aegis-ashore-redzikowo"].magazine == 24
-    assert sites["aegis-ashore-redzikowo"].interceptors == ("sm-3-iia",)
+    # SM-3 IIA since 2023; SM-3 IIB in the (cancelled) Phase 4 plan of 2011
+    assert sites["aegis-ashore-redzikowo"].interceptors == ("sm-3-iia", "sm-3-iib")
     with pytest.raises(InputError, match="did you mean"):
         get_launch_site("aegis-ashore-deveselo")

@@ -1,4 +1,4 @@
-"""Architecture, threat-set and target-set models: frozen, validated, every figure with its source.
+"""Architecture, threat-set and target-set models: declared once, checked at load, every figure sourced.
 
 An architecture is what the debate argues about: which sensors stand where,
 which batteries (an interceptor at a launcher: a ship on station, an Aegis
@@ -10,50 +10,74 @@ its reaction time and its shot doctrine.  A cooperative architecture adds a
 data centre through which other parties' sensors share tracks, late by its
 latency.
 
-Plain data only: resolving a sensor or interceptor id into a model is done by
+These models are the file formats (:class:`openbmd.schema.Model`: frozen,
+unknown keys forbidden, errors at ``file:line``).  Facts with a home elsewhere
+are named, not repeated: a battery's site and magazine come from its launcher
+(:mod:`openbmd.architectures.facts`), a threat area's position from
+``data/launch_areas.toml``, a city target's from ``data/cities.csv``.
+Resolving sensor and interceptor ids into models is
 :mod:`openbmd.architectures.resolve`.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
+import unicodedata
+from typing import Annotated, Literal
 
+from pydantic import Field, PrivateAttr, field_validator, model_validator
+
+from openbmd.architectures import facts
 from openbmd.errors import InputError
+from openbmd.schema import InvalidField, KeyProblem, Lat, Lon, Model, Pairs
 
 ARCH_STATUSES = ("planned", "as-built", "proposed", "cancelled", "notional")
 SHAPES = ("min-energy", "lofted", "depressed")
+Seconds = Annotated[float, Field(ge=0.0, le=3600.0)]
 
 
-def _finite(where: str, key: str, value, lo=-math.inf, hi=math.inf, unit="") -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{where}: {key} = {value!r} must be a finite number")
-    if not lo <= value <= hi:
-        raise InputError(f"{where}: {key} = {value:g} is outside [{lo:g}, {hi:g}]{(' ' + unit) if unit else ''}")
-    return float(value)
+class Sourced(Model):
+    """A model read from a file: ``source_path`` names it (not a key of the file)."""
+
+    _source_path: str | None = PrivateAttr(default=None)
+
+    @property
+    def source_path(self) -> str | None:
+        return self._source_path
 
 
-@dataclass(frozen=True, kw_only=True)
-class SensorEntry:
+class SensorEntry(Model):
     """A sensor of the architecture: a catalog sensor, optionally moved (a ship's station)."""
 
     id: str  #: unique in the architecture
     sensor: str  #: catalog sensor id (``openbmd radars``)
-    lat_deg: float | None = None  #: None: the catalog site
-    lon_deg: float | None = None
+    lat_deg: Lat | None = None  #: None: the catalog site
+    lon_deg: Lon | None = None
     party: str = "us"  #: whose sensor (a cooperative architecture shares several parties')
     source: str = ""
 
+    @model_validator(mode="after")
+    def _both_or_neither(self):
+        if (self.lat_deg is None) != (self.lon_deg is None):
+            given = "lat_deg" if self.lat_deg is not None else "lon_deg"
+            raise KeyProblem((given,), "give both lat_deg and lon_deg, or neither (the catalog site)")
+        return self
 
-@dataclass(frozen=True, kw_only=True)
-class BatteryEntry:
-    """Interceptors at a launcher, the sensors that may cue them and their fire control."""
+
+class BatteryEntry(Model):
+    """Interceptors at a launcher, the sensors that may cue them and their fire control.
+
+    With ``launcher`` the site and magazine are the launcher's (one home,
+    ``interceptors/catalog/_launchers.toml``); a battery that moves it (a ship
+    on another station) or loads it differently gives the value and lists the
+    key in ``overrides``.
+    """
 
     id: str
-    interceptor: str  #: catalog interceptor id
-    lat_deg: float
-    lon_deg: float
-    magazine: int
-    launcher: str | None = None  #: catalog launcher id it stands for, when any
+    interceptor: str  #: catalog interceptor id (one the launcher fires)
+    launcher: str | None = None  #: catalog launcher id it stands for
+    lat_deg: Lat  #: the launcher's unless overridden
+    lon_deg: Lon
+    magazine: Annotated[int, Field(ge=0)]  #: rounds ready to fire (the launcher's unless overridden)
+    overrides: tuple[Literal["lat_deg", "lon_deg", "magazine"], ...] = ()  #: keys set here, not by the launcher
     fire_control: str | None = None  #: the battery's own radar (a SensorEntry id), if any
     #: SensorEntry ids whose track may cue a launch (launch-on-remote); () = every sensor
     cued_by: tuple[str, ...] = ()
@@ -62,67 +86,83 @@ class BatteryEntry:
     engage_on_remote: bool = True
     source: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_launcher(cls, data):
+        if isinstance(data, dict) and data.get("launcher") is not None:
+            return facts.battery_at_launcher(data)
+        if isinstance(data, dict) and data.get("overrides"):
+            raise KeyProblem(("overrides",), "overrides a launcher's values: name the launcher")
+        return data
 
-@dataclass(frozen=True, kw_only=True)
-class Command:
+
+class Command(Model):
     """Command and control: reaction time, doctrine, early warning."""
 
-    reaction_s: float = 30.0  #: firm track to interceptor launch (s)
+    reaction_s: Seconds = 30.0  #: firm track to interceptor launch (s)
     doctrine: str = "shoot-look-shoot"  #: see openbmd.engagement.doctrine.parse_doctrine
-    look_s: float = 10.0  #: kill-assessment time after an intercept (s)
-    early_warning: str | None = "sbirs"  #: space-based infrared sensor id cueing the radars, or None
+    look_s: Seconds = 10.0  #: kill-assessment time after an intercept (s)
+    early_warning: str | None = "sbirs"  #: space-based infrared sensor id cueing the radars; "none": none
     source: str = ""
 
+    @field_validator("early_warning")
+    @classmethod
+    def _none(cls, value):
+        return None if value in ("none", "") else value
 
-@dataclass(frozen=True, kw_only=True)
-class DataCenter:
+    @field_validator("doctrine")
+    @classmethod
+    def _known_doctrine(cls, value):
+        from openbmd.engagement.doctrine import parse_doctrine
+
+        try:
+            parse_doctrine(value)
+        except InputError as exc:
+            raise InvalidField((), value, str(exc)) from None
+        return value
+
+
+class DataCenter(Model):
     """A jointly manned centre through which parties share sensor tracks (the seed's proposal)."""
 
     parties: tuple[str, ...]
-    latency_s: float = 10.0  #: added to a track that passes through the centre (s)
+    latency_s: Seconds = 10.0  #: added to a track that passes through the centre (s)
     source: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Architecture:
+class Architecture(Sourced):
     id: str
     name: str
     year: int
-    status: str
+    status: Literal[ARCH_STATUSES]
     description: str
-    sensors: tuple[SensorEntry, ...]
-    batteries: tuple[BatteryEntry, ...]
+    sensors: tuple[SensorEntry, ...] = Field((), alias="sensor")
+    batteries: tuple[BatteryEntry, ...] = Field((), alias="battery")
     command: Command = Command()
     data_center: DataCenter | None = None
-    sources: tuple[tuple[str, str], ...] = ()
-    source_path: str | None = field(default=None, compare=False)
+    sources: Pairs = ()
 
-    def __post_init__(self):
-        where = f"architecture {self.id!r}"
-        if self.status not in ARCH_STATUSES:
-            raise InputError(f"{where}: status {self.status!r} unknown; allowed: {', '.join(ARCH_STATUSES)}")
+    @model_validator(mode="after")
+    def _references(self):
+        _unique("sensor", [s.id for s in self.sensors])
+        _unique("battery", [b.id for b in self.batteries])
         ids = [s.id for s in self.sensors]
-        dup = {i for i in ids if ids.count(i) > 1}
-        if dup:
-            raise InputError(f"{where}: sensor ids repeat: {', '.join(sorted(dup))}")
-        bids = [b.id for b in self.batteries]
-        dup = {i for i in bids if bids.count(i) > 1}
-        if dup:
-            raise InputError(f"{where}: battery ids repeat: {', '.join(sorted(dup))}")
-        for b in self.batteries:
-            for ref in (*b.cued_by, *([b.fire_control] if b.fire_control else [])):
+        for i, b in enumerate(self.batteries):
+            refs = [("cued_by", r) for r in b.cued_by] + ([("fire_control", b.fire_control)] if b.fire_control else [])
+            for key, ref in refs:
                 if ref not in ids:
-                    raise InputError(f"{where}: battery {b.id!r} names sensor {ref!r}, which is not in "
-                                     f"its [[sensor]] list; allowed: {', '.join(ids) or '(none)'}")
+                    raise InvalidField(("battery", i, key), ref, f"battery '{b.id}' names a sensor not in its "
+                                       f"[[sensor]] list; allowed: {', '.join(ids) or '(none)'}")
             if not b.engage_on_remote and not b.fire_control:
-                raise InputError(f"{where}: battery {b.id!r} has engage_on_remote = false but no "
-                                 "fire_control radar; give fire_control = SENSOR-ID")
+                raise KeyProblem(("battery", i, "engage_on_remote"), f"battery '{b.id}' has engage_on_remote = "
+                                 "false but no fire_control radar; give fire_control = SENSOR-ID")
         if self.data_center is not None:
             parties = {s.party for s in self.sensors}
-            unknown = set(self.data_center.parties) - parties
+            unknown = sorted(set(self.data_center.parties) - parties)
             if unknown:
-                raise InputError(f"{where}: data centre parties {sorted(unknown)} own no sensor; "
-                                 f"sensor parties: {', '.join(sorted(parties))}")
+                raise InvalidField(("data_center", "parties"), unknown, "own no sensor; sensor parties: "
+                                   f"{', '.join(sorted(parties))}")
+        return self
 
     def sensor(self, sensor_id: str) -> SensorEntry:
         for s in self.sensors:
@@ -152,66 +192,75 @@ class Architecture:
 
     def with_batteries(self, batteries) -> "Architecture":
         """The same architecture with another battery list (what-if analyses, consistency tests)."""
-        return replace(self, batteries=tuple(batteries))
+        return self.replace(batteries=tuple(batteries))
 
     def sources_dict(self) -> dict[str, str]:
         return dict(self.sources)
 
 
-@dataclass(frozen=True, kw_only=True)
-class ThreatArea:
-    """A launch area or an ICBM field: where, which missiles, the source."""
+def _unique(table: str, ids: list[str]) -> None:
+    for i, key in enumerate(ids):
+        if key in ids[:i]:
+            raise InvalidField((table, i, "id"), key, f"repeats the id of {table}[{ids.index(key) + 1}]")
+
+
+class ThreatArea(Model):
+    """A launch area or an ICBM field: where (``data/launch_areas.toml``), which missiles, the sources."""
 
     name: str
-    lat_deg: float
-    lon_deg: float
-    missiles: tuple[str, ...]  #: catalog missile ids launched from here
+    lat_deg: Lat
+    lon_deg: Lon
+    missiles: tuple[str, ...] = Field(min_length=1)  #: catalog missile ids launched from here
     source: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _at_launch_area(cls, data):
+        return facts.area_at_launch_area(data) if isinstance(data, dict) else data
 
-@dataclass(frozen=True, kw_only=True)
-class ThreatSet:
+
+class ThreatSet(Sourced):
     id: str
     name: str
     country: str
-    areas: tuple[ThreatArea, ...]
-    classes: tuple[tuple[str, str], ...] = ()  #: (missile id, range class: SRBM/MRBM/IRBM/ICBM)
+    areas: tuple[ThreatArea, ...] = Field(alias="area", min_length=1)
+    classes: Pairs = ()  #: (missile id, range class: SRBM/MRBM/IRBM/ICBM)
     notes: str = ""
-    source_path: str | None = field(default=None, compare=False)
 
     def area(self, name: str) -> ThreatArea:
         return _by_name(self.areas, name, f"area {name!r} in threat set {self.id!r}")
 
     @property
     def missiles(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for a in self.areas:
-            for m in a.missiles:
-                seen.setdefault(m, None)
-        return tuple(seen)
+        return tuple(dict.fromkeys(m for a in self.areas for m in a.missiles))
 
     def missile_class(self, missile_id: str) -> str | None:
         return dict(self.classes).get(missile_id)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Target:
+class Target(Model):
+    """A target; a city of ``data/cities.csv`` takes its position and population from there."""
+
     name: str
-    lat_deg: float
-    lon_deg: float
-    population: int = 0
+    lat_deg: Lat
+    lon_deg: Lon
+    population: Annotated[int, Field(ge=0)] = 0
     kind: str = "city"  #: city | capital | icbm-field | base
     country: str = ""
+    city: str | None = None  #: the name in data/cities.csv when not ``name``
     source: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _at_city(cls, data):
+        return facts.target_at_city(data) if isinstance(data, dict) else data
 
-@dataclass(frozen=True, kw_only=True)
-class TargetSet:
+
+class TargetSet(Sourced):
     id: str
     name: str
-    targets: tuple[Target, ...]
+    targets: tuple[Target, ...] = Field(alias="target", min_length=1)
     notes: str = ""
-    source_path: str | None = field(default=None, compare=False)
 
     def target(self, name: str) -> Target:
         return _by_name(self.targets, name, f"target {name!r} in target set {self.id!r}")
@@ -228,6 +277,4 @@ def _by_name(items, name: str, what: str):
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive key ('Kürecik' == 'kurecik')."""
-    import unicodedata
-
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold().strip()
