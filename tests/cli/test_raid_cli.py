@@ -69,11 +69,11 @@ def test_raid_table(run, files):
 
 
 @pytest.mark.parametrize("old, new, fragment", [
-    ('"shahab-3"', '"shahab-9"', "line 4"),
-    ('"Tabriz"', '"Atlantis"', "line 5"),
-    ("count = 3", "count = 0", "line 7"),
-    ('"Ankara"', '"91,0"', "line 6"),
-    ("count = 3", "count = = 3", "line 7"),
+    ('"shahab-3"', '"shahab-9"', ":4:"),
+    ('"Tabriz"', '"Atlantis"', ":5:"),
+    ("count = 3", "count = 0", ":7:"),
+    ('"Ankara"', '"91,0"', ":6:"),
+    ("count = 3", "count = = 3", ":7:"),
 ])
 def test_bad_raid_file_is_one_line_with_its_line(run, files, old, new, fragment):
     a, r = files

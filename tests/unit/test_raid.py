@@ -206,9 +206,9 @@ def test_trials_must_be_positive():
     (ONE.replace('"Ankara"', '"40.1,x"'), 5, "LAT,LON"),
     (ONE.replace('"Ankara"', '"Atlantis City"'), 5, "Atlantis City"),
     (ONE + ONE.replace("count = 1", 'count = 1\nshape = "sideways"'), 13, "min-energy"),
-    (ONE + "\n[[salvo]]\nmissile = \"shahab-3\"\n", 8, "missing key"),
-    (ONE.replace("count = 1", "count = 1\nspeed = 3"), 7, "unknown key"),
-    (ONE.replace("count = 1", "count = 1 1"), 6, "not valid TOML"),
+    (ONE + "\n[[salvo]]\nmissile = \"shahab-3\"\n", 8, "salvo[2]: missing required key 'from'"),
+    (ONE.replace("count = 1", "count = 1\nspeed = 3"), 7, "unknown key 'salvo[1].speed'"),
+    (ONE.replace("count = 1", "count = 1 1"), 6, "invalid TOML"),
     ("name = 'x'\n", None, "no [[salvo]]"),
 ])
 def test_parse_errors_name_the_file_and_line(tmp_path, body, line, fragment):
@@ -218,7 +218,7 @@ def test_parse_errors_name_the_file_and_line(tmp_path, body, line, fragment):
     msg = str(exc.value)
     assert "\n" not in msg and str(p) in msg and fragment in msg, msg
     if line is not None:
-        assert f"line {line}:" in msg, msg
+        assert msg.startswith(f"{p}:{line}:"), msg
 
 
 def test_out_of_reach_names_the_line(tmp_path):
