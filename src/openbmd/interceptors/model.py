@@ -13,7 +13,7 @@ that carries the field's path for the loader's ``file:line`` messages).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from openbmd.errors import InputError
 from openbmd.missiles.model import _ID, MAX_ISP_S, InvalidField, Missile, _finite
@@ -106,7 +106,7 @@ class _LazyBooster:
         booster = obj.__dict__.get("booster")
         if booster is None:
             try:
-                booster = obj.kinematic_form.booster(obj.id, obj.name)
+                booster = obj.__dict__["_kinematic_form"].booster(obj.id, obj.name)
             except InputError as exc:
                 raise InputError(f"{obj.source_path or 'interceptor ' + repr(obj.id)}: {exc}") from None
             obj.__dict__["booster"] = booster
@@ -141,12 +141,14 @@ class Interceptor:
     notes: str = ""
     sources: tuple[tuple[str, str], ...] = ()  #: (key, citation) pairs, each citation flagged S/M/D/N
     source_path: str | None = field(default=None, compare=False)
-    #: the kinematic form the booster is calibrated from on first use (None: the booster is given)
-    kinematic_form: KinematicForm | None = field(default=None, compare=False, repr=False)
+    #: the kinematic form the booster is calibrated from on first use (None: the booster is given);
+    #: not a field: a copy (dataclasses.replace) carries the booster itself
+    kinematic_form: InitVar[KinematicForm | None] = None
 
-    def __post_init__(self) -> None:
-        if self.__dict__.get("booster") is None and self.kinematic_form is None:
+    def __post_init__(self, kinematic_form: KinematicForm | None) -> None:
+        if self.__dict__.get("booster") is None and kinematic_form is None:
             raise KeyProblem(("booster",), "give a booster or its kinematic form")
+        self.__dict__["_kinematic_form"] = kinematic_form
         for name in ("id", "name"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
                 raise InvalidField((name,), getattr(self, name), "must be a non-empty string")
