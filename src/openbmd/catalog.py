@@ -86,9 +86,10 @@ def unknown_id(kind: str, query: str, items: Mapping[str, object], hint: str = "
     """``unknown KIND 'query' (did you mean: ...?)``, or the known ids when none is close."""
     names = {i: str(getattr(obj, "name", "") or i) for i, obj in items.items()}
     close = suggest_ids(query, names)
-    known = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(sorted(items))}"
+    lists_ids = "{ids}" in hint
     hint = hint.replace("{ids}", ", ".join(sorted(items)))
-    return f"unknown {kind} '{query}' ({known})" + (f"; {hint}" if hint else "")
+    known = f" (did you mean: {', '.join(close)}?)" if close else ("" if lists_ids else f" (known: {', '.join(sorted(items))})")
+    return f"unknown {kind} '{query}'{known}" + (f"; {hint}" if hint else "")
 
 
 def _squash(text: str) -> str:
