@@ -133,3 +133,26 @@ def test_launchers():
     assert sites["aegis-ashore-redzikowo"].interceptors == ("sm-3-iia", "sm-3-iib")
     with pytest.raises(InputError, match="did you mean"):
         get_launch_site("aegis-ashore-deveselo")
+
+
+def test_reading_a_kinematic_file_flies_nothing_until_the_booster_is_used(monkeypatch):
+    """The calibration (a fan of fly-outs) runs on first use of .booster, once."""
+    from openbmd.interceptors import booster as booster_module
+
+    flown = []
+    real = booster_module.reference_burnout_speed_m_s
+    monkeypatch.setattr(booster_module, "reference_burnout_speed_m_s", lambda b: flown.append(b) or real(b))
+    icp = parse_interceptor_toml(KINEMATIC.replace("3.0", "3.01"), "t.toml")  # a speed no other test caches
+    assert flown == [] and icp.launch_mass_kg == 1500.0
+    first = icp.booster
+    n = len(flown)
+    assert n >= 2 and icp.booster is first and len(flown) == n  # flown once, then kept
+    # the calibrated stage reaches the stated speed on the reference fly-out (CALIBRATION_RTOL = 0.2 %)
+    assert real(first) == pytest.approx(3010.0, rel=2.5e-3)
+
+
+def test_a_speed_beyond_the_rocket_equation_is_refused_at_load():
+    """Ideal speed of the single stage at Isp 600 s: 600 g0 ln(1 / 0.15) = 11.16 km/s (no losses)."""
+    with pytest.raises(InputError, match=r"^t\.toml:4: burnout_speed_km_s = 11\.2 — .*ideal speed 11\.2 km/s"):
+        parse_interceptor_toml(KINEMATIC.replace("burnout_speed_km_s = 3.0", "burnout_speed_km_s = 11.2"), "t.toml")
+    assert parse_interceptor_toml(KINEMATIC.replace("burnout_speed_km_s = 3.0", "burnout_speed_km_s = 11.1"))
