@@ -3,8 +3,9 @@
 A sensor file is flat TOML with the unit in every key (``max_range_km``,
 ``sigma_angle_deg``) and a free-form ``[sources]`` table; the models hold SI
 values (metres, radians). ``scale`` converts the TOML value to the attribute
-(``max_range_km`` x 1000 -> ``max_range_m``). The loader and the writer both
-read these tables, so a key is declared in exactly one place.
+(``max_range_km`` x 1000 -> ``max_range_m``). Each sensor class names its table
+(``Radar.FIELDS``); the loader and the writer both read it, so a key is declared in
+exactly one place.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def _f(key, attr=None, kind="num", scale=1.0, required=False, doc=""):
 
 COMMON_FIELDS = (
     _f("id", kind="str", required=True, doc="lowercase letters, digits, '-'"),
-    _f("kind", kind="str", doc='"radar" (default) or "space-ir"'),
+    _f("kind", kind="str", doc='the sensor model: "radar" (default), "space-ir", "space-ir-track" '
+                               '(openbmd.sensors.base.SENSOR_KINDS)'),
     _f("name", kind="str", required=True),
     _f("country", kind="str"),
     _f("band", kind="str", doc="radar band or IR band"),
@@ -74,5 +76,3 @@ SPACE_IR_FIELDS = COMMON_FIELDS + (
        "one-sigma error of the reported launch point (each axis)"),
     _f("sigma_heading_deg", "sigma_heading_rad", "num", DEG, True, "one-sigma heading error"),
 )
-
-KINDS = {"radar": RADAR_FIELDS, "space-ir": SPACE_IR_FIELDS}

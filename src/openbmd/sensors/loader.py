@@ -2,8 +2,8 @@
 
 A sensor file is flat TOML, keys declared in :mod:`openbmd.sensors.fields`
 with the unit in the name, plus a free-form ``[sources]`` table
-(key -> citation). ``kind = "space-ir"`` selects the infrared model; the
-default is a radar. Every problem raises :class:`~openbmd.errors.InputError`
+(key -> citation). ``kind`` selects the sensor class registered under it
+(:data:`openbmd.sensors.base.SENSOR_KINDS`); the default is a radar. Every problem raises :class:`~openbmd.errors.InputError`
 with one line ``file:line: field = value — what is allowed``, as the missile
 loader does (whose line finder and TOML writer are reused here).
 """
@@ -19,18 +19,16 @@ from openbmd._io import read_utf8
 from openbmd.errors import InputError
 from openbmd.missiles.loader import _syntax_message, _toml_key, _toml_value, key_lines
 from openbmd.missiles.model import InvalidField, format_value
-from openbmd.sensors.fields import KINDS, Field
-from openbmd.sensors.radar import Radar
-from openbmd.sensors.spaceir import SpaceInfrared
+from openbmd.sensors import kinds  # noqa: F401  (registers the built-in sensor classes)
+from openbmd.sensors.base import DEFAULT_KIND, SENSOR_KINDS
+from openbmd.sensors.fields import Field
 
-MODELS = {"radar": Radar, "space-ir": SpaceInfrared}
 _RULE = {"str": "must be a string", "num": "must be a number", "nums": "must be an array of numbers",
          "bool": "must be true or false"}
-_FACE_KEYS = ("faces_az_deg", "boresight_az_deg", "full_circle")
 
 
 def load_sensor(path: str | FsPath):
-    """Read the sensor file at ``path`` (a :class:`Radar` or a :class:`SpaceInfrared`)."""
+    """Read the sensor file at ``path`` (a :class:`~openbmd.sensors.base.Sensor` of its ``kind``)."""
     text, path = read_utf8(path, "sensor")
     return parse_sensor_toml(text, str(path), source_path=str(path))
 
@@ -53,14 +51,17 @@ def sensor_from_dict(data: dict[str, Any], *, filename: str = "<dict>", lines: d
         line = lines.get((key,))
         return f"{filename}:{line}: {message}" if line else f"{filename}: {message}"
 
-    kind = data.get("kind", "radar")
-    if kind not in KINDS:
-        raise InputError(say("kind", f"kind = {format_value(kind)} — must be one of {', '.join(KINDS)}"))
-    fields = {f.key: f for f in KINDS[kind]}
+    kind = data.get("kind", DEFAULT_KIND)
+    if not isinstance(kind, str) or kind not in SENSOR_KINDS:
+        raise InputError(say("kind", f"kind = {format_value(kind)} — must be one of {', '.join(SENSOR_KINDS)}"))
+    cls = SENSOR_KINDS[kind]
+    fields = {f.key: f for f in cls.FIELDS}
     _check_keys(data, fields, say)
     try:
-        attrs = _attributes(data, fields, kind, say)
-        return MODELS[kind](**attrs, source_path=source_path)
+        attrs = {fields[k].attr: _typed(fields[k], v) for k, v in data.items() if k != "sources"}
+        attrs = cls.attributes_from_toml(data, attrs, say)
+        attrs["sources"] = _sources(data.get("sources", {}))
+        return cls(**attrs, source_path=source_path)
     except InvalidField as exc:
         raise InputError(say(str(exc.path[0]), str(exc))) from None
 
@@ -94,27 +95,6 @@ def _typed(f: Field, value: Any) -> Any:
     return value
 
 
-def _attributes(data: dict, fields: dict[str, Field], kind: str, say) -> dict[str, Any]:
-    attrs = {fields[k].attr: _typed(fields[k], v) for k, v in data.items() if k != "sources"}
-    if kind == "radar":
-        given = [k for k in _FACE_KEYS if k in data and data[k] is not False]
-        if len(given) != 1:
-            raise InputError(say(given[1] if len(given) > 1 else "id",
-                                 f"give exactly one of {', '.join(_FACE_KEYS)} (got "
-                                 f"{', '.join(given) if given else 'none'})"))
-        if "boresight_az_deg" in data:
-            attrs["faces_az_rad"] = (attrs["faces_az_rad"],)
-        if given[0] == "full_circle":
-            attrs["faces_az_rad"] = ()
-        elif "face_half_width_deg" not in data:
-            raise InputError(say(given[0], f"{given[0]} needs face_half_width_deg"))
-        elif not attrs["faces_az_rad"]:
-            raise InvalidField(("faces_az_deg",), [], "must list at least one face (or use full_circle = true)")
-        attrs.pop("full_circle", None)
-    attrs["sources"] = _sources(data.get("sources", {}))
-    return attrs
-
-
 def _sources(raw: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(raw, dict):
         raise InvalidField(("sources",), raw, "must be a [sources] table of key = \"citation\"")
@@ -128,13 +108,12 @@ def _sources(raw: Any) -> tuple[tuple[str, str], ...]:
 def sensor_to_toml_dict(sensor) -> dict[str, Any]:
     """The TOML keys of a sensor (units in the names); :func:`sensor_from_dict` reads it back."""
     out: dict[str, Any] = {}
-    for f in KINDS[sensor.kind]:
-        if f.key in ("boresight_az_deg", "full_circle"):
+    written: set[str] = set()
+    for f in type(sensor).FIELDS:  # the first key of an attribute writes it (faces_az_deg, not boresight)
+        if f.attr in written or not hasattr(sensor, f.attr):
             continue
+        written.add(f.attr)
         value = getattr(sensor, f.attr)
-        if f.key == "faces_az_deg" and not value:
-            out["full_circle"] = True
-            continue
         if value is None or value == "" and not f.required:
             continue
         if f.kind == "num":
@@ -142,8 +121,7 @@ def sensor_to_toml_dict(sensor) -> dict[str, Any]:
         elif f.kind == "nums":
             value = [v / f.scale for v in value]
         out[f.key] = value
-    if out.get("full_circle"):
-        out.pop("face_half_width_deg", None)
+    out = sensor.toml_overrides(out)
     out["sources"] = sensor.sources_dict()
     return out
 

@@ -27,7 +27,8 @@ import numpy as np
 
 from openbmd._arrays import frozen
 
-from openbmd.earth.geodesy import ecef_to_enu, ecef_to_geodetic, geodetic_to_ecef
+from openbmd.earth.frames import Site
+from openbmd.earth.geodesy import ecef_to_geodetic, enu_rotation, geodetic_to_ecef
 from openbmd.earth.model import EarthModel, earth_model
 from openbmd.errors import InputError
 from openbmd.flight.lanes import free_lanes
@@ -119,17 +120,15 @@ class _Merged:
 
 
 def _enu_rows(lat_deg: float, lon_deg: float) -> np.ndarray:
-    la, lo = np.radians(lat_deg), np.radians(lon_deg)
-    return np.array([[-np.sin(lo), np.cos(lo), 0.0],
-                     [-np.sin(la) * np.cos(lo), -np.sin(la) * np.sin(lo), np.cos(la)],
-                     [np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]])
+    return enu_rotation(lat_deg, lon_deg)
 
 
 def _site(d: Detections, cache: dict) -> tuple[np.ndarray, np.ndarray]:
     """ECEF position and east/north/up rows of a sensor's site (memoized per call)."""
     key = (d.site_lat_deg, d.site_lon_deg, d.site_alt_m)
     if key not in cache:
-        cache[key] = (geodetic_to_ecef(*key, d.earth), _enu_rows(d.site_lat_deg, d.site_lon_deg))
+        site = d.site
+        cache[key] = (site.ecef_m, site.rotation)
     return cache[key]
 
 
@@ -218,8 +217,8 @@ def filter_padded(t, z, sigma, site_m, rot, n_det, earth, *, q_m2_s3: float = Q_
 
 
 def enu_rows(lat_deg: float, lon_deg: float) -> np.ndarray:
-    """East, north and up of a site as rows (3, 3) in ECEF components."""
-    return _enu_rows(lat_deg, lon_deg)
+    """East, north and up of a site as rows (3, 3) in ECEF components (``Site.rotation``)."""
+    return enu_rotation(lat_deg, lon_deg)
 
 
 def track_many(detections: Sequence, *, q_m2_s3: float = Q_M2_S3, firm_after: int = FIRM_AFTER,
@@ -335,7 +334,7 @@ def predict_impact(state, covariance, t_s: float, *, samples: int = 1000, seed=0
     lat, lon, tof = batch.impact_lat_deg[ok], batch.impact_lon_deg[ok], batch.impact_time_s[ok]
     ground = geodetic_to_ecef(lat, lon, 0.0, model)
     mlat, mlon, _ = ecef_to_geodetic(ground.mean(axis=0), model)
-    en = ecef_to_enu(ground, mlat, mlon, 0.0, model)[:, :2] / 1e3
+    en = Site(lat_deg=float(mlat), lon_deg=float(mlon), earth=model).enu(ground)[:, :2] / 1e3
     cov = np.cov(en, rowvar=False)
     ev, evec = np.linalg.eigh(cov)
     major = evec[:, 1]
