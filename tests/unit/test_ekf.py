@@ -84,9 +84,8 @@ def test_ballistic_transition_matches_finite_differences_of_the_flight(beta):
     dt = np.full(3, 5.0)
     num = _fd(lambda y: m.function(y, dt), x, np.array([5.0, 5.0, 5.0, 0.05, 0.05, 0.05]))
     err = np.abs(m.transition(x, m.function(x, dt), dt) - num).max()
-    # the series of exp(A dt) with A averaged over the end points: measured 1e-4 without drag, 4e-3 with
-    # drag at 30 km (on entries ~5): within 1 % of F - I
-    assert err < 0.01 * np.abs(num - np.eye(6)).max(), err
+    # entries up to ~5 (dr/dv over 5 s); measured 2e-7 without drag, 2e-4 with drag at 30 km
+    assert err < 1e-3, err
 
 
 def test_ballistic_without_drag_is_todays_predictor():

@@ -30,6 +30,9 @@ from openbmd.sensors.tracking import Q_M2_S3
 #: drag acts below this geodetic height (m): above 80 km a 5,000 kg/m^2 body at 7 km/s
 #: feels < 1e-2 m/s^2 (USSA-1976 density 1.8e-5 kg/m^3 at 80 km), well inside the process noise
 AIR_TOP_M = 8.0e4
+#: longest Runge-Kutta sub-step with drag (s): at 10 km a 2,000 kg/m^2 body at 3 km/s slows
+#: with a time constant 2 beta / (rho v) ~ 3 s
+DRAG_STEP_S = 1.0
 #: half-step of the finite-difference density gradient (m)
 _DH_M = 50.0
 
@@ -85,20 +88,28 @@ class Ballistic(MotionModel):
     def function(self, x, dt):
         if self.beta_kg_m2 is None and self.max_step_s == tk.MAX_STEP_S:
             return tk.propagate(x, dt, self.earth)
-        n_sub = max(1, int(np.ceil(np.max(np.abs(dt)) / self.max_step_s))) if dt.size else 1
-        h = (dt / n_sub)[:, None]
-        r, v = x[:, :3].copy(), x[:, 3:6].copy()
-        for _ in range(n_sub):  # classical RK4, as tracking_kernels.propagate
-            a1 = self.accel(r, v)
-            r2, v2 = r + 0.5 * h * v, v + 0.5 * h * a1
-            a2 = self.accel(r2, v2)
-            r3, v3 = r + 0.5 * h * v2, v + 0.5 * h * a2
-            a3 = self.accel(r3, v3)
-            r4, v4 = r + h * v3, v + h * a3
-            a4 = self.accel(r4, v4)
-            r = r + h / 6.0 * (v + 2.0 * v2 + 2.0 * v3 + v4)
-            v = v + h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
-        return np.concatenate([r, v], axis=1)
+        h, n_sub = self._substeps(dt)
+        for _ in range(n_sub):
+            x = self._rk4(x, h)
+        return x
+
+    def _substeps(self, dt):
+        step = self.max_step_s if self.beta_kg_m2 is None else min(self.max_step_s, DRAG_STEP_S)
+        n_sub = max(1, int(np.ceil(np.max(np.abs(dt)) / step))) if dt.size else 1
+        return (dt / n_sub)[:, None], n_sub
+
+    def _rk4(self, x, h):
+        """One classical RK4 step of h (K, 1) seconds, as tracking_kernels.propagate."""
+        r, v = x[:, :3], x[:, 3:6]
+        a1 = self.accel(r, v)
+        r2, v2 = r + 0.5 * h * v, v + 0.5 * h * a1
+        a2 = self.accel(r2, v2)
+        r3, v3 = r + 0.5 * h * v2, v + 0.5 * h * a2
+        a3 = self.accel(r3, v3)
+        r4, v4 = r + h * v3, v + h * a3
+        a4 = self.accel(r4, v4)
+        return np.concatenate([r + h / 6.0 * (v + 2.0 * v2 + 2.0 * v3 + v4),
+                               v + h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)], axis=1)
 
     def derivative_jacobian(self, x) -> np.ndarray:
         """d(dx/dt)/dx (K, 6, 6): tracking_kernels.jacobian plus the drag terms
@@ -119,11 +130,21 @@ class Ballistic(MotionModel):
         return a
 
     def transition(self, x0, x1, dt):
+        """Without drag, tracking_kernels.transition over the whole step; with drag (whose
+        Jacobian changes fast low down) the product of that series over the sub-steps."""
         if self.beta_kg_m2 is None:
             return tk.transition(x0, x1, dt, self.earth)
-        a = 0.5 * (self.derivative_jacobian(x0) + self.derivative_jacobian(x1)) * dt[:, None, None]
-        a2 = a @ a
-        return np.eye(6) + a + 0.5 * a2 + (a2 @ a) / 6.0
+        h, n_sub = self._substeps(dt)
+        phi = np.broadcast_to(np.eye(6), (x0.shape[0], 6, 6)).copy()
+        x, jac = x0, self.derivative_jacobian(x0)
+        for _ in range(n_sub):
+            xn = self._rk4(x, h)
+            jn = self.derivative_jacobian(xn)
+            a = 0.5 * (jac + jn) * h[:, :, None]
+            a2 = a @ a
+            phi = (np.eye(6) + a + 0.5 * a2 + (a2 @ a) / 6.0) @ phi
+            x, jac = xn, jn
+        return phi
 
     def noise(self, dt):
         return tk.process_noise(dt, self.q_m2_s3)
