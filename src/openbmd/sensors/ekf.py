@@ -68,11 +68,14 @@ def run(motion: MotionModel, x0, p0, t0_s, steps):
     return np.array(xs), np.array(ps), np.array(ts)
 
 
-def triangulate(observers_m, units):
+def triangulate(observers_m, units, weights=None):
     """Least-squares point (K, 3) closest to N lines of sight: observers (K, N, 3) ECEF,
-    unit directions (K, N, 3). Solves sum_i (I - u_i u_i^T) (p - o_i) = 0."""
+    unit directions (K, N, 3), optional weights (K, N) (0 leaves a line out).
+    Solves sum_i w_i (I - u_i u_i^T) (p - o_i) = 0."""
     o, u = np.asarray(observers_m, float), np.asarray(units, float)
     proj = np.eye(3) - u[..., :, None] * u[..., None, :]          # (K, N, 3, 3)
+    if weights is not None:
+        proj = proj * np.asarray(weights, float)[..., None, None]
     a = proj.sum(axis=-3)
     b = np.einsum("knij,knj->ki", proj, o)
     return np.linalg.solve(a, b[..., None])[..., 0]

@@ -76,3 +76,15 @@ SPACE_IR_FIELDS = COMMON_FIELDS + (
        "one-sigma error of the reported launch point (each axis)"),
     _f("sigma_heading_deg", "sigma_heading_rad", "num", DEG, True, "one-sigma heading error"),
 )
+
+IR_TRACK_FIELDS = COMMON_FIELDS + (
+    _f("altitude_km", "altitude_m", "num", KM, True, "circular orbit's height above the equatorial radius"),
+    _f("inclination_deg", "inclination_rad", "num", DEG, True),
+    _f("raan_deg", "raan_rad", "num", DEG, doc="node's longitude at the epoch (the threat's launch)"),
+    _f("mean_anomaly_deg", "mean_anomaly_rad", "nums", DEG, True,
+       "each satellite's argument of latitude at the epoch (one per satellite)"),
+    _f("limb_alt_km", "limb_alt_m", "num", KM, True, "lines of sight pass this far above the Earth's limb"),
+    _f("max_range_km", "max_range_m", "num", KM, True, "longest line of sight to a target"),
+    _f("revisit_s", required=True, doc="time between looks at a tracked object"),
+    _f("sigma_los_urad", "sigma_los_rad", "num", 1e-6, True, "one-sigma line-of-sight angle noise"),
+)
