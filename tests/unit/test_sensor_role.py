@@ -105,3 +105,10 @@ def test_a_radar_is_still_a_plain_radar():
     assert isinstance(r, Radar) and r.site.lat_deg == r.site_lat_deg
     moved = r.at(10.0, 20.0, 5.0)
     assert moved.site.lat_deg == 10.0 and moved.site.alt_m == 5.0
+
+
+def test_placed_moves_a_radar_and_leaves_space_sensors():
+    r = get_radar("an-tpy-2-fbm").placed(32.0, 35.0, site_name="x")
+    assert (r.site_lat_deg, r.site_lon_deg, r.site_alt_m, r.site_name) == (32.0, 35.0, 0.0, "x")
+    sbirs = get_sensor("sbirs")
+    assert sbirs.placed(1.0, 2.0) is sbirs

@@ -81,6 +81,11 @@ class Sensor(abc.ABC):
         ``t_s`` (its function h, Jacobian and noise); None for a sensor without one."""
         return None
 
+    def placed(self, lat_deg: float, lon_deg: float, *, site_name: str = "") -> "Sensor":
+        """The sensor stationed at (lat, lon) by an architecture: a radar moves there
+        (:meth:`openbmd.sensors.radar.Radar.at`); a space sensor, which stands nowhere, stays."""
+        return self
+
     def search_rcs_m2(self, rcs_m2, cued: bool):
         """The RCS the detection test uses (a radar searching uncued sees less, see
         :class:`openbmd.sensors.radar.Radar`); the identity for sensors blind to RCS."""
@@ -140,7 +145,7 @@ def first_seen(sensor, s, rcs_m2, after_burnout: bool = True, coarse_s: float = 
     lo = np.maximum(j - k + 1, 0)
     fine = np.minimum(lo[:, None] + np.arange(k)[None, :], j[:, None])  # the k samples up to j
     Xf = s.ecef_m[rows[:, None], fine]
-    rcs_rows = np.asarray(rcs_m2, dtype=float)[rows] if np.ndim(rcs_m2) else rcs_m2
+    rcs_rows = np.asarray(rcs_m2, dtype=float)[rows] if rcs_m2 is not None and np.ndim(rcs_m2) else rcs_m2
     sf = _seen(sensor, Xf, s.t_s[fine], rcs_rows) & (s.t_s[fine] >= limit[rows, None])
     out[rows] = s.t_s[fine[np.arange(rows.size), np.argmax(sf, axis=1)]]
     return out
@@ -151,8 +156,8 @@ def _seen(sensor, X, t, rcs_m2) -> np.ndarray:
     ok = np.isfinite(X[..., 0])
     out = np.zeros(ok.shape, bool)
     if ok.any():
-        rcs = np.asarray(rcs_m2, dtype=float)
-        if rcs.ndim:  # one RCS per threat (T,): along the first axis
+        rcs = None if rcs_m2 is None else np.asarray(rcs_m2, dtype=float)
+        if rcs is not None and rcs.ndim:  # one RCS per threat (T,): along the first axis
             rcs = np.broadcast_to(rcs.reshape(rcs.shape + (1,) * (ok.ndim - rcs.ndim)), ok.shape)[ok]
         out[ok] = sensor.visible(X[ok], t_s=t[ok], rcs_m2=rcs)
     return out

@@ -141,6 +141,10 @@ class Radar(Sensor):
             changes["faces_az_rad"] = tuple(np.radians(np.atleast_1d(faces_az_deg)))
         return replace(self, **changes)
 
+    def placed(self, lat_deg: float, lon_deg: float, *, site_name: str = "") -> "Radar":
+        """The radar at an architecture's station, at sea level (as architectures place them)."""
+        return self.at(lat_deg, lon_deg, 0.0, site_name=site_name)
+
     # ------------------------------------------------------------ detection
     def detection_range_m(self, rcs_m2) -> np.ndarray | float:
         """Radar-equation range against ``rcs_m2`` (m), capped at the instrumented range."""
