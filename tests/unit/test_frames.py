@@ -57,3 +57,13 @@ def test_site_is_immutable_and_hashable():
         a.rotation[0, 0] = 2.0
     with pytest.raises(InputError, match="latitude"):
         Site(lat_deg=91.0, lon_deg=0.0)
+
+
+def test_a_trajectory_in_a_sites_frame():
+    from openbmd.flight import fly
+    from openbmd.missiles import get_missile
+
+    tr = fly(get_missile("shahab-3"), 38.08, 46.29, target=(39.93, 32.86)).trajectory
+    site = Site(lat_deg=38.349, lon_deg=37.794, alt_m=2085.0)
+    np.testing.assert_array_equal(tr.enu(site), tr.enu(38.349, 37.794, 2085.0))
+    np.testing.assert_allclose(tr.enu(site), _proj_enu(site, tr.ecef_m), atol=1e-3)
