@@ -144,3 +144,21 @@ def test_generic_ekf_on_rae_equals_the_compiled_tracker(detections):
     sigma = np.sqrt(np.trace(covs[:, :3, :3], axis1=1, axis2=2))
     firm = (sigma < FIRM_SIGMA_M) & (np.arange(n0, len(d) + 1) >= FIRM_AFTER)
     assert ref.firm_time_s == d.t_s[n0 - 1:][np.argmax(firm)]
+
+
+def test_track_with_a_motion_model_runs_the_generic_filter(detections):
+    from openbmd.sensors.tracking import track_many
+
+    _, d = detections
+    short = d.where(np.arange(len(d)) < 30)
+    ref = track_many([d, short])
+    gen = track_many([d, short], motion=Ballistic())
+    for a, b in zip(ref, gen):
+        assert len(a) == len(b) and a.firm_time_s == b.firm_time_s
+        np.testing.assert_allclose(b.state, a.state, rtol=0, atol=1e-3)
+        np.testing.assert_allclose(b.covariance, a.covariance, rtol=1e-6, atol=1e-9)
+    x_ref, p_ref = ref[0].state_at(float(d.t_s[-1]) + 30.0)
+    x_gen, p_gen = gen[0].state_at(float(d.t_s[-1]) + 30.0)
+    np.testing.assert_allclose(x_gen, x_ref, atol=1e-3)
+    drag = track_many([d], motion=Ballistic(beta_kg_m2=7324.0))[0]
+    assert drag.motion.beta_kg_m2 == 7324.0 and len(drag) == len(d) - 2
