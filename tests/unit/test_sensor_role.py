@@ -112,3 +112,12 @@ def test_placed_moves_a_radar_and_leaves_space_sensors():
     assert (r.site_lat_deg, r.site_lon_deg, r.site_alt_m, r.site_name) == (32.0, 35.0, 0.0, "x")
     sbirs = get_sensor("sbirs")
     assert sbirs.placed(1.0, 2.0) is sbirs
+
+
+def test_one_rcs_per_threat_equals_one_call_per_threat(flights):
+    _, s = flights
+    radar = get_radar("an-tpy-2-fbm")
+    rcs = np.array([1e-3, 1e-4, 1e-2, 1e-5])
+    each = [radar.first_seen_s(s, r)[i] for i, r in enumerate(rcs)]
+    np.testing.assert_array_equal(radar.first_seen_s(s, rcs), each)
+    assert np.isinf(each[1]) and np.isfinite(each[0]) and each[0] > radar.first_seen_s(s, 1e-2)[0]
