@@ -1,7 +1,6 @@
 """``openbmd radars``: the sensor catalog as a table; ``radars show ID``: one sensor and its sources."""
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 import typer
@@ -17,32 +16,17 @@ app = typer.Typer(help="Without a command: list the sensor catalog (id, name, co
 
 
 def site_text(s) -> str:
-    """'Kürecik, Turkey 38.35, 37.79' (mobile: 'mobile, default ...'); 'space' for space-based IR."""
-    if s.kind != "radar":
-        return "space (global)"
-    where = f"{s.site_lat_deg:.2f}, {s.site_lon_deg:.2f}"
-    name = s.site_name.split(" (")[0] if s.site_name else ""
-    text = f"{name} {where}".strip()
-    return f"mobile: {text}" if s.mobile else text
+    """'Kürecik, Turkey 38.35, 37.79' (mobile: 'mobile, default ...'); 'space (global)' for space-based IR."""
+    return s.describe()["site"]
 
 
 def coverage_text(s) -> str:
-    """Azimuth, elevation and instrumented range of a radar in one short string."""
-    if s.kind != "radar":
-        return f"boost phase, first report {s.delay_s:g} s after launch"
-    if s.full_circle:
-        az = "360°"
-    else:
-        faces = "/".join(f"{math.degrees(a):g}" for a in s.faces_az_rad)
-        az = f"az {faces} ±{math.degrees(s.face_half_width_rad):g}°"
-    el = f"el {math.degrees(s.el_min_rad):g}–{math.degrees(s.el_max_rad):g}°"
-    return f"{az}, {el}, ≤ {s.max_range_m / 1e3:,.0f} km"
+    """Azimuth, elevation and instrumented range of a radar (each sensor kind words its own)."""
+    return s.describe()["coverage"]
 
 
 def reference_text(s) -> str:
-    if s.kind != "radar":
-        return "—"
-    return f"{s.reference_range_m / 1e3:,.0f} km @ {s.reference_rcs_m2:g} m²"
+    return s.describe()["reference"]
 
 
 @app.callback()

@@ -5,11 +5,13 @@ from openbmd.earth.geodesy import (
     ecef_to_aer,
     ecef_to_enu,
     ecef_to_geodetic,
+    enu_rotation,
     enu_to_ecef,
     geodesic_direct,
     geodesic_inverse,
     geodetic_to_ecef,
 )
+from openbmd.earth.frames import Site
 from openbmd.earth.gravity import gravity_m_s2
 from openbmd.earth.model import EARTHS, G0_M_S2, SPHERE, WGS84, EarthModel, earth_model
 
@@ -18,6 +20,7 @@ __all__ = [
     "G0_M_S2",
     "SPHERE",
     "WGS84",
+    "Site",
     "AtmosphereState",
     "EarthModel",
     "aer_to_ecef",
@@ -27,6 +30,7 @@ __all__ = [
     "ecef_to_aer",
     "ecef_to_enu",
     "ecef_to_geodetic",
+    "enu_rotation",
     "enu_to_ecef",
     "geodesic_direct",
     "geodesic_inverse",

@@ -19,6 +19,7 @@ __all__ = [
     "ecef_to_aer",
     "ecef_to_enu",
     "ecef_to_geodetic",
+    "enu_rotation",
     "enu_to_ecef",
     "geodesic_direct",
     "geodesic_inverse",
@@ -115,8 +116,9 @@ def ecef_to_geodetic(xyz_m, earth: EarthModel | str = WGS84):
 
 
 # --------------------------------------------------------------- ENU / AER
-def _enu_rotation(site_lat_deg, site_lon_deg) -> np.ndarray:
-    """Rows east, north, up (ECEF components) at the site, shape (..., 3, 3)."""
+def enu_rotation(site_lat_deg, site_lon_deg) -> np.ndarray:
+    """Rows east, north, up (ECEF components) at the site, shape (..., 3, 3): the one
+    numpy home of the local-frame basis (:class:`openbmd.earth.frames.Site` owns one)."""
     lat = _lat_rad(site_lat_deg, "site latitude")
     lon = np.radians(np.asarray(site_lon_deg, dtype=float))
     lat, lon = np.broadcast_arrays(lat, lon)
@@ -132,7 +134,7 @@ def ecef_to_enu(xyz_m, site_lat_deg, site_lon_deg, site_alt_m=0.0,
                 earth: EarthModel | str = WGS84) -> np.ndarray:
     """ECEF positions (..., 3) to local east-north-up (..., 3) metres at a site."""
     xyz = _vectors(xyz_m, "xyz_m")
-    rot = _enu_rotation(site_lat_deg, site_lon_deg)
+    rot = enu_rotation(site_lat_deg, site_lon_deg)
     site = geodetic_to_ecef(site_lat_deg, site_lon_deg, site_alt_m, earth)
     return np.einsum("...ij,...j->...i", rot, xyz - site)
 
@@ -141,7 +143,7 @@ def enu_to_ecef(enu_m, site_lat_deg, site_lon_deg, site_alt_m=0.0,
                 earth: EarthModel | str = WGS84) -> np.ndarray:
     """Local east-north-up (..., 3) metres at a site to ECEF (..., 3) metres."""
     enu = _vectors(enu_m, "enu_m")
-    rot = _enu_rotation(site_lat_deg, site_lon_deg)
+    rot = enu_rotation(site_lat_deg, site_lon_deg)
     site = geodetic_to_ecef(site_lat_deg, site_lon_deg, site_alt_m, earth)
     return site + np.einsum("...ji,...j->...i", rot, enu)
 

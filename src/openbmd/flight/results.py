@@ -8,7 +8,7 @@ import numpy as np
 
 from openbmd._arrays import frozen
 
-from openbmd.earth.geodesy import ecef_to_aer, ecef_to_enu, ecef_to_geodetic
+from openbmd.earth.geodesy import ecef_to_aer, ecef_to_geodetic
 from openbmd.earth.model import EarthModel
 
 STATUS_TEXT = MappingProxyType({0: "impact", 1: "no impact within the time limit (orbit or escape)",
@@ -68,9 +68,14 @@ class Trajectory:
         """(lat_deg, lon_deg, alt_m) arrays."""
         return self._geo
 
-    def enu(self, site_lat_deg, site_lon_deg, site_alt_m=0.0) -> np.ndarray:
-        """Positions (N, 3) in metres in the local east-north-up frame of a site."""
-        return ecef_to_enu(self.ecef_m, site_lat_deg, site_lon_deg, site_alt_m, self.earth)
+    def enu(self, site_lat_deg, site_lon_deg=None, site_alt_m=0.0) -> np.ndarray:
+        """Positions (N, 3) in metres in the local east-north-up frame of a site: an
+        :class:`openbmd.earth.frames.Site`, or its latitude, longitude (deg) and height (m)."""
+        from openbmd.earth.frames import Site
+
+        site = site_lat_deg if isinstance(site_lat_deg, Site) else Site(
+            lat_deg=site_lat_deg, lon_deg=site_lon_deg, alt_m=site_alt_m, earth=self.earth)
+        return site.enu(self.ecef_m)
 
     def aer(self, site_lat_deg, site_lon_deg, site_alt_m=0.0):
         """(azimuth_deg, elevation_deg, range_m) seen from a site (e.g. a radar)."""

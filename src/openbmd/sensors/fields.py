@@ -3,8 +3,9 @@
 A sensor file is flat TOML with the unit in every key (``max_range_km``,
 ``sigma_angle_deg``) and a free-form ``[sources]`` table; the models hold SI
 values (metres, radians). ``scale`` converts the TOML value to the attribute
-(``max_range_km`` x 1000 -> ``max_range_m``). The loader and the writer both
-read these tables, so a key is declared in exactly one place.
+(``max_range_km`` x 1000 -> ``max_range_m``). Each sensor class names its table
+(``Radar.FIELDS``); the loader and the writer both read it, so a key is declared in
+exactly one place.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def _f(key, attr=None, kind="num", scale=1.0, required=False, doc=""):
 
 COMMON_FIELDS = (
     _f("id", kind="str", required=True, doc="lowercase letters, digits, '-'"),
-    _f("kind", kind="str", doc='"radar" (default) or "space-ir"'),
+    _f("kind", kind="str", doc='the sensor model: "radar" (default), "space-ir", "space-ir-track" '
+                               '(openbmd.sensors.base.SENSOR_KINDS)'),
     _f("name", kind="str", required=True),
     _f("country", kind="str"),
     _f("band", kind="str", doc="radar band or IR band"),
@@ -75,4 +77,14 @@ SPACE_IR_FIELDS = COMMON_FIELDS + (
     _f("sigma_heading_deg", "sigma_heading_rad", "num", DEG, True, "one-sigma heading error"),
 )
 
-KINDS = {"radar": RADAR_FIELDS, "space-ir": SPACE_IR_FIELDS}
+IR_TRACK_FIELDS = COMMON_FIELDS + (
+    _f("altitude_km", "altitude_m", "num", KM, True, "circular orbit's height above the equatorial radius"),
+    _f("inclination_deg", "inclination_rad", "num", DEG, True),
+    _f("raan_deg", "raan_rad", "num", DEG, doc="node's longitude at the epoch (the threat's launch)"),
+    _f("mean_anomaly_deg", "mean_anomaly_rad", "nums", DEG, True,
+       "each satellite's argument of latitude at the epoch (one per satellite)"),
+    _f("limb_alt_km", "limb_alt_m", "num", KM, True, "lines of sight pass this far above the Earth's limb"),
+    _f("max_range_km", "max_range_m", "num", KM, True, "longest line of sight to a target"),
+    _f("revisit_s", required=True, doc="time between looks at a tracked object"),
+    _f("sigma_los_urad", "sigma_los_rad", "num", 1e-6, True, "one-sigma line-of-sight angle noise"),
+)

@@ -6,16 +6,16 @@ arrays (SI inside: metres, radians, seconds from the scenario epoch).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from openbmd._arrays import frozen
-
+from openbmd.earth.frames import Site
 from openbmd.earth.geodesy import aer_to_ecef
 from openbmd.earth.model import WGS84, EarthModel
 
-
+_ARRAYS = ("t_s", "range_m", "az_rad", "el_rad", "snr_db")
 
 @dataclass(frozen=True, eq=False)
 class Detections:
@@ -51,6 +51,23 @@ class Detections:
 
     def __len__(self) -> int:
         return self.t_s.shape[0]
+
+    @property
+    def site(self) -> Site:
+        """The sensor's place and local frame."""
+        return Site(lat_deg=self.site_lat_deg, lon_deg=self.site_lon_deg, alt_m=self.site_alt_m, earth=self.earth)
+
+    def where(self, mask) -> "Detections":
+        """The detections where ``mask`` (N,) is true."""
+        return replace(self, **{k: getattr(self, k)[mask] for k in _ARRAYS})
+
+    def after(self, t0_s: float) -> "Detections":
+        """The detections at or after ``t0_s``."""
+        return self.where(self.t_s >= t0_s)
+
+    def joined(self, other: "Detections") -> "Detections":
+        """These detections followed by ``other``'s (same sensor; the sigmas are ``other``'s)."""
+        return replace(other, **{k: np.concatenate([getattr(self, k), getattr(other, k)]) for k in _ARRAYS})
 
     def ecef_m(self) -> np.ndarray:
         """Measured positions (N, 3) in ECEF metres (noise included)."""

@@ -70,3 +70,16 @@ def observe(radar, trajectory, rcs_m2=0.1, rng: np.random.Generator | None = Non
         el_rad=el + rng.normal(0.0, radar.sigma_angle_rad, n),
         snr_db=np.broadcast_to(radar.snr_db(rng_m, rcs_seen), (n,)),
         sigma_range_m=radar.sigma_range_m, sigma_angle_rad=radar.sigma_angle_rad, earth=radar.earth)
+
+
+def observe_cued(radar, trajectory, rcs_m2: float, rng, cue_s: float | None, object_id: str = "object-1"):
+    """Detections of a radar that searches uncued until ``cue_s`` (None: never cued), then
+    looks where the space-based warning points it (its full, cued range).
+
+    Uncued search is modelled as a smaller effective RCS (range ~ RCS^(1/4)): the radar
+    equation's range falls by UNCUED_VOLUME_RATIO^(-1/4) (:meth:`Radar.search_rcs_m2`)."""
+    uncued = radar.observe(trajectory, radar.search_rcs_m2(rcs_m2, False), rng, object_id=object_id)
+    if cue_s is None:
+        return uncued
+    cued = radar.observe(trajectory, rcs_m2, rng, object_id=object_id)
+    return uncued.where(uncued.t_s < cue_s).joined(cued.where(cued.t_s >= cue_s))

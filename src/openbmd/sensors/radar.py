@@ -11,31 +11,26 @@ elevation; optional 4/3-Earth refraction lifts low elevations
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from openbmd.earth.geodesy import ecef_to_aer, ecef_to_geodetic, geodetic_to_ecef
+from openbmd.earth.frames import Site
+from openbmd.earth.geodesy import ecef_to_geodetic
 from openbmd.earth.model import WGS84, EarthModel
 from openbmd.errors import InputError
 from openbmd.missiles.model import InvalidField
 from openbmd.sensors import geometry as geo
+from openbmd.sensors.base import STATUSES, Sensor, check_common, register  # noqa: F401
+from openbmd.sensors.fields import RADAR_FIELDS
 
-STATUSES = ("operational", "planned", "hypothetical", "closed")
 DEFAULT_THRESHOLD_DB = 13.0  #: single-look detection SNR (Lewis & Postol 2012 use 13 dB; sensors.md 2.1)
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
-def check_common(obj) -> None:
-    """Checks shared by every sensor kind: id, name, status."""
-    if not _ID.fullmatch(obj.id):
-        raise InvalidField(("id",), obj.id, "must be lowercase letters, digits and '-'")
-    if not obj.name.strip():
-        raise InvalidField(("name",), obj.name, "must not be empty")
-    if obj.status not in STATUSES:
-        raise InvalidField(("status",), obj.status, f"must be one of {', '.join(STATUSES)}")
+#: an uncued radar searches a volume notionally 10x the one a space-based cue points it to;
+#: with the same energy the detection range scales as (energy per beam)^(1/4), so uncued
+#: search sees to 10^(-1/4) = 0.56 of the cued range (radar equation; the ratio is notional)
+UNCUED_VOLUME_RATIO = 10.0
+_FACE_KEYS = ("faces_az_deg", "boresight_az_deg", "full_circle")
 
 
 def _check(key: str, value: float, ok: bool, rule: str, scale: float = 1.0) -> None:
@@ -43,8 +38,9 @@ def _check(key: str, value: float, ok: bool, rule: str, scale: float = 1.0) -> N
         raise InvalidField((key,), value / scale, rule)
 
 
+@register
 @dataclass(frozen=True, kw_only=True, eq=False)
-class Radar:
+class Radar(Sensor):
     """A ground- or sea-based radar. SI inside: metres, radians, seconds.
 
     ``faces_az_rad`` are face boresights (clockwise from north); an empty tuple
@@ -81,6 +77,10 @@ class Radar:
     sources: tuple[tuple[str, str], ...] = ()
     source_path: str | None = field(default=None, compare=False)
     earth: EarthModel = WGS84
+    site: Site = field(init=False, repr=False)  #: the antenna's place and local frame
+
+    KIND: ClassVar[str] = "radar"
+    FIELDS: ClassVar[tuple] = RADAR_FIELDS
 
     def __post_init__(self) -> None:
         check_common(self)
@@ -114,6 +114,8 @@ class Radar:
                                    "must be [low, high] with 0 < low <= high km")
             object.__setattr__(self, "reference_range_spread_m", spread)
         object.__setattr__(self, "sources", tuple((str(k), str(v)) for k, v in dict(self.sources).items()))
+        object.__setattr__(self, "site", Site(lat_deg=self.site_lat_deg, lon_deg=self.site_lon_deg,
+                                              alt_m=self.site_alt_m, earth=self.earth))
 
     # ------------------------------------------------------------ properties
     @property
@@ -126,11 +128,7 @@ class Radar:
 
     @property
     def site_ecef_m(self) -> np.ndarray:
-        return geodetic_to_ecef(self.site_lat_deg, self.site_lon_deg, self.site_alt_m, self.earth)
-
-    def sources_dict(self) -> dict[str, str]:
-        """The ``[sources]`` table: key -> citation."""
-        return dict(self.sources)
+        return self.site.ecef_m
 
     def at(self, lat_deg: float, lon_deg: float, alt_m: float | None = None, *,
            faces_az_deg=None, site_name: str | None = None) -> "Radar":
@@ -142,6 +140,10 @@ class Radar:
         if faces_az_deg is not None:
             changes["faces_az_rad"] = tuple(np.radians(np.atleast_1d(faces_az_deg)))
         return replace(self, **changes)
+
+    def placed(self, lat_deg: float, lon_deg: float, *, site_name: str = "") -> "Radar":
+        """The radar at an architecture's station, at sea level (as architectures place them)."""
+        return self.at(lat_deg, lon_deg, 0.0, site_name=site_name)
 
     # ------------------------------------------------------------ detection
     def detection_range_m(self, rcs_m2) -> np.ndarray | float:
@@ -167,12 +169,10 @@ class Radar:
 
         With ``refraction`` the elevation is the apparent (4/3-Earth) one.
         """
-        az_deg, el_deg, rng = ecef_to_aer(ecef_m, self.site_lat_deg, self.site_lon_deg,
-                                          self.site_alt_m, self.earth)
-        el = np.radians(el_deg)
+        az, el, rng = self.site.aer(ecef_m)
         if self.refraction:
             el, _ = self._refracted(ecef_m)
-        return np.radians(az_deg), el, rng
+        return az, el, rng
 
     def _refracted(self, ecef_m):
         site = self.site_ecef_m
@@ -186,11 +186,14 @@ class Radar:
     def in_view(self, ecef_m) -> np.ndarray:
         """Geometry only: line of sight clear, inside a face, within the elevation limits
         and the instrumented range (any RCS)."""
-        az, el, rng = self.aer(ecef_m)
+        xyz = np.asarray(ecef_m, dtype=float)
+        return self._in_view(xyz, *self.aer(xyz))
+
+    def _in_view(self, xyz, az, el, rng) -> np.ndarray:
         if self.refraction:
-            clear = self._refracted(ecef_m)[1]
+            clear = self._refracted(xyz)[1]
         else:
-            clear = geo.clear_of_ellipsoid(self.site_ecef_m, ecef_m, self.earth)
+            clear = geo.clear_of_ellipsoid(self.site.ecef_m, xyz, self.earth)
         return (clear & (el >= self.el_min_rad - 1e-12) & (el <= self.el_max_rad + 1e-12)
                 & (rng <= self.max_range_m) & geo.in_sectors(az, self.faces_az_rad, self.face_half_width_rad))
 
@@ -202,11 +205,29 @@ class Radar:
         with time. ``rcs_m2`` may be an array broadcasting against the positions.
         """
         xyz = np.asarray(ecef_m, dtype=float)
-        _, _, rng = ecef_to_aer(xyz, self.site_lat_deg, self.site_lon_deg, self.site_alt_m, self.earth)
-        seen = self.in_view(xyz) & (rng <= self.detection_range_m(rcs_m2))
+        az, el, rng = self.aer(xyz)
+        seen = self._in_view(xyz, az, el, rng) & (rng <= self.detection_range_m(rcs_m2))
         if t_s is not None:
             seen = np.broadcast_to(seen, np.broadcast_shapes(np.shape(seen), np.shape(t_s))).copy()
         return seen
+
+    def search_rcs_m2(self, rcs_m2, cued: bool):
+        """Uncued search is modelled as a smaller effective RCS (range ~ RCS^(1/4)): the
+        radar equation's range falls by UNCUED_VOLUME_RATIO^(-1/4)."""
+        return rcs_m2 if cued else np.asarray(rcs_m2, dtype=float)[()] / UNCUED_VOLUME_RATIO
+
+    def firm_track_s(self, samples, rcs_m2, *, cued: bool = True) -> np.ndarray:
+        """(T,) time of a firm track from this radar alone (inf: never), the noiseless form of
+        :func:`openbmd.sensors.tracking.track` (see :mod:`openbmd.sensors.firm`)."""
+        from openbmd.sensors.firm import radar_firm_track_s
+
+        return radar_firm_track_s(self, samples, rcs_m2, cued)
+
+    def measurement_model(self, t_s=None):
+        """Range, azimuth, elevation from the site with this radar's noise."""
+        from openbmd.sensors.models import RangeAzEl
+
+        return RangeAzEl.of_radar(self)
 
     def observe(self, trajectory, rcs_m2=0.1, rng: np.random.Generator | None = None, *,
                 object_id: str = "object-1", t0_s: float | None = None, epoch_s: float = 0.0):
@@ -214,6 +235,55 @@ class Radar:
         from openbmd.sensors.observe import observe
 
         return observe(self, trajectory, rcs_m2, rng, object_id=object_id, t0_s=t0_s, epoch_s=epoch_s)
+
+    def observe_cued(self, trajectory, rcs_m2: float, rng, cue_s: float | None, object_id: str = "object-1"):
+        """Detections of a radar that searches uncued until ``cue_s`` (None: never cued), then
+        looks where the space-based warning points it (see :func:`openbmd.sensors.observe.observe_cued`)."""
+        from openbmd.sensors.observe import observe_cued
+
+        return observe_cued(self, trajectory, rcs_m2, rng, cue_s, object_id)
+
+    # ------------------------------------------------------------ catalog
+    def describe(self) -> dict[str, str]:
+        where = f"{self.site_lat_deg:.2f}, {self.site_lon_deg:.2f}"
+        name = self.site_name.split(" (")[0] if self.site_name else ""
+        text = f"{name} {where}".strip()
+        if self.full_circle:
+            az = "360°"
+        else:
+            faces = "/".join(f"{math.degrees(a):g}" for a in self.faces_az_rad)
+            az = f"az {faces} ±{math.degrees(self.face_half_width_rad):g}°"
+        el = f"el {math.degrees(self.el_min_rad):g}–{math.degrees(self.el_max_rad):g}°"
+        return {"site": f"mobile: {text}" if self.mobile else text,
+                "coverage": f"{az}, {el}, ≤ {self.max_range_m / 1e3:,.0f} km",
+                "reference": f"{self.reference_range_m / 1e3:,.0f} km @ {self.reference_rcs_m2:g} m²"}
+
+    @classmethod
+    def attributes_from_toml(cls, data: dict, attrs: dict[str, Any], say) -> dict[str, Any]:
+        """Exactly one of faces_az_deg, boresight_az_deg, full_circle."""
+        given = [k for k in _FACE_KEYS if k in data and data[k] is not False]
+        if len(given) != 1:
+            raise InputError(say(given[1] if len(given) > 1 else "id",
+                                 f"give exactly one of {', '.join(_FACE_KEYS)} (got "
+                                 f"{', '.join(given) if given else 'none'})"))
+        if "boresight_az_deg" in data:
+            attrs["faces_az_rad"] = (attrs["faces_az_rad"],)
+        if given[0] == "full_circle":
+            attrs["faces_az_rad"] = ()
+        elif "face_half_width_deg" not in data:
+            raise InputError(say(given[0], f"{given[0]} needs face_half_width_deg"))
+        elif not attrs["faces_az_rad"]:
+            raise InvalidField(("faces_az_deg",), [], "must list at least one face (or use full_circle = true)")
+        attrs.pop("full_circle", None)
+        return attrs
+
+    def toml_overrides(self, out: dict[str, Any]) -> dict[str, Any]:
+        """faces_az_deg, or full_circle = true without a face width."""
+        out.pop("full_circle", None)
+        if not self.faces_az_rad:
+            out = {("full_circle" if k == "faces_az_deg" else k): (True if k == "faces_az_deg" else v)
+                   for k, v in out.items() if k != "face_half_width_deg"}
+        return out
 
 
 def _positive_rcs(rcs_m2) -> np.ndarray:

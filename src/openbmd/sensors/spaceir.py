@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from openbmd.earth.geodesy import geodesic_direct, geodesic_inverse
 from openbmd.earth.model import WGS84, EarthModel
 from openbmd.missiles.model import InvalidField
-from openbmd.sensors.radar import check_common
+from openbmd.sensors.base import Sensor, check_common, register
+from openbmd.sensors.fields import SPACE_IR_FIELDS
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -50,9 +52,14 @@ class LaunchReport:
         return float(self.t_s[0]) if self.detected else math.nan
 
 
+@register
 @dataclass(frozen=True, kw_only=True, eq=False)
-class SpaceInfrared:
-    """A space-based infrared early-warning constellation (global coverage assumed)."""
+class SpaceInfrared(Sensor):
+    """A space-based infrared early-warning constellation (global coverage assumed).
+
+    A sensor (:class:`openbmd.sensors.base.Sensor`) that sees only burning boosters and
+    gives no fire-control track: :meth:`first_seen_s` with ``after_burnout=False`` is its
+    first report, and its firm track never comes (inf)."""
 
     id: str
     name: str
@@ -70,6 +77,9 @@ class SpaceInfrared:
     source_path: str | None = field(default=None, compare=False)
     earth: EarthModel = WGS84
 
+    KIND: ClassVar[str] = "space-ir"
+    FIELDS: ClassVar[tuple] = SPACE_IR_FIELDS
+
     def __post_init__(self) -> None:
         check_common(self)
         for key, value in (("delay_s", self.delay_s), ("revisit_s", self.revisit_s)):
@@ -86,8 +96,29 @@ class SpaceInfrared:
             object.__setattr__(self, "delay_spread_s", spread)
         object.__setattr__(self, "sources", tuple((str(k), str(v)) for k, v in dict(self.sources).items()))
 
-    def sources_dict(self) -> dict[str, str]:
-        return dict(self.sources)
+    def visible(self, ecef_m, t_s=None, rcs_m2=None) -> np.ndarray:
+        """Global coverage of a burning booster: every finite position, from ``delay_s`` after
+        launch when ``t_s`` (s from launch) is given. Whether the stage burns is the
+        caller's: see :meth:`first_seen_s`."""
+        seen = np.isfinite(np.asarray(ecef_m, dtype=float)[..., 0])
+        if t_s is not None:
+            seen = seen & (np.asarray(t_s, dtype=float) >= self.delay_s - 1e-9)
+        return seen
+
+    def first_seen_s(self, samples, rcs_m2=None, *, cued: bool = True, after_burnout: bool = True,
+                     coarse_s: float = 10.0) -> np.ndarray:
+        """(T,) time of the first report (``delay_s`` after launch when the booster still
+        burns then, as :meth:`observe`); inf when it burnt out before. It sees nothing after
+        burnout, so ``after_burnout=True`` (the radars' default) gives inf for every threat."""
+        t0 = float(samples.t_s[0]) + self.delay_s
+        end = np.minimum(samples.burnout_s, samples.impact_s)
+        if after_burnout:
+            return np.full(len(samples), np.inf)
+        return np.where(t0 <= end + 1e-9, t0, np.inf)
+
+    def describe(self) -> dict[str, str]:
+        return {"site": "space (global)", "coverage": f"boost phase, first report {self.delay_s:g} s after launch",
+                "reference": "—"}
 
     def observe(self, trajectory, burnout_time_s: float, rng: np.random.Generator | None = None, *,
                 object_id: str = "object-1", epoch_s: float = 0.0) -> LaunchReport:

@@ -27,7 +27,8 @@ import numpy as np
 
 from openbmd._arrays import frozen
 
-from openbmd.earth.geodesy import ecef_to_enu, ecef_to_geodetic, geodetic_to_ecef
+from openbmd.earth.frames import Site
+from openbmd.earth.geodesy import ecef_to_geodetic, enu_rotation, geodetic_to_ecef
 from openbmd.earth.model import EarthModel, earth_model
 from openbmd.errors import InputError
 from openbmd.flight.lanes import free_lanes
@@ -66,6 +67,7 @@ class Track:
     sensors: tuple[str, ...]
     earth: EarthModel
     q_m2_s3: float = field(default=Q_M2_S3)
+    motion: object | None = None  #: the MotionModel filtered with (None: the compiled ballistic one)
 
     def __post_init__(self):
         for k in ("t_s", "state", "covariance"):
@@ -94,7 +96,10 @@ class Track:
         if i < 0:
             raise InputError(f"time {t_s} s is before the track starts ({self.t_s[0]:g} s)")
         dt = np.array([float(t_s) - self.t_s[i]])
-        x, p = tk.predict(self.state[i:i + 1], self.covariance[i:i + 1], dt, self.q_m2_s3, self.earth)
+        if self.motion is not None:
+            x, p = self.motion.predict(self.state[i:i + 1], self.covariance[i:i + 1], dt)
+        else:
+            x, p = tk.predict(self.state[i:i + 1], self.covariance[i:i + 1], dt, self.q_m2_s3, self.earth)
         return x[0], p[0]
 
     def predict_impact(self, *, index: int = -1, **kwargs) -> "ImpactPrediction":
@@ -119,17 +124,15 @@ class _Merged:
 
 
 def _enu_rows(lat_deg: float, lon_deg: float) -> np.ndarray:
-    la, lo = np.radians(lat_deg), np.radians(lon_deg)
-    return np.array([[-np.sin(lo), np.cos(lo), 0.0],
-                     [-np.sin(la) * np.cos(lo), -np.sin(la) * np.sin(lo), np.cos(la)],
-                     [np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]])
+    return enu_rotation(lat_deg, lon_deg)
 
 
 def _site(d: Detections, cache: dict) -> tuple[np.ndarray, np.ndarray]:
     """ECEF position and east/north/up rows of a sensor's site (memoized per call)."""
     key = (d.site_lat_deg, d.site_lon_deg, d.site_alt_m)
     if key not in cache:
-        cache[key] = (geodetic_to_ecef(*key, d.earth), _enu_rows(d.site_lat_deg, d.site_lon_deg))
+        site = d.site
+        cache[key] = (site.ecef_m, site.rotation)
     return cache[key]
 
 
@@ -196,40 +199,61 @@ def _firm_times(t, sigma_m, n_upd, rows, firm_after, firm_sigma_m) -> list:
 
 
 def filter_padded(t, z, sigma, site_m, rot, n_det, earth, *, q_m2_s3: float = Q_M2_S3,
-                  firm_after: int = FIRM_AFTER, firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3):
+                  firm_after: int = FIRM_AFTER, firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3,
+                  motion=None):
     """The batched filter on padded arrays: K tracks of up to M detections each.
 
     ``t`` (K, M) times, ``z`` (K, M, 3) range/azimuth/elevation, ``sigma`` (K, M, 3), ``site_m``
     (K, M, 3) sensor positions (ECEF), ``rot`` (K, M, 3, 3) their east/north/up rows, ``n_det``
     (K,) detections used per track (rows past it repeat the last one).  Returns the states
     (K, M - n_init + 1, 6), covariances and each track's firm time (None: never firm).
+    ``motion``: a 6-state :class:`~openbmd.sensors.motion.MotionModel` (e.g. ballistic with
+    drag) run by the generic filter; None runs the compiled drag-free loop.
     """
     n0 = int(n_init)
     x, p = tk.initiate(t[:, :n0], z[:, :n0], site_m[:, :n0], rot[:, :n0], sigma[:, :n0], earth)
     k, rows = t.shape[0], t.shape[1] - n0 + 1
     xs, ps = np.zeros((k, rows, 6)), np.zeros((k, rows, 6, 6))
     n_det = np.asarray(n_det, dtype=np.int64)
-    tk.filter_loop(t, z, sigma, site_m, rot, n_det, n0, x, p, float(q_m2_s3), earth.mu_m3_s2, earth.j2,
-                   earth.a_m, earth.omega_rad_s, xs, ps)
+    if motion is None:
+        tk.filter_loop(t, z, sigma, site_m, rot, n_det, n0, x, p, float(q_m2_s3), earth.mu_m3_s2, earth.j2,
+                       earth.a_m, earth.omega_rad_s, xs, ps)
+    else:
+        _generic_loop(motion, t, z, sigma, site_m, rot, n_det, n0, x, p, xs, ps)
     sig = np.sqrt(np.trace(ps[:, :, :3, :3], axis1=2, axis2=3))
     firm = _firm_times(t[:, n0 - 1:], sig, np.arange(n0, t.shape[1] + 1), n_det - n0 + 1, firm_after,
                        firm_sigma_m)
     return xs, ps, firm
 
 
+def _generic_loop(motion, t, z, sigma, site_m, rot, n_det, n0, x, p, xs, ps) -> None:
+    """filter_loop's rows from the generic extended Kalman filter (:mod:`openbmd.sensors.ekf`)."""
+    from openbmd.sensors import ekf
+    from openbmd.sensors.models import RangeAzEl
+
+    steps = [ekf.Step(t[:, j], z[:, j], RangeAzEl(site_m=site_m[:, j], rotation=rot[:, j],
+                                                  sigma_range_m=sigma[:, j, 0], sigma_angle_rad=sigma[:, j, 1]),
+                      mask=j < n_det) for j in range(n0, t.shape[1])]
+    xs[:, 0], ps[:, 0] = x, p
+    if steps:
+        out, pout, _ = ekf.run(motion, x, p, t[:, n0 - 1], steps)
+        xs[:, 1:], ps[:, 1:] = np.swapaxes(out, 0, 1), np.swapaxes(pout, 0, 1)
+
+
 def enu_rows(lat_deg: float, lon_deg: float) -> np.ndarray:
-    """East, north and up of a site as rows (3, 3) in ECEF components."""
-    return _enu_rows(lat_deg, lon_deg)
+    """East, north and up of a site as rows (3, 3) in ECEF components (``Site.rotation``)."""
+    return enu_rotation(lat_deg, lon_deg)
 
 
 def track_many(detections: Sequence, *, q_m2_s3: float = Q_M2_S3, firm_after: int = FIRM_AFTER,
-               firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3) -> list[Track]:
+               firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3, motion=None) -> list[Track]:
     """Track K objects in one batched filter; element k of ``detections`` is one
     object's Detections (or a sequence of them from several sensors).
 
     The tracks start together (array least squares), then run through the compiled
     loop :func:`~openbmd.sensors.tracking_kernels.filter_loop`, one track per core
-    thread.  Returns K :class:`Track`.
+    thread (or, with a ``motion`` model such as ``Ballistic(beta_kg_m2=...)`` for drag, through
+    the generic filter of :mod:`openbmd.sensors.ekf`).  Returns K :class:`Track`.
     """
     _check_options(q_m2_s3, firm_after, firm_sigma_m, n_init)
     if isinstance(detections, Detections) or len(detections) == 0:
@@ -243,25 +267,28 @@ def track_many(detections: Sequence, *, q_m2_s3: float = Q_M2_S3, firm_after: in
     n0 = int(n_init)
     n_det = np.array([m.t.size for m in merged], dtype=np.int64)
     xs, ps, firm = filter_padded(t, z, sig, site, rot, n_det, earth, q_m2_s3=q_m2_s3, firm_after=firm_after,
-                                 firm_sigma_m=firm_sigma_m, n_init=n0)
+                                 firm_sigma_m=firm_sigma_m, n_init=n0, motion=motion)
     rows = n_det - n0 + 1
     return [Track(object_id=mg.object_id, t_s=mg.t[n0 - 1:], state=xs[i, :rows[i]], covariance=ps[i, :rows[i]],
                   n_updates=np.arange(n0, mg.t.size + 1), firm_time_s=firm[i], sensors=mg.sensors,
-                  earth=earth, q_m2_s3=float(q_m2_s3)) for i, mg in enumerate(merged)]
+                  earth=earth, q_m2_s3=float(getattr(motion, "q_m2_s3", q_m2_s3)), motion=motion)
+            for i, mg in enumerate(merged)]
 
 
 def track(detections, *, q_m2_s3: float = Q_M2_S3, firm_after: int = FIRM_AFTER,
-          firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3) -> Track:
+          firm_sigma_m: float = FIRM_SIGMA_M, n_init: int = 3, motion=None) -> Track:
     """Track one object from its Detections (one sensor, or a sequence of several,
     merged in time).
 
     ``q_m2_s3``: white acceleration noise spectral density per axis; ``n_init``: the
     detections that start the track (least squares); the track is firm at the first
     update after which the RSS position sigma is below ``firm_sigma_m`` and at least
-    ``firm_after`` detections have been used.
+    ``firm_after`` detections have been used.  ``motion``: a 6-state motion model for the
+    generic filter (e.g. ``openbmd.sensors.motion.Ballistic(beta_kg_m2=5000.0)`` to follow a
+    re-entry vehicle through the air); None: the compiled drag-free filter.
     """
     return track_many([detections], q_m2_s3=q_m2_s3, firm_after=firm_after,
-                      firm_sigma_m=firm_sigma_m, n_init=n_init)[0]
+                      firm_sigma_m=firm_sigma_m, n_init=n_init, motion=motion)[0]
 
 
 # ------------------------------------------------------------------ impact prediction
@@ -335,7 +362,7 @@ def predict_impact(state, covariance, t_s: float, *, samples: int = 1000, seed=0
     lat, lon, tof = batch.impact_lat_deg[ok], batch.impact_lon_deg[ok], batch.impact_time_s[ok]
     ground = geodetic_to_ecef(lat, lon, 0.0, model)
     mlat, mlon, _ = ecef_to_geodetic(ground.mean(axis=0), model)
-    en = ecef_to_enu(ground, mlat, mlon, 0.0, model)[:, :2] / 1e3
+    en = Site(lat_deg=float(mlat), lon_deg=float(mlon), earth=model).enu(ground)[:, :2] / 1e3
     cov = np.cov(en, rowvar=False)
     ev, evec = np.linalg.eigh(cov)
     major = evec[:, 1]
