@@ -30,7 +30,7 @@ import numpy as np
 
 from openbmd.engagement.battlespace import BattleSpace, threat_geometry
 from openbmd.engagement.doctrine import Doctrine, p_engagement
-from openbmd.engagement.sensing import UNCUED_VOLUME_RATIO, first_seen_s, firm_track_s
+from openbmd.engagement import sensing
 from openbmd.engagement.shooter import REACH_SLACK_KM, Shooter, min_ground_range_km
 from openbmd.flight.samples import ThreatSamples
 
@@ -211,12 +211,10 @@ def sensor_times(radar, s: ThreatSamples, rcs_m2, cued: bool, cache: dict | None
     in ``cache`` per (radar, RCS, cue): callers that engage the same threats with several
     architectures pass one cache for all of them."""
     key = (radar, float(rcs_m2), bool(cued))
-    if cache is None or key not in cache:
-        rcs = float(rcs_m2) if cued else float(rcs_m2) / UNCUED_VOLUME_RATIO
-        got = (first_seen_s(radar, s, rcs), firm_track_s(radar, s, rcs_m2, cued))
-        if cache is None:
-            return got
-        cache[key] = got
+    if cache is None:
+        return sensing.sensor_times(radar, s, rcs_m2, cued)
+    if key not in cache:
+        cache[key] = sensing.sensor_times(radar, s, rcs_m2, cued)
     return cache[key]
 
 

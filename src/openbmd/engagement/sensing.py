@@ -7,7 +7,8 @@ The sensor side of the engagement engine, gathered in one module (the batched me
   space-based warning cues it (then its full range); :func:`after` keeps those after a time;
 - :func:`first_seen_s`: the first sample after burnout where a radar sees each of T threats;
 - :func:`firm_track_s`: when the extended Kalman filter of :mod:`openbmd.sensors.tracking`,
-  run on the radar's looks without noise, declares each track firm;
+  run on the radar's looks without noise, declares each track firm (:func:`sensor_times`:
+  both in one pass);
 - :func:`threat_rcs_m2`: the RCS the radars see.
 """
 from __future__ import annotations
@@ -112,6 +113,12 @@ def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarr
     geometry and the radar's sigmas, not on the noise draws, so this is the tracker's
     firm time in expectation (the test suite compares it with noisy tracks).
     """
+    return sensor_times(radar, s, rcs_m2, cued)[1]
+
+
+def sensor_times(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(T,) first detection after burnout and (T,) firm track by ``radar`` alone, at the cued or
+    uncued range (inf: never): :func:`first_seen_s` and :func:`firm_track_s` in one pass."""
     rcs = float(rcs_m2) if cued else float(rcs_m2) / UNCUED_VOLUME_RATIO
     first = first_seen_s(radar, s, rcs)
     out = np.full(len(s), np.inf)
@@ -122,7 +129,7 @@ def firm_track_s(radar, s: ThreatSamples, rcs_m2, cued: bool = True) -> np.ndarr
             break
         out[rows] = _kalman_firm_s(radar, s, rows, first[rows], rcs, looks)
         rows = rows[~np.isfinite(out[rows])]
-    return out
+    return first, out
 
 
 def _kalman_firm_s(radar, s: ThreatSamples, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> np.ndarray:
