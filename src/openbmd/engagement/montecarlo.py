@@ -130,7 +130,7 @@ def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2:
     else:
         first = _first_detection(radars, s.t_s, s.ecef_m, np.append(det_scale, 1.0), rcs_m2, tl.early_warning_s)
         ref = first[-1] if np.isfinite(first[-1]) else tl.first_detection_s
-        t_launch = first[:-1] + (tl.firm_track_s - ref) + react
+        t_launch = (tl.firm_track_s + react) + (first[:-1] - ref)
     lane = Lane.make(s, Shooter.at(interceptor, site[0], site[1]), np.inf, allowed=nominal.lane.allowed)
     got = shots(lane, nominal.doctrine, np.zeros(n, np.int64), launch_s=t_launch, pk=pk,
                 time_scale=(v_nom or 1.0) / v, cap=2)
