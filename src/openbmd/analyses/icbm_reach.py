@@ -185,7 +185,8 @@ def icbm_reach(architecture, **kw) -> IcbmReachResult:
 
 
 def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
-                   reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None, progress=None) -> list[IcbmReachResult]:
+                   reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None,
+                   progress=None) -> list[IcbmReachResult]:
     """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
 
     The field x target x shape flights are flown once and engaged by every architecture
