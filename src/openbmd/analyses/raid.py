@@ -12,37 +12,16 @@ A raid file (TOML) lists ``[[salvo]]`` entries::
     shape = "min-energy"        # optional: min-energy | lofted | depressed
     rcs_m2 = 0.1                # optional: the warhead's RCS (default: the missile's, else 0.1)
 
-The engine:
+The analysis:
 
-1. every distinct flight (missile, from, to, shape) is flown once
-   (:func:`openbmd.flight.api.fly`) and every distinct (flight, RCS) is
-   engaged by every battery once at each launch time of the raid
-   (:func:`openbmd.engagement.engine.engage_many` with the threats' launch offsets).
-   Sensors and launchers are fixed on the rotating Earth and the engine
-   models no sensor loading, so a flight launched ``launch_time_s`` later
-   has the same engagement, later by ``launch_time_s`` (``ThreatSamples`` keep
-   the time from each threat's own launch; the engine adds the offset);
-2. :func:`openbmd.engagement.allocation.plan` allocates the rounds in the time order of the intercept
-   opportunities (every engageable (threat, battery) pair, by its earliest
-   intercept): a battery that still holds a first salvo commits it, and the
-   second salvo of a shoot-look-shoot when the battle space leaves room and
-   the magazine holds it; a later layer holds fire only on a threat whose
-   kill it learns in time (the rule of :mod:`openbmd.engagement.layers`: a layer
-   whose latest intercept comes after an earlier layer's kill assessment
-   waits for it).  Expected leakers = sum over threats of prod(1 - P_layer)
-   (independent layers, Wilkening, Science & Global Security 8, 2000);
-3. :func:`openbmd.engagement.allocation.simulate` draws the same raid shot by shot ``trials`` times
-   (a kill means no second salvo and no later layer that could wait; the
-   magazines deplete per trial by the rounds actually fired).
-
-Both allocation functions are pure functions of arrays (units for a Dask worker).
-
-Approximations, stated: the assessment of a second salvo is dated at the end
-of the battery's window (its intercept time is not solved); the cross-layer
-waiting rule uses window arithmetic (``layers`` re-solves the battle space)
-and ignores ``p_ka``; the plan is the mean field of the Monte Carlo (magazines
-deplete by expected rounds), so with scarce rounds the two differ a little
-and the Monte Carlo is the estimate.
+1. the engagements (:mod:`openbmd.analyses.raid_engage`): every distinct flight is flown
+   once and engaged by every battery with the engine
+   (:func:`openbmd.engagement.engine.engage_many`) at each launch time of the raid;
+2. the allocation (:mod:`openbmd.engagement.allocation`, which states its approximations):
+   :func:`~openbmd.engagement.allocation.plan` allocates the rounds in the time order of
+   the intercept opportunities with magazines that run out (expected leakers = sum over
+   threats of prod(1 - P_layer)), and :func:`~openbmd.engagement.allocation.simulate`
+   draws the same raid shot by shot ``trials`` times.
 """
 from __future__ import annotations
 
