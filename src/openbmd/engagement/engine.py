@@ -66,26 +66,27 @@ class Lane:
         scale = np.broadcast_to(np.asarray(time_scale, float), rows.shape)
         near = self.min_range_km[rows] <= shooter.reach_km + REACH_SLACK_KM
         go = np.flatnonzero(near & np.isfinite(tl))
-        reason = np.where(np.isfinite(tl), "out of reach", "never in track").astype(object)
         if go.size == rows.size:
             return shooter.battle_space(self.samples, rows, tl, allowed=self.allowed, geometry=self.geometry,
                                         time_scale=scale)
-        out = {f.name: np.full(rows.size, np.nan) for f in dataclasses.fields(BattleSpace)}
-        out["engageable"] = np.zeros(rows.size, bool)
-        if go.size:
-            bs = shooter.battle_space(self.samples, rows[go], tl[go], allowed=self.allowed,
-                                      geometry=self.geometry, time_scale=scale[go])
-            for name in out:
-                if name != "reason":
-                    out[name][go] = getattr(bs, name)
-            reason[go] = np.array(bs.reason, dtype=object)
-        out["reason"] = tuple(reason.tolist())
-        return BattleSpace(**out)
+        bs = shooter.battle_space(self.samples, rows[go], tl[go], allowed=self.allowed, geometry=self.geometry,
+                                  time_scale=scale[go])
+        return _scatter(bs, go, np.where(np.isfinite(tl), "out of reach", "never in track").astype(object))
 
     def engageable(self, rows, delay_s=0.0, *, shooter: Shooter | None = None) -> np.ndarray:
         """(len(rows),) bool: engageable launching ``delay_s`` (scalar or per row) later than allowed?"""
         rows = np.asarray(rows, np.int64)
         return self.solve(rows, self.launch_s[rows] + delay_s, shooter=shooter).engageable
+
+
+def _scatter(bs: BattleSpace, go, reason) -> BattleSpace:
+    """The battle space of all rows from that of rows ``go``: the others not engageable, for ``reason``."""
+    out = {f.name: np.full(reason.size, np.nan) for f in dataclasses.fields(BattleSpace) if f.name != "reason"}
+    out["engageable"] = np.zeros(reason.size, bool)
+    for name, arr in out.items():
+        arr[go] = getattr(bs, name)
+    reason[go] = np.array(bs.reason, dtype=object)
+    return BattleSpace(reason=tuple(reason.tolist()), **out)
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,8 +122,8 @@ def shots(lane: Lane, doctrine: Doctrine, rows=None, *, launch_s=None, pk=None, 
 
 @dataclass(frozen=True, eq=False)
 class BatteryOutcome:
-    """One battery's timeline against T threats (times in s after the raid's start: each threat's
-    launch offset added; NaN where the event does not happen)."""
+    """One battery's timeline against T threats, in s after the raid's start (each threat's launch
+    offset added): inf where never detected or never in track, NaN where there is no intercept."""
 
     battery_id: str
     interceptor_id: str
