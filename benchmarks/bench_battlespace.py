@@ -22,7 +22,7 @@ import numpy as np
 
 from openbmd.earth import WGS84
 from openbmd.engagement.battlespace import KillVehicleLimits, battle_space, threat_geometry
-from openbmd.engagement.many import kill_vehicle_limits
+from openbmd.engagement.shooter import kill_vehicle_limits
 from openbmd.flight.shaping import Launcher
 from openbmd.interceptors import get_interceptor
 from openbmd.interceptors.flyout import flyout_table

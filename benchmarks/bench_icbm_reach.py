@@ -85,14 +85,14 @@ def bench_aim(field_index=0):
         print(f"   {name:34s} {lanes:7d} flights {sec:7.2f} s  x{base / sec:5.1f}  hit {ok.sum()}/{miss.size}")
 
 
-def _old_margins(ctx, icp, idx, tol_s=ir.MARGIN_TOL_S):
+def _old_margins(lane, idx, tol_s=ir.MARGIN_TOL_S):
     """The previous margin: bisection on the launch delay from 0."""
     lo = np.zeros(idx.size)
-    hi = np.maximum(ctx.s.impact_s[idx] - ctx.t_launch[idx], 0.0) + 1.0
+    hi = np.maximum(lane.samples.impact_s[idx] - lane.launch_s[idx], 0.0) + 1.0
     while np.any(hi - lo > tol_s):
         act = np.flatnonzero(hi - lo > tol_s)
         mid = 0.5 * (lo[act] + hi[act])
-        ok = ir._solve(ctx, icp, idx[act], ctx.t_launch[idx[act]] + mid).engageable
+        ok = lane.engageable(idx[act], mid)
         lo[act] = np.where(ok, mid, lo[act])
         hi[act] = np.where(ok, hi[act], mid)
     return lo
@@ -101,28 +101,27 @@ def _old_margins(ctx, icp, idx, tol_s=ir.MARGIN_TOL_S):
 def bench_margins(arch="gmd"):
     from openbmd.architectures.resolve import resolve
     from openbmd.engagement.battlespace import threat_geometry
-    from openbmd.engagement.many import engage_many
+    from openbmd.engagement.engine import engage_many
 
     ts, tg = get_threat_set(ir.THREAT_SET), get_target_set(ir.TARGET_SET)
     cases, s, _ = ir.fly_cases(list(ts.areas), list(tg.targets))
     g = threat_geometry(s.ecef_m, s.vel_m_s)
     res = resolve(get_architecture(arch))
-    m = engage_many(res, s, 0.1)
+    m = engage_many(res, s, 0.1, geometry=g)
     t_old = t_new = 0.0
     n, worst, short = 0, 0.0, []
     for rb, o in zip(res.batteries, m.batteries):
         idx = np.flatnonzero(o.engageable)
         if not idx.size:
             continue
-        ctx = ir._ctx(s, rb, o.launch_s, 0.1, g)
         t0 = time.perf_counter()
-        old = _old_margins(ctx, rb.interceptor, idx)
+        old = _old_margins(o.lane, idx)
         t1 = time.perf_counter()
-        new = ir.margins_s(ctx, rb.interceptor, idx)
+        new = ir.margins_s(o.lane, idx)
         t2 = time.perf_counter()
         t_old, t_new, n = t_old + t1 - t0, t_new + t2 - t1, n + idx.size
         worst = max(worst, float(np.max(np.abs(new - old))))
-        latest = ir._solve(ctx, rb.interceptor, idx, o.launch_s[idx]).latest_launch_s - o.launch_s[idx]
+        latest = o.lane.solve(idx).latest_launch_s - o.lane.launch_s[idx]
         short.append(new - latest)
     short = np.concatenate(short)
     print(f"2. margins of {n} engageable {arch} cases: bisection from 0 {t_old:.2f} s, from the latest "

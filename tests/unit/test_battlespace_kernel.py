@@ -16,7 +16,8 @@ import pytest
 
 from openbmd.earth import WGS84
 from openbmd.engagement.battlespace import REASONS, KillVehicleLimits, _compiled, battle_space
-from openbmd.engagement.many import kill_vehicle_limits, sample_flights
+from openbmd.engagement.shooter import kill_vehicle_limits
+from openbmd.flight.samples import sample_flights
 from openbmd.flight.shaping import Launcher
 from openbmd.interceptors import get_interceptor
 from openbmd.interceptors.flyout import FlyoutTable, flyout_table

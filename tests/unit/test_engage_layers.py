@@ -34,7 +34,10 @@ def test_one_battery_matches_the_single_engagement(radars):
     single = engage(get_missile("shahab-3"), TABRIZ, ANKARA, interceptor=SHIP.interceptor,
                     site=(SHIP.lat_deg, SHIP.lon_deg), radars=radars, doctrine=Doctrine(first_salvo=1))
     assert one.p_kill == pytest.approx(single.p_kill)
-    assert one.layers[0].earliest_t_s == pytest.approx(single.timeline.earliest_intercept_s)
+    # the same engine on the same samples at the same firm time: the same intercept, exactly
+    assert one.firm_track_s == single.timeline.firm_track_s
+    assert one.layers[0].earliest_t_s == single.timeline.earliest_intercept_s
+    assert one.layers[0].latest_t_s == single.timeline.latest_intercept_s
 
 
 def test_layers_multiply_leakage_and_adding_never_hurts(radars):

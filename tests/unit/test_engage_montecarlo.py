@@ -22,14 +22,20 @@ def setup():
     return nominal, kw
 
 
-def test_no_uncertainty_reproduces_the_nominal_run(setup):
+@pytest.mark.parametrize("zero_width", [False, True], ids=["none", "zero-width"])
+def test_no_uncertainty_is_the_nominal_engagement(setup, zero_width):
+    """The trials are rows of the nominal engagement's engine call: with every input at its
+    nominal value (no range, or ranges of zero width) each trial is the nominal run, exactly."""
     nominal, kw = setup
-    mc = monte_carlo(nominal, n=50, seed=1, reaction_s=30.0,
-                     uncertainty=Uncertainty(detection_range_scale=None), **kw)
-    assert mc.engageable.all()
-    assert np.allclose(mc.p_kill, nominal.p_kill)
-    # detections on the revisit grid vs the nominal noisy track: launch within one revisit
-    assert np.allclose(mc.first_launch_s, nominal.timeline.first_launch_s, atol=2.0)
+    icp = kw["interceptor"]
+    pk, v = icp.kill_vehicle.pk_single_shot, icp.burnout_speed_km_s
+    u = (Uncertainty(pk_single_shot=(pk, pk), reaction_s=(30.0, 30.0), detection_range_scale=(1.0, 1.0),
+                     burnout_speed_km_s=(v, v)) if zero_width else Uncertainty(detection_range_scale=None))
+    mc = monte_carlo(nominal, n=50, seed=1, reaction_s=30.0, uncertainty=u, **kw)
+    assert nominal.engageable and mc.engageable.all()
+    assert np.all(mc.p_kill == nominal.p_kill)
+    assert np.all(mc.first_launch_s == nominal.timeline.first_launch_s)
+    assert np.all(mc.window_s == nominal.summary()["window_s"])
 
 
 def test_same_seed_same_trials(setup):

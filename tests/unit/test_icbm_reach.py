@@ -81,13 +81,16 @@ def test_variant_at_catalog_speed_is_the_catalog_interceptor():
 
 def test_faster_interceptor_never_engages_less(epaa):
     """Monotone in speed, over the whole grid, for every case (what the bisection assumes)."""
+    from openbmd.engagement.shooter import Shooter
+
     s = _samples(epaa)
     for bid in ("redzikowo", "north-sea"):
         b = _battery(epaa, bid)
-        ctx = _ctx(epaa, s, bid)
-        _, variants = ir.sweep_speeds(ctx.rb.interceptor, SPEEDS)
+        lane = _lane(epaa, s, bid)
+        _, variants = ir.sweep_speeds(lane.shooter.interceptor, SPEEDS)
         idx = np.arange(len(epaa.cases))
-        eng = np.array([ir._engageable(ctx, variants[v], idx) for v in sorted(variants)])
+        eng = np.array([lane.engageable(idx, shooter=Shooter.at(variants[v], lane.shooter.lat_deg,
+                                                                lane.shooter.lon_deg)) for v in sorted(variants)])
         assert np.all(np.diff(eng.astype(int), axis=0) >= 0), bid
         # and the bisection found the first True of each column
         grid = np.array(sorted(variants))
@@ -96,7 +99,9 @@ def test_faster_interceptor_never_engages_less(epaa):
 
 
 def test_margin_is_the_latest_feasible_launch(epaa):
-    """margin_s >= 0; launching margin - 2 s late still intercepts, margin + 2 s late does not."""
+    """margin_s >= 0 and it is the latest launch delay that still intercepts, found again by
+    re-solving the battery's lane: launching margin_s late intercepts, MARGIN_TOL_S later does not,
+    and a dense scan of delays (every 0.25 s) finds its last feasible delay within the tolerance."""
     s = _samples(epaa)
     n = 0
     for b in epaa.batteries:
@@ -105,10 +110,14 @@ def test_margin_is_the_latest_feasible_launch(epaa):
             continue
         m = b.margin_s[idx]
         assert np.all(m >= 0)
-        ctx = _ctx(epaa, s, b.battery_id)
-        icp = ctx.rb.interceptor
-        assert ir._engageable_delay(ctx, icp, idx, np.maximum(m - 2.0, 0.0), _table(ctx)).all()
-        assert not ir._engageable_delay(ctx, icp, idx, m + 2.0, _table(ctx)).any()
+        lane = _lane(epaa, s, b.battery_id)
+        assert lane.engageable(idx, np.maximum(m - 1e-3, 0.0)).all()
+        assert not lane.engageable(idx, m + ir.MARGIN_TOL_S).any()
+        for i, mi in zip(idx[:2], m[:2]):
+            delays = np.arange(0.0, mi + 10.0, 0.25)
+            ok = lane.engageable(np.full(delays.size, i), delays)
+            last = delays[np.flatnonzero(ok)[-1]]
+            assert mi - 0.25 - 1e-3 <= last < mi + ir.MARGIN_TOL_S, (b.battery_id, i, mi, last)
         n += idx.size
     assert n > 0  # the North Sea ship engages some western-field flights (see below)
 
@@ -121,9 +130,9 @@ def test_margin_is_at_least_the_launch_of_the_latest_intercept(epaa):
     for b in epaa.batteries:
         idx = np.flatnonzero(b.engageable)
         if idx.size:
-            ctx = _ctx(epaa, s, b.battery_id)
-            bs = ir._solve(ctx, ctx.rb.interceptor, idx, ctx.t_launch[idx])
-            assert np.all(b.margin_s[idx] >= bs.latest_launch_s - ctx.t_launch[idx] - 1e-6)
+            lane = _lane(epaa, s, b.battery_id)
+            bs = lane.solve(idx)
+            assert np.all(b.margin_s[idx] >= bs.latest_launch_s - lane.launch_s[idx] - 1e-6)
             n += idx.size
     assert n > 0
 
@@ -291,17 +300,11 @@ def _samples(result):
     return _SAMPLES[key]
 
 
-def _ctx(result, s, bid):
+def _lane(result, s, bid):
+    """The battery's engine lane (its shooter against the flights, earliest launch per flight)."""
     from openbmd.architectures.resolve import resolve
-    from openbmd.engagement.many import engage_many
+    from openbmd.engagement.engine import engage_many
 
     resolved = resolve(result.architecture)
     res = engage_many(resolved, s, 0.1)
-    i = [b.id for b in resolved.batteries].index(bid)
-    return ir._ctx(s, resolved.batteries[i], res.batteries[i].launch_s, 0.1)
-
-
-def _table(ctx):
-    from openbmd.interceptors.flyout import flyout_table
-
-    return flyout_table(ctx.rb.interceptor, ctx.rb.entry.lat_deg)
+    return res.batteries[[b.id for b in resolved.batteries].index(bid)].lane

@@ -1,10 +1,12 @@
-"""The many-threat engine against the single-threat paths it replaces.
+"""The batched engine and its inputs against independent paths.
 
 - aim_many (table + batch corrections) vs the scalar nested solver openbmd.flight.aim.aim;
 - the Hermite resampling of a coarse-step flight vs a 1 s-step flight history;
-- the deterministic firm track (first post-burnout detection + (FIRM_AFTER-1) revisits)
-  vs the Kalman tracker fed noisy detections, as engagement/engage.py does;
-- engage_many vs engage (noisy detections, Kalman track) on the same threat and battery.
+- the deterministic firm track (the Kalman filter on noise-free looks) vs the Kalman tracker
+  fed noisy detections, as engagement/engage.py does;
+- the engine's paths agree exactly where they must: ``engage`` (one threat, noisy track) is the
+  batched engine at the same firm time; T threats in one call are the T one-threat calls; a
+  launch offset shifts the times and nothing else.
 """
 import numpy as np
 import pytest
@@ -12,8 +14,10 @@ from scipy.interpolate import CubicHermiteSpline
 
 from openbmd.earth.geodesy import geodesic_inverse
 from openbmd.earth.model import earth_model
-from openbmd.engagement.engage import after, threat_rcs_m2
-from openbmd.engagement.many import engage_many, first_seen_s, firm_track_s, sample_flights
+from openbmd.engagement.engine import engage_many, run_battery
+from openbmd.engagement.sensing import after, first_seen_s, firm_track_s, threat_rcs_m2
+from openbmd.engagement.shooter import Shooter
+from openbmd.flight.samples import ThreatSamples, sample_flights
 from openbmd.errors import InputError
 from openbmd.flight.aim import aim
 from openbmd.flight.aim_many import aim_many
@@ -156,7 +160,7 @@ def test_firm_track_matches_the_kalman_tracker(sejjil, fine, rid, site):
     assert compared >= 1
 
 
-# ---- engage_many vs engage ---------------------------------------------------------------------
+# ---- one engine: its paths agree exactly ------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def phase1():
@@ -166,22 +170,77 @@ def phase1():
     return resolve(get_architecture("epaa-phase-1"))
 
 
-@pytest.mark.parametrize("target", [(39.93, 32.86), (44.43, 26.10), (37.98, 23.73)])
-def test_engage_many_agrees_with_engage(phase1, target):
+def _stack(parts) -> ThreatSamples:
+    """One-threat samples on one grid (the same step from launch), NaN-padded to the longest."""
+    t = max((p.t_s for p in parts), key=len)
+    X = np.full((len(parts), t.size, 3), np.nan)
+    V = np.full_like(X, np.nan)
+    for i, p in enumerate(parts):
+        X[i, :p.t_s.size], V[i, :p.t_s.size] = p.ecef_m[0], p.vel_m_s[0]
+    return ThreatSamples(t, X, V, np.concatenate([p.burnout_s for p in parts]),
+                         np.concatenate([p.impact_s for p in parts]))
+
+
+def _row(s: ThreatSamples, i: int) -> ThreatSamples:
+    return ThreatSamples(s.t_s, s.ecef_m[i:i + 1], s.vel_m_s[i:i + 1], s.burnout_s[i:i + 1], s.impact_s[i:i + 1])
+
+
+BS_FIELDS = ("engageable", "earliest_t_s", "latest_t_s", "earliest_launch_s", "latest_launch_s",
+             "earliest_alt_km", "latest_alt_km", "earliest_closing_km_s")
+
+
+def test_engage_is_the_batched_engine_at_its_firm_time(phase1):
+    """engage (noisy detections -> Kalman firm time) then the engine, vs the engine run once over
+    the three threats stacked, each at engage's own firm time: identical, field by field."""
     from openbmd.engagement.engage import engage
 
-    m = get_missile("sejjil-2")
-    b = phase1.batteries[0]
-    radars = [r for _, r, _ in b.cues]
-    single = engage(m, TABRIZ, target, interceptor=b.interceptor, site=(b.entry.lat_deg, b.entry.lon_deg),
-                    radars=radars, reaction_s=phase1.arch.command.reaction_s, doctrine=phase1.doctrine,
-                    early_warning=phase1.early_warning, fire_control=b.fire_control, seed=1)
-    s = sample_flights(single.threat.batch, 2.0)
-    many = engage_many(phase1, s, threat_rcs_m2(m))
-    out = many.batteries[0]
-    assert bool(out.engageable[0]) == single.engageable, (target, single.reason, out.reason)
-    if single.engageable:
-        assert abs(out.earliest_t_s[0] - single.timeline.earliest_intercept_s) <= 10.0
-        assert 0 < many.p_defense[0] <= 1
-    else:
-        assert many.p_defense[0] == 0
+    m, b = get_missile("sejjil-2"), phase1.batteries[0]
+    site, radars = (b.entry.lat_deg, b.entry.lon_deg), [r for _, r, _ in b.cues]
+    reaction = phase1.arch.command.reaction_s
+    singles = [engage(m, TABRIZ, tuple(tg), interceptor=b.interceptor, site=site, radars=radars,
+                      reaction_s=reaction, doctrine=phase1.doctrine, early_warning=phase1.early_warning,
+                      fire_control=b.fire_control, seed=1) for tg in TARGETS[:3]]
+    s = _stack([e.lane.samples for e in singles])
+    firm = [np.inf if e.timeline.firm_track_s is None else e.timeline.firm_track_s for e in singles]
+    allowed = b.fire_control.visible(s.ecef_m, rcs_m2=threat_rcs_m2(m)) & np.isfinite(s.ecef_m[..., 0])
+    many = run_battery(s, Shooter.at(b.interceptor, *site), firm, reaction, phase1.doctrine, allowed=allowed,
+                       cap=12)
+    assert any(e.engageable for e in singles) and not all(e.engageable for e in singles)  # both kinds compared
+    for i, e in enumerate(singles):
+        for k in BS_FIELDS:
+            np.testing.assert_array_equal(getattr(many.battlespace, k)[i], getattr(e.battlespace, k)[0], err_msg=k)
+        assert many.reason[i] == e.reason
+        assert many.opportunities[i] == e.shots_possible and many.p_kill[i] == e.p_kill
+        assert (many.commit_s[i] == e.timeline.commit_s) if e.engageable else e.timeline.commit_s is None
+
+
+def test_t_threats_in_one_call_are_t_one_threat_calls(phase1, sejjil, aimed):
+    """The batched engine (pairs, prefilter, shared geometry and firm-track cache) vs each threat
+    alone: every battery's timeline and P(kill) are the same numbers."""
+    _, L = sejjil
+    s = sample_flights(L.fly(aimed.azimuth_deg, aimed.kick_deg, aimed.cutoff_s, sample_dt_s=2.0,
+                             tol=Tolerances(max_step_s=30.0)))
+    rcs = threat_rcs_m2(get_missile("sejjil-2"))
+    together = engage_many(phase1, s, rcs)
+    assert together.engageable.any() and not together.engageable.all()
+    for i in range(len(s)):
+        alone = engage_many(phase1, _row(s, i), rcs)
+        for a, b in zip(together.batteries, alone.batteries):
+            for k in ("first_detection_s", "firm_track_s", "launch_s", "opportunities", "p_kill"):
+                np.testing.assert_array_equal(getattr(a, k)[i], getattr(b, k)[0], err_msg=k)
+            for k in BS_FIELDS:
+                np.testing.assert_array_equal(getattr(a.battlespace, k)[i], getattr(b.battlespace, k)[0], err_msg=k)
+            assert a.reason[i] == b.reason[0]
+
+
+def test_a_launch_offset_shifts_every_time_and_nothing_else(phase1, sejjil, aimed):
+    _, L = sejjil
+    s = sample_flights(L.fly(aimed.azimuth_deg[:3], aimed.kick_deg[:3], aimed.cutoff_s[:3], sample_dt_s=2.0,
+                             tol=Tolerances(max_step_s=30.0)))
+    rcs = threat_rcs_m2(get_missile("sejjil-2"))
+    off = np.array([0.0, 250.0, 1e4])
+    a, b = engage_many(phase1, s, rcs).batteries[0], engage_many(phase1, s, rcs, threat_launch_s=off).batteries[0]
+    for k in ("firm_track_s", "launch_s", "earliest_t_s", "latest_t_s", "first_launch_s"):
+        np.testing.assert_allclose(getattr(b, k), getattr(a, k) + off, rtol=0, atol=1e-9, err_msg=k)
+    np.testing.assert_array_equal(b.p_kill, a.p_kill)
+    assert b.reason == a.reason

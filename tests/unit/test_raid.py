@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from openbmd.analyses.raid import Pairs, load_raid, plan, raid, simulate
+from openbmd.analyses.raid import load_raid, raid
+from openbmd.engagement.allocation import Pairs, plan, simulate
 from openbmd.architectures.loader import parse_architecture
 from openbmd.engagement.doctrine import Doctrine, p_engagement, parse_doctrine
 from openbmd.errors import InputError
@@ -72,7 +73,8 @@ def single(tmp_path_factory):
 
 def test_single_threat_leaks_with_one_minus_p_kill(single):
     from openbmd.architectures.resolve import resolve
-    from openbmd.engagement.many import engage_many, sample_flights
+    from openbmd.engagement.engine import engage_many
+    from openbmd.flight.samples import sample_flights
     from openbmd.flight.api import fly
     from openbmd.missiles import get_missile
 

@@ -4,7 +4,7 @@ For one missile from one launch area: every land cell of the region (and
 every city of the region, at its own coordinates) gets a minimum-energy
 trajectory aimed at it (:func:`openbmd.flight.aim_many.aim_many`), and each
 trajectory is engaged by every battery of the architecture
-(:func:`openbmd.engagement.many.engage_many`: track, reaction, battle
+(:func:`openbmd.engagement.engine.engage_many`: track, reaction, battle
 space, shot opportunities, kill probability under the doctrine, batteries
 as independent layers).  A point is *threatened* when the missile reaches it,
 *defended* when at least one battery can engage the threat aimed at it.
@@ -120,7 +120,7 @@ def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
     """Fly the given steering and engage every flight with each resolved architecture of the list
     ``resolved``: ([ManyResult per architecture], impact times).  A pure function of its inputs:
     the unit of work a Dask worker would take."""
-    from openbmd.engagement.many import engage_many
+    from openbmd.engagement.engine import engage_many
 
     from openbmd.engagement.battlespace import threat_geometry
 
@@ -135,7 +135,7 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     """Aim ``missile`` at every point and engage each flight with every resolved architecture of
     the list ``resolved`` (the flights are shared): one PointResults per architecture."""
     from openbmd.earth.model import earth_model
-    from openbmd.engagement.engage import threat_rcs_m2
+    from openbmd.engagement.sensing import threat_rcs_m2
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
 

@@ -2,9 +2,9 @@
 
 For every Russian ICBM field of the ``russia-icbm`` threat set, every target of
 ``us-targets`` and every trajectory shape (minimum-energy, lofted, depressed),
-the field's missile is flown at the target and engaged by every battery of the
-architecture on the deterministic timeline of
-:func:`openbmd.engagement.many.engage_many` (first detection after burnout,
+the field's missile is flown at the target (:mod:`openbmd.analyses.icbm_flights`) and
+engaged by every battery of the architecture on the deterministic timeline of
+:func:`openbmd.engagement.engine.engage_many` (first detection after burnout,
 firm track, launch-on-remote cues, the architecture's reaction time, the
 battle space under the kill vehicle's limits).  Per (case, battery):
 
@@ -60,37 +60,21 @@ kill-vehicle range need no speed search.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+
 import numpy as np
 
+from openbmd.analyses.icbm_flights import SAMPLE_DT_S, SHAPES, Case, clear_flight_memo, fly_cases  # noqa: F401
+from openbmd.analyses.icbm_sweeps import (MARGIN_TOL_S, ReactionSweep, interceptor_at_speed,  # noqa: F401
+                                          margins_s, needed_speeds, reaction_sweep, sweep_speeds)
 from openbmd.errors import InputError
 
-SHAPES = ("min-energy", "lofted", "depressed")
 DEFAULT_SPEEDS_KM_S = tuple(float(v) for v in np.arange(3.0, 7.01, 0.25))
 #: reaction times (firm track to launch, s) of the sweep; the architecture's own is always added
 DEFAULT_REACTION_SWEEP_S = (0.0, 30.0, 60.0, 120.0)
 MAX_REACTION_S = 3600.0  #: longer than any ICBM flight: nothing left to engage
 THREAT_SET = "russia-icbm"
 TARGET_SET = "us-targets"
-MARGIN_TOL_S = 1.0  #: margin_s check (a launch this much later must fail) and bisection tolerance (s)
-#: sampling of the ICBM flights for the battle space (s): ~400-600 samples per flight; the
-#: earliest intercept is interpolated between samples, the margin bisected to MARGIN_TOL_S
-SAMPLE_DT_S = 4.0
-
-
-@dataclass(frozen=True)
-class Case:
-    """One flight: a missile from a field at a target with a shape."""
-
-    field: str
-    target: str
-    shape: str
-    missile: str
-    field_lat_deg: float
-    field_lon_deg: float
-    target_lat_deg: float
-    target_lon_deg: float
-    flight_time_s: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,34 +92,6 @@ class BatteryReach:
     reason: tuple  #: (C,) None where engageable, else why not
     speeds_km_s: tuple  #: the sweep this battery could use (buildable variants)
     reaction_sweep: "ReactionSweep | None" = None  #: needed speeds per reaction time (None: not swept)
-
-
-@dataclass(frozen=True, eq=False)
-class ReactionSweep:
-    """One battery's answers at each reaction time, arrays (R, C) over reaction times and cases."""
-
-    reaction_s: tuple  #: (R,) ascending, the architecture's own included
-    engageable: np.ndarray  #: (R, C) bool: the catalog interceptor can engage
-    needed_burnout_speed_km_s: np.ndarray  #: (R, C) NaN where even the fastest of the sweep cannot
-
-    def rows(self) -> list[dict]:
-        """Per reaction time: cases engageable at the interceptor's own speed and within the
-        speed sweep, the slowest needed speed, and the median needed speed of the cases
-        engageable within the sweep at the shortest reaction time (a fixed set, so the median
-        is comparable along the sweep; a case that drops out of the sweep counts as faster than
-        its fastest speed: None when the median does)."""
-        need = self.needed_burnout_speed_km_s
-        base = np.isfinite(need[0]) if need.size else np.zeros(0, bool)
-        out = []
-        for k, r in enumerate(self.reaction_s):
-            fin = np.isfinite(need[k])
-            med = float(np.median(np.where(fin, need[k], np.inf)[base])) if base.any() else None
-            out.append({
-                "reaction_s": float(r), "engageable_cases_at_own_speed": int(self.engageable[k].sum()),
-                "cases_engageable_within_sweep": int(fin.sum()),
-                "slowest_needed_burnout_speed_km_s": float(need[k][fin].min()) if fin.any() else None,
-                "median_needed_burnout_speed_km_s": med if med is not None and np.isfinite(med) else None})
-        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -210,285 +166,6 @@ ASSUMPTIONS = [
 ]
 
 
-# ---------------------------------------------------------------- flights
-#: in-process memo of flown cases: (missile, field, field lat, lon, target, target lat, lon, shape)
-#: -> (X (n, 3), V (n, 3), burnout_s, impact_s) on the SAMPLE_DT_S grid from 0, or the reason
-#: it was not flown; a later call (another architecture, a narrowed run) flies only what is new
-_FLOWN: dict = {}
-_FLOWN_MAX = 20000
-
-
-def clear_flight_memo() -> None:
-    """Forget the flights memoised in this process."""
-    _FLOWN.clear()
-
-
-def fly_cases(fields, targets, shapes=SHAPES, *, missiles: str = "first", progress=None):
-    """Fly every (field, missile, target, shape): (cases, ThreatSamples of their flights, unreachable).
-
-    Aimed by :func:`openbmd.flight.aim_many.aim_many_shapes` (every target and shape of one
-    launcher together); memoised in the process per (missile, field, target, shape)."""
-    jobs = [(f, m) for f in fields for m in (f.missiles[:1] if missiles == "first" else f.missiles)]
-    for n_job, (f, mid) in enumerate(jobs):
-        _fly_missing(f, mid, targets, shapes)
-        if progress:
-            progress(n_job + 1, len(jobs))
-    cases, rows, unreachable = [], [], []
-    for f, mid in jobs:
-        for shape in shapes:
-            for t in targets:
-                got = _FLOWN[_key(mid, f, t, shape)]
-                if isinstance(got, str):
-                    unreachable.append((f.name, t.name, shape, mid, got))
-                    continue
-                cases.append(Case(f.name, t.name, shape, mid, f.lat_deg, f.lon_deg, t.lat_deg, t.lon_deg,
-                                  float(got[3])))
-                rows.append(got)
-    return cases, (_stack(rows) if rows else None), unreachable
-
-
-def _key(mid, f, t, shape):
-    return (mid, f.name, f.lat_deg, f.lon_deg, t.name, t.lat_deg, t.lon_deg, shape)
-
-
-def _fly_missing(f, mid, targets, shapes):
-    """Aim and fly the (target, shape) cases of one field and missile not yet memoised."""
-    from openbmd.earth.model import earth_model
-    from openbmd.flight.samples import sample_flights
-    from openbmd.flight.aim_many import aim_many_shapes
-    from openbmd.flight.shaping import Launcher
-    from openbmd.missiles import get_missile
-
-    todo = [t for t in targets if any(_key(mid, f, t, s) not in _FLOWN for s in shapes)]
-    if not todo:
-        return
-    if len(_FLOWN) > _FLOWN_MAX:
-        _FLOWN.clear()
-    launcher = Launcher(get_missile(mid), f.lat_deg, f.lon_deg, earth_model("wgs84"), True)
-    aims = aim_many_shapes(launcher, [t.lat_deg for t in todo], [t.lon_deg for t in todo], tuple(shapes))
-    steer, keys = [], []
-    for shape, a in aims.items():
-        for j, t in enumerate(todo):
-            if a.reachable[j]:
-                steer.append((a.azimuth_deg[j], a.kick_deg[j], a.cutoff_s[j]))
-                keys.append(_key(mid, f, t, shape))
-            else:
-                _FLOWN[_key(mid, f, t, shape)] = a.why[j]
-    if not steer:
-        return
-    az, kick, cut = (np.array(x) for x in zip(*steer))
-    b = launcher.fly(az, kick, cut, history=True)
-    down = np.asarray(b.status) == 0
-    for k in np.flatnonzero(~down):
-        _FLOWN[keys[k]] = "flight did not come down"
-    if not down.all():
-        b = launcher.fly(az[down], kick[down], cut[down], history=True)
-        keys = [k for k, d in zip(keys, down) if d]
-    s = sample_flights(b, SAMPLE_DT_S)
-    for i, k in enumerate(keys):
-        n = int(np.searchsorted(s.t_s, s.impact_s[i], side="right"))
-        _FLOWN[k] = (s.ecef_m[i, :n].copy(), s.vel_m_s[i, :n].copy(), float(s.burnout_s[i]), float(s.impact_s[i]))
-
-
-def _stack(rows):
-    """One ThreatSamples from memoised flights (a grid of step SAMPLE_DT_S from 0, NaN after impact)."""
-    from openbmd.flight.samples import ThreatSamples
-
-    N = max(r[0].shape[0] for r in rows)
-    t = np.arange(N) * SAMPLE_DT_S
-    X = np.full((len(rows), N, 3), np.nan)
-    V = np.full_like(X, np.nan)
-    for i, r in enumerate(rows):
-        X[i, :r[0].shape[0]], V[i, :r[1].shape[0]] = r[0], r[1]
-    return ThreatSamples(t, X, V, np.array([r[2] for r in rows]), np.array([r[3] for r in rows]))
-
-
-# ---------------------------------------------------------------- interceptor variants
-def interceptor_at_speed(icp, speed_km_s: float):
-    """The interceptor with another burnout speed (see the module doc); the catalog one at its own speed."""
-    from openbmd.interceptors.booster import kinematic_booster
-
-    v0 = icp.burnout_speed_km_s
-    if v0 is not None and abs(speed_km_s - v0) < 1e-9:
-        return icp
-    if not icp.kinematic or v0 is None:
-        raise InputError(f"interceptor {icp.id!r} is given by [[stages]]; a burnout-speed sweep needs the "
-                         "kinematic form (burnout_speed_km_s, burn_time_s, launch_mass_kg)")
-    f = (speed_km_s / v0) ** 2
-    kv = icp.kill_vehicle
-    kv = replace(kv, max_range_km=kv.max_range_km * f, max_intercept_alt_km=kv.max_intercept_alt_km * f)
-    bst = icp.booster
-    booster = kinematic_booster(icp.id, icp.name, burnout_speed_km_s=float(speed_km_s),
-                                burn_time_s=icp.burn_time_s, launch_mass_kg=icp.launch_mass_kg,
-                                diameter_m=bst.diameter_m, drag_mach=tuple(bst.drag_mach), drag_cd=tuple(bst.drag_cd))
-    return replace(icp, booster=booster, kill_vehicle=kv, burnout_speed_km_s=float(speed_km_s),
-                   burnout_speed_spread_km_s=None)
-
-
-_VARIANTS: dict = {}  #: (interceptor, speed) -> variant or None (not buildable): shared by every battery
-
-
-def sweep_speeds(icp, speeds_km_s) -> tuple[tuple[float, ...], dict]:
-    """The grid for ``icp`` (the given speeds plus its own, sorted) and the buildable variants
-    (memoised in the process: every battery with this interceptor shares them and their tables)."""
-    grid = sorted({round(float(v), 6) for v in speeds_km_s} | {float(icp.burnout_speed_km_s)})
-    variants = {}
-    for v in grid:
-        if (icp, v) not in _VARIANTS:
-            try:
-                _VARIANTS[(icp, v)] = interceptor_at_speed(icp, v)
-            except InputError:  # no single stage of this mass and burn time reaches v
-                _VARIANTS[(icp, v)] = None
-        if _VARIANTS[(icp, v)] is not None:
-            variants[v] = _VARIANTS[(icp, v)]
-    return tuple(variants), variants
-
-
-# ---------------------------------------------------------------- engagement
-@dataclass(frozen=True, eq=False)
-class _Ctx:
-    """What every battle-space call of one battery shares."""
-
-    s: object  #: ThreatSamples
-    rb: object  #: ResolvedBattery
-    t_launch: np.ndarray  #: (T,) earliest allowed launch (engage_many's timeline)
-    allowed: np.ndarray | None
-    min_range_km: np.ndarray  #: (T,) closest approach of each ground track to the site
-    geometry: dict | None = None  #: threat_geometry of s (shared by every battery and call)
-
-
-def _ctx(s, rb, t_launch, rcs_m2, geometry=None):
-    from openbmd.engagement.many import _min_ground_range_km
-
-    allowed = None
-    if not rb.entry.engage_on_remote:
-        allowed = rb.fire_control.visible(s.ecef_m, rcs_m2=rcs_m2) & np.isfinite(s.ecef_m[..., 0])
-    return _Ctx(s, rb, t_launch, allowed, _min_ground_range_km(s, rb.entry.lat_deg, rb.entry.lon_deg), geometry)
-
-
-def _solve(ctx: _Ctx, icp, idx, t_launch, table=None):
-    """The battle space of threats ``idx`` (launching no earlier than ``t_launch``, per threat)
-    for ``icp`` at the battery's site, or None when none can be in reach (ground range only)."""
-    from openbmd.engagement.battlespace import battle_space
-    from openbmd.engagement.many import kill_vehicle_limits
-    from openbmd.interceptors.flyout import flyout_table
-
-    table = table or flyout_table(icp, ctx.rb.entry.lat_deg)
-    limits = kill_vehicle_limits(icp)
-    e = ctx.rb.entry
-    return battle_space(ctx.s.t_s, ctx.s.ecef_m, ctx.s.vel_m_s, e.lat_deg, e.lon_deg, table, t_launch, limits,
-                        pair_threat=idx, allowed=ctx.allowed, geometry=ctx.geometry)
-
-
-def _in_reach(ctx: _Ctx, idx, reach_km: float) -> np.ndarray:
-    """Threats ``idx`` in track whose ground track passes within ``reach_km`` (+50 km) of the site."""
-    return (ctx.min_range_km[idx] <= reach_km + 50.0) & np.isfinite(ctx.t_launch[idx])
-
-
-def _engageable(ctx: _Ctx, icp, idx, delay_s=0.0, table=None) -> np.ndarray:
-    """(len(idx),) bool: can ``icp`` from the battery's site engage threats ``idx``, launching no
-    earlier than the timeline allows plus ``delay_s``?"""
-    from openbmd.interceptors.flyout import flyout_table
-
-    idx = np.asarray(idx, np.int64)
-    out = np.zeros(idx.size, bool)
-    table = table or flyout_table(icp, ctx.rb.entry.lat_deg)
-    go = _in_reach(ctx, idx, min(float(table.reach_range_km), float(icp.kill_vehicle.max_range_km)))
-    if go.any():
-        out[go] = _solve(ctx, icp, idx[go], ctx.t_launch[idx[go]] + delay_s, table).engageable
-    return out
-
-
-def margins_s(ctx: _Ctx, icp, idx, *, tol_s: float = MARGIN_TOL_S) -> np.ndarray:
-    """Latest feasible launch minus earliest allowed launch for engageable threats ``idx``: the
-    largest common launch delay that still intercepts, by bisection to ``tol_s``, all threats
-    of the battery in one battle-space call per step.
-
-    The battle space's ``latest_launch_s`` (the launch of the LATEST feasible intercept) is a
-    feasible launch, so it bounds the margin from below and starts the bracket; it is not the
-    margin itself: the slack ``t - fly-out time`` often peaks earlier along the track than the
-    last feasible point (a receding ICBM: the fly-out time grows faster than the clock; over
-    the five architectures of ``assess`` it fell short of the margin by up to ~100 s)."""
-    idx = np.asarray(idx, np.int64)
-    if not idx.size:
-        return np.zeros(0)
-    from openbmd.interceptors.flyout import flyout_table
-
-    table = flyout_table(icp, ctx.rb.entry.lat_deg)
-    tl = ctx.t_launch[idx]
-    lo = np.maximum(np.nan_to_num(_solve(ctx, icp, idx, tl, table).latest_launch_s - tl, nan=0.0), 0.0)
-    hi = np.maximum(ctx.s.impact_s[idx] - tl, lo) + 1.0  # never engageable this late
-    while np.any(hi - lo > tol_s):
-        act = np.flatnonzero(hi - lo > tol_s)
-        mid = 0.5 * (lo[act] + hi[act])
-        ok = _engageable_delay(ctx, icp, idx[act], mid, table)
-        lo[act] = np.where(ok, mid, lo[act])
-        hi[act] = np.where(ok, hi[act], mid)
-    return lo
-
-
-def _engageable_delay(ctx, icp, idx, delays, table):
-    """Like :func:`_engageable` with a delay per threat."""
-    return _solve(ctx, icp, idx, ctx.t_launch[idx] + delays, table).engageable
-
-
-def needed_speeds(ctx: _Ctx, engageable_catalog: np.ndarray, speeds_km_s) -> tuple[np.ndarray, tuple]:
-    """(T,) slowest speed of the sweep at which the battery engages each threat (NaN: none),
-    by bisection on the grid from the catalog interceptor's answer ``engageable_catalog``.
-
-    Threats never in track, or whose ground track stays beyond the fastest variant's kill-vehicle
-    range, are NaN at once (no fly-out table built); each bisection round solves every threat
-    that needs one speed in one battle-space call."""
-    icp = ctx.rb.interceptor
-    grid, variants = sweep_speeds(icp, speeds_km_s)
-    v = np.array(grid)
-    T = engageable_catalog.size
-    need = np.full(T, np.nan)
-    i0 = int(np.flatnonzero(v == float(icp.burnout_speed_km_s))[0])
-    fastest = variants[grid[-1]]
-    cand = np.flatnonzero(_in_reach(ctx, np.arange(T), float(fastest.kill_vehicle.max_range_km))
-                          | engageable_catalog)
-    if not cand.size:
-        return need, grid
-    eng0 = engageable_catalog[cand]
-    # invariant: engageable at v[hi] (hi == len: not known to be engageable anywhere), not at v[lo] (lo == -1)
-    lo = np.where(eng0, -1, i0)
-    hi = np.where(eng0, i0, len(v))
-    top = np.flatnonzero(~eng0)  # the fastest first, so hopeless threats drop out at once
-    if top.size and len(v) - 1 > i0:
-        ok = _engageable(ctx, fastest, cand[top])
-        hi[top[ok]] = len(v) - 1
-        lo[top[~ok]] = len(v) - 1
-    while True:
-        act = np.flatnonzero(hi - lo > 1)
-        if not act.size:
-            break
-        mid = (lo[act] + hi[act]) // 2
-        for m in np.unique(mid):
-            sel = act[mid == m]
-            ok = _engageable(ctx, variants[grid[m]], cand[sel])
-            hi[sel[ok]] = m
-            lo[sel[~ok]] = m
-    need[cand] = np.where(hi < len(v), v[np.minimum(hi, len(v) - 1)], np.nan)
-    return need, grid
-
-
-def reaction_sweep(ctx: _Ctx, reaction_s: float, reactions_s, speeds_km_s) -> ReactionSweep:
-    """The catalog interceptor's answer and the needed speed (:func:`needed_speeds`) at each of
-    ``reactions_s`` (plus ``reaction_s``, the one ``ctx``'s launch times were made with: they
-    move by the difference; threats never in track stay so).  Each reaction time is solved on
-    its own: one battle-space call for the catalog interceptor, then the bisection's."""
-    rs = tuple(sorted({float(r) for r in reactions_s} | {float(reaction_s)}))
-    icp, T = ctx.rb.interceptor, len(ctx.s)
-    eng = np.zeros((len(rs), T), bool)
-    need = np.full((len(rs), T), np.nan)
-    for k, r in enumerate(rs):
-        c = replace(ctx, t_launch=ctx.t_launch + (r - reaction_s))
-        eng[k] = _engageable(c, icp, np.arange(T))
-        need[k] = needed_speeds(c, eng[k], speeds_km_s)[0]
-    return ReactionSweep(rs, eng, need)
-
-
 def check_reactions(reactions_s) -> tuple[float, ...]:
     """The reaction times of a sweep as floats, or an InputError naming what is allowed."""
     try:
@@ -508,7 +185,8 @@ def icbm_reach(architecture, **kw) -> IcbmReachResult:
 
 
 def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
-                   reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None, progress=None) -> list[IcbmReachResult]:
+                   reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None,
+                   progress=None) -> list[IcbmReachResult]:
     """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
 
     The field x target x shape flights are flown once and engaged by every architecture
@@ -524,7 +202,7 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     from openbmd.architectures.loader import get_architecture, get_target_set, get_threat_set
     from openbmd.architectures.resolve import resolve
     from openbmd.engagement.battlespace import threat_geometry
-    from openbmd.engagement.engage import threat_rcs_m2
+    from openbmd.engagement.sensing import threat_rcs_m2
     from openbmd.missiles import get_missile
 
     t0 = time.perf_counter()
@@ -575,23 +253,22 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
 
 def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick) -> list[BatteryReach]:
     """Every battery of one architecture against every flight: engageable, margin, needed speed
-    (and again at each of ``reactions``, when given)."""
-    from openbmd.engagement.many import engage_many
+    (and again at each of ``reactions``, when given): the engine's outcome, then its lane re-solved."""
+    from openbmd.engagement.engine import engage_many
 
-    res = engage_many(resolved, s, rcs, reaction_s=reaction)
+    res = engage_many(resolved, s, rcs, reaction_s=reaction, geometry=geometry)
     tick()
     batteries = []
     for rb, o in zip(resolved.batteries, res.batteries):
-        ctx = _ctx(s, rb, o.launch_s, rcs, geometry)
         margin = np.full(len(s), np.nan)
         eng = np.flatnonzero(o.engageable)
-        margin[eng] = margins_s(ctx, rb.interceptor, eng)
+        margin[eng] = margins_s(o.lane, eng)
         tick()
-        need, grid = needed_speeds(ctx, o.engageable, speeds)
+        need, grid = needed_speeds(o.lane, o.engageable, speeds)
         tick()
         sweep = None
         if reactions:
-            sweep = reaction_sweep(ctx, reaction, reactions, speeds)
+            sweep = reaction_sweep(o.lane, reaction, reactions, speeds)
             tick()
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
                                       rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,

@@ -1,7 +1,9 @@
 """Several batteries and layers against one threat, with magazines.
 
-The threat is flown, seen and tracked once; every battery gets its own battle
-space from its interceptor's fly-out.  Batteries fire in the order of their
+The threat is flown, seen and tracked once (as :func:`openbmd.engagement.engage.engage`);
+every battery is a lane of the engine (:func:`openbmd.engagement.engine.run_battery`:
+its battle space and whether a second salvo fits after its own kill assessment); this
+module is the allocation policy on those outcomes.  Batteries fire in the order of their
 earliest intercepts.  A later battery that can still intercept after an
 earlier one's kill assessment (earliest intercept + look time) fires only if
 that assessment reports a miss (shoot-look-shoot across layers); otherwise it
@@ -18,10 +20,11 @@ from typing import Sequence
 
 import numpy as np
 
-from openbmd.engagement.battlespace import BattleSpace, KillVehicleLimits, battle_space
 from openbmd.engagement.doctrine import Doctrine, expected_shots, p_engagement
-from openbmd.engagement.engage import (DEFAULT_REACTION_S, SAMPLE_S, _resample, after, observe_cued,
-                                      threat_rcs_m2)
+from openbmd.engagement.engage import DEFAULT_REACTION_S, noisy_track, samples_of
+from openbmd.engagement.engine import run_battery
+from openbmd.engagement.sensing import threat_rcs_m2
+from openbmd.engagement.shooter import Shooter
 from openbmd.errors import InputError
 from openbmd.flight import FlightResult, fly
 
@@ -79,16 +82,6 @@ class LayeredResult:
                            for lo in self.layers]}
 
 
-def _battle_space(battery: Battery, t, X, V, t_launch) -> BattleSpace:
-    from openbmd.interceptors.flyout import flyout_table
-
-    kv = battery.interceptor.kill_vehicle
-    limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
-                               max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
-    table = flyout_table(battery.interceptor, battery.lat_deg)
-    return battle_space(t, X, V, battery.lat_deg, battery.lon_deg, table, t_launch, limits)
-
-
 def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery], radars,
                   shape: str | None = None, reaction_s: float = DEFAULT_REACTION_S,
                   doctrine: Doctrine = Doctrine(first_salvo=2), rcs_m2: float | None = None,
@@ -96,50 +89,41 @@ def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery
     """One threat against several batteries (see the module docstring)."""
     if not batteries:
         raise InputError("give at least one battery")
-    from openbmd.sensors.tracking import track
-
     rcs_m2 = threat_rcs_m2(threat_missile, rcs_m2)
     res = fly(threat_missile, launch[0], launch[1], target=target, shape=shape, earth=earth)
-    rng = np.random.default_rng(seed)
-    cue = None
-    if early_warning is not None:
-        report = early_warning.observe(res.trajectory, float(res.batch.burnout_time_s[0]), rng,
-                                       object_id=threat_missile.id)
-        cue = report.first_report_s if report.detected else None
-    dets = [observe_cued(r, res.trajectory, rcs_m2, rng, cue, threat_missile.id) for r in radars]
-    burnout_s = float(res.batch.burnout_time_s[0])
-    usable = [d for d in (after(d, burnout_s) for d in dets) if len(d) >= 3]
-    firm = track(usable).firm_time_s if usable else None
+    _, _, firm = noisy_track(res, radars, rcs_m2, np.random.default_rng(seed), early_warning,
+                             object_id=threat_missile.id)
+    s = samples_of(res.trajectory, float(res.batch.burnout_time_s[0]))
     t_launch = firm + reaction_s if firm is not None else np.inf
-    t, X, V = _resample(res.trajectory, SAMPLE_S)
-    spaces = [(b, _battle_space(b, t, X, V, t_launch)) for b in batteries]
+    # each battery's outcome; cap 2: does its own second salvo fit after its first kill assessment?
+    firm_s = np.inf if firm is None else firm
+    outs = [(b, run_battery(s, Shooter.at(b.interceptor, b.lat_deg, b.lon_deg), firm_s, reaction_s, doctrine,
+                            cap=2)) for b in batteries]
+    outs.sort(key=lambda bo: bo[1].earliest_t_s[0] if bo[1].engageable[0] else np.inf)
     look_s = doctrine.look_s
-    spaces.sort(key=lambda bs: bs[1].earliest_t_s[0] if bs[1].engageable[0] else np.inf)
     layers, survive, looks = [], 1.0, []
-    for battery, bs in spaces:
+    for battery, o in outs:
         kv = battery.interceptor.kill_vehicle
-        ok = bool(bs.engageable[0]) and battery.magazine > 0
+        ok = bool(o.engageable[0]) and battery.magazine > 0
         if not ok:
-            reason = bs.reason[0] if not bs.engageable[0] else "magazine empty"
+            reason = o.reason[0] if not o.engageable[0] else "magazine empty"
             layers.append(LayerOutcome(battery, False, reason, None, None, False, 0, 0.0, 0.0))
             continue
         shots = min(doctrine.first_salvo, battery.magazine)
         d = Doctrine(first_salvo=shots, look=doctrine.look and battery.magazine > shots,
                      second_salvo=min(doctrine.second_salvo, max(battery.magazine - shots, 0)) or 1,
                      look_s=doctrine.look_s, p_ka=doctrine.p_ka)
-        # its own second salvo: launched after its first intercept's kill assessment
-        second = bool(_battle_space(battery, t, X, V, float(bs.earliest_t_s[0]) + look_s).engageable[0])
+        second = bool(o.opportunities[0] >= 2)
         p = float(p_engagement(kv.pk_single_shot, d, second_chance=second))
         # after an earlier layer's assessment: launched no earlier than that intercept + look
-        after_look = bool(looks) and bool(
-            _battle_space(battery, t, X, V, max(t_launch, min(looks) + look_s)).engageable[0])
+        after_look = bool(looks) and bool(o.lane.solve([0], max(t_launch, min(looks) + look_s)).engageable[0])
         n_exp = float(expected_shots(kv.pk_single_shot, d, second_chance=second))
         # a layer that waits for an earlier assessment fires only on a reported miss (p_ka)
         fires = doctrine.p_ka if after_look else 1.0
         weight = survive * fires if after_look else 1.0
         p_layer = fires * p
-        layers.append(LayerOutcome(battery, True, None, float(bs.earliest_t_s[0]), float(bs.latest_t_s[0]),
+        layers.append(LayerOutcome(battery, True, None, float(o.earliest_t_s[0]), float(o.latest_t_s[0]),
                                    after_look, d.max_shots if second else d.first_salvo, p_layer, weight * n_exp))
         survive *= 1.0 - p_layer
-        looks.append(float(bs.earliest_t_s[0]))
+        looks.append(float(o.earliest_t_s[0]))
     return LayeredResult(threat=res, firm_track_s=firm, layers=tuple(layers))

@@ -5,17 +5,19 @@ probability, the reaction time, the radars' detection range (a scale on the
 radar equation's range: the threat's RCS and the radar's sensitivity are both
 uncertain), and the interceptor's burnout speed.  The threat is flown once and
 tracked once (the nominal run of :func:`openbmd.engagement.engage.engage`);
-each trial then
+the trials are rows of one call of the same engine (its Lane, on the nominal
+run's samples) with perturbed inputs: each trial
 
-- finds its first detection on the radars' revisit grid with its scaled range,
-- keeps the nominal delay from first detection to firm track,
+- moves the nominal firm track by the shift of its first detection on the
+  radars' revisit grid when their range is scaled (zero at scale 1: a trial with
+  the nominal inputs is the nominal engagement),
 - launches after its reaction time,
 - scales the fly-out times by nominal speed / sampled speed (time ~ 1 / speed,
   a first-order stand-in for rebuilding the fly-out table: the reach boundary
   itself does not move),
 - keeps the nominal run's fire-control coverage (launch-on-remote),
 - gets a second salvo only if an interceptor launched after the kill assessment
-  can still intercept,
+  can still intercept (shot opportunities capped at 2),
 
 and all trials' battle spaces are solved in one call.  An outcome (kill or
 leak) is drawn per trial from its kill probability.
@@ -26,9 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from openbmd.engagement.battlespace import KillVehicleLimits, battle_space
-from openbmd.engagement.doctrine import p_engagement
-from openbmd.engagement.engage import SAMPLE_S, UNCUED_VOLUME_RATIO, EngagementResult, _resample
+from openbmd.engagement.engage import EngagementResult
+from openbmd.engagement.engine import Lane, shots
+from openbmd.engagement.sensing import UNCUED_VOLUME_RATIO
+from openbmd.engagement.shooter import Shooter
 from openbmd.errors import InputError
 
 
@@ -109,8 +112,6 @@ def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2:
     """Trials of the engagement whose nominal run is ``nominal`` (see the module docstring)."""
     if n < 1:
         raise InputError(f"the Monte Carlo needs >= 1 trial, got {n}")
-    from openbmd.interceptors.flyout import flyout_table
-
     rng = np.random.default_rng(seed)
     kv = interceptor.kill_vehicle
     v_nom = interceptor.burnout_speed_km_s
@@ -122,27 +123,18 @@ def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2:
     if uncertainty.burnout_speed_km_s is not None and v_nom is None:
         raise InputError(f"{interceptor.id} has no stated burnout speed to vary")
     v = _uniform(rng, uncertainty.burnout_speed_km_s, v_nom or 1.0, n)
-    t, X, V = _resample(nominal.threat.trajectory, SAMPLE_S)
+    s = nominal.lane.samples
     tl = nominal.timeline
     if tl.firm_track_s is None or not radars:
         t_launch = np.full(n, np.inf)
     else:
-        first = _first_detection(radars, t, X, det_scale, rcs_m2, tl.early_warning_s)
-        t_launch = first + (tl.firm_track_s - tl.first_detection_s) + react
-    limits = KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
-                               max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
-    table = flyout_table(interceptor, site[0])
-
-    def solve(t_l):
-        return battle_space(t, X, V, site[0], site[1], table, t_l, limits, pair_threat=np.zeros(n, np.int64),
-                            flyout_time_scale=(v_nom or 1.0) / v, allowed=nominal.fire_control_mask)
-
-    bs = solve(t_launch)
-    window = np.where(bs.engageable, bs.window_s, 0.0)
-    # a second salvo needs an intercept by an interceptor launched after the kill assessment
-    again = solve(np.where(bs.engageable, bs.earliest_t_s + nominal.doctrine.look_s, np.inf))
-    second = bs.engageable & again.engageable
-    p = np.where(bs.engageable, p_engagement(pk, nominal.doctrine, second_chance=second), 0.0)
-    killed = rng.random(n) < p
-    return MonteCarloResult(n=n, seed=seed, engageable=bs.engageable, p_kill=p, killed=killed,
-                            first_launch_s=bs.earliest_launch_s, window_s=window)
+        first = _first_detection(radars, s.t_s, s.ecef_m, np.append(det_scale, 1.0), rcs_m2, tl.early_warning_s)
+        ref = first[-1] if np.isfinite(first[-1]) else tl.first_detection_s
+        t_launch = (tl.firm_track_s + react) + (first[:-1] - ref)
+    lane = Lane.make(s, Shooter.at(interceptor, site[0], site[1]), np.inf, allowed=nominal.lane.allowed)
+    got = shots(lane, nominal.doctrine, np.zeros(n, np.int64), launch_s=t_launch, pk=pk,
+                time_scale=(v_nom or 1.0) / v, cap=2)
+    bs = got.battlespace
+    killed = rng.random(n) < got.p_kill
+    return MonteCarloResult(n=n, seed=seed, engageable=bs.engageable, p_kill=got.p_kill, killed=killed,
+                            first_launch_s=bs.earliest_launch_s, window_s=np.where(bs.engageable, bs.window_s, 0.0))
