@@ -1,7 +1,7 @@
 """On-disk cache of fly-out tables, so a second process loads a table instead of flying it again.
 
 Where: ``$OPENBMD_CACHE_DIR/flyout/`` when that variable is set (and not empty),
-else the user cache directory: ``$XDG_CACHE_HOME/openbmd/flyout/`` or
+else the user cache directory as platformdirs gives it: ``$XDG_CACHE_HOME/openbmd/flyout/`` or
 ``~/.cache/openbmd/flyout/`` on Linux, ``~/Library/Caches/openbmd/flyout/`` on
 macOS, ``%LOCALAPPDATA%\\openbmd\\Cache\\flyout\\`` on Windows.
 
@@ -28,7 +28,6 @@ import json
 import logging
 import math
 import os
-import sys
 import tempfile
 from functools import lru_cache
 from importlib import resources
@@ -57,14 +56,10 @@ def cache_dir() -> Path:
 
 
 def _user_cache_dir() -> Path:
-    """The platform's per-user cache directory for openbmd (as platformdirs would give it)."""
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(local) / "openbmd" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "openbmd"
-    xdg = os.environ.get("XDG_CACHE_HOME")  # the XDG spec ignores relative paths
-    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "openbmd"
+    """The platform's per-user cache directory for openbmd (platformdirs' ``user_cache_dir``)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("openbmd", appauthor=False))
 
 
 # ---------------------------------------------------------------- key
