@@ -64,3 +64,22 @@ def test_the_scan_catches_a_function_level_import(tmp_path):
     assert sorted(n for n in names if is_presentation(n)) == ["openbmd.cli", "openbmd.cli.main", "openbmd.report",
                                                                 "openbmd.report.maps", "openbmd.report.maps.RingSpec"]
     assert not is_presentation("openbmd.reporting") and not is_presentation("numpy")
+
+
+def raised_texts(path: Path) -> list[str]:
+    """The string pieces of every ``raise`` statement in ``path`` (f-strings' literal parts included)."""
+    texts = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            texts += [c.value for c in ast.walk(node.exc) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+    return texts
+
+
+@pytest.mark.parametrize("path", computing_modules() + sorted((SRC / "report").glob("*.py")),
+                         ids=lambda p: str(p.relative_to(SRC)))
+def test_library_errors_speak_the_api_not_the_command_line(path):
+    # errors name parameters (azimuth_deg), never flags (--azimuth): the CLI words them for its users
+    import re
+
+    flags = sorted({m for t in raised_texts(path) for m in re.findall(r"(?<![\w-])--[a-z][a-z-]*", t)})
+    assert not flags, f"{path.relative_to(SRC)} raises errors naming {', '.join(flags)}"
