@@ -23,6 +23,7 @@ debug level and the table is computed instead.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import hashlib
 import json
 import logging
@@ -43,7 +44,7 @@ FORMAT = 1  #: bump when the file layout changes
 #: modules (relative to the openbmd package) whose source text enters the code fingerprint:
 #: the integrator kernels, the flight layer, the Earth model and geodesy, the stage physics,
 #: and the fly-out and booster builders themselves
-PHYSICS_SOURCES = ("kernels/flight.py", "kernels/atmosphere.py", "kernels/geo.py", "flight/*.py",
+PHYSICS_SOURCES = ("kernels/flight*.py", "kernels/atmosphere.py", "kernels/geo.py", "flight/*.py",
                    "earth/*.py", "missiles/model.py", "interceptors/model.py",
                    "interceptors/booster.py", "interceptors/flyout.py")
 
@@ -80,8 +81,8 @@ def physics_sources() -> dict[str, bytes]:
     for pattern in PHYSICS_SOURCES:
         folder, _, name = pattern.rpartition("/")
         node = root.joinpath(folder) if folder else root
-        if name == "*.py":
-            files = sorted((f for f in node.iterdir() if f.name.endswith(".py")), key=lambda f: f.name)
+        if "*" in name:
+            files = sorted((f for f in node.iterdir() if fnmatch.fnmatchcase(f.name, name)), key=lambda f: f.name)
         else:
             files = [node.joinpath(name)]
         for f in files:
