@@ -83,3 +83,15 @@ def test_library_errors_speak_the_api_not_the_command_line(path):
 
     flags = sorted({m for t in raised_texts(path) for m in re.findall(r"(?<![\w-])--[a-z][a-z-]*", t)})
     assert not flags, f"{path.relative_to(SRC)} raises errors naming {', '.join(flags)}"
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))
+def test_no_pyplot_state(path):
+    # pictures are drawn on bare matplotlib Figures: importing openbmd never switches a notebook's
+    # backend (matplotlib.use) nor touches pyplot's global figure list
+    names = imported_modules(path)
+    assert "matplotlib.pyplot" not in names, path
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+             and n.func.attr == "use" and isinstance(n.func.value, ast.Name) and n.func.value.id == "matplotlib"]
+    assert not calls, path
