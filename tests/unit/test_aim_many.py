@@ -6,7 +6,8 @@ import pytest
 from openbmd.earth.geodesy import geodesic_inverse
 from openbmd.earth.model import earth_model
 from openbmd.flight.aim import aim
-from openbmd.flight.aim_many import MISS_TOL_M, aim_many_shaped, aim_many_shapes
+from openbmd.flight.aim_many import MISS_TOL_M
+from openbmd.flight.aim_shaped import aim_many_shaped, aim_many_shapes
 from openbmd.flight.shaping import Launcher
 from openbmd.missiles import get_missile
 

@@ -12,7 +12,8 @@ from PIL import Image
 from pyproj import Geod
 
 from openbmd.errors import InputError
-from openbmd.report import borders
+from openbmd.geo import borders
+from openbmd.report import borders as map_borders
 from openbmd.report.maps import (RingSpec, _project_lines, densify_great_circle,
                                  draw_range_ring_map, project_lonlat)
 
@@ -91,13 +92,13 @@ def planar_area(xy):
 def test_cut_at_antimeridian_keeps_the_area():
     # a 20 x 10 deg box from 170 E to 170 W: two 10 x 10 pieces, one each side
     ring = np.array([[170.0, 0.0], [-170.0, 0.0], [-170.0, 10.0], [170.0, 10.0], [170.0, 0.0]])
-    pieces = borders._cut_at_antimeridian(ring)
+    pieces = map_borders._cut_at_antimeridian(ring)
     assert len(pieces) == 2 and all(np.abs(p[:, 0]).max() <= 180 for p in pieces)
     assert sorted(planar_area(p) for p in pieces) == pytest.approx([100.0, 100.0])
 
 
 def test_land_fill_closes_antarctica_along_the_south_pole():
-    rings = borders.land_fill_rings()
+    rings = map_borders.land_fill_rings()
     south = [r for r, outer in rings if outer and r[:, 1].min() == -90.0]
     assert len(south) == 1 and np.ptp(south[0][:, 0]) == pytest.approx(360.0)
     assert all(np.abs(r[:, 0]).max() <= 180.0 for r, _ in rings)
@@ -194,3 +195,14 @@ def test_ringspec_rejects_bad_samples():
         RingSpec("x", 0.0, 0.0, np.zeros(5), np.zeros(4))
     with pytest.raises(InputError, match="lat_deg"):
         RingSpec("x", 0.0, 0.0, np.array([0.0, 95.0, 10.0]), np.zeros(3))
+
+
+def test_contains_broadcasts_like_its_inputs():
+    # a (2, 3) grid of points gives a (2, 3) answer, the same as point by point
+    france = borders.country("France")
+    lat = np.array([[48.86, 45.76, 40.42], [43.30, 51.51, 46.0]])
+    lon = np.array([[2.35, 4.84, -3.70], [5.37, -0.13, 2.0]])
+    got = france.contains(lat, lon)
+    assert got.shape == (2, 3)
+    assert got.tolist() == [[bool(france.contains(a, o)) for a, o in zip(ra, ro)] for ra, ro in zip(lat, lon)]
+    assert got.tolist() == [[True, True, False], [True, False, True]]  # Paris, Lyon, Madrid; Marseille, London, centre

@@ -62,3 +62,38 @@ def test_bad_region_is_one_line(region, step):
 def test_open_ocean_names_the_problem():
     with pytest.raises(InputError, match="no land"):
         region_grid("35,36,-40,-39", 0.25)
+
+
+def test_regions_file_names_only_shipped_countries():
+    # every country a named region lists is a Natural Earth name of the shipped borders
+    from openbmd.analyses.regions import region_specs
+    from openbmd.geo.borders import countries
+
+    names = {c.name for c in countries()}
+    specs = region_specs()
+    assert {"nato-europe", "europe", "us"} <= set(specs)
+    for spec in specs.values():
+        assert set(spec.countries) <= names, spec.id
+        assert spec.source
+
+
+def test_named_region_is_its_countries_inside_its_box():
+    # the US region: only US land, inside the box of regions.toml, and Washington's cell is in it
+    from openbmd.analyses.regions import region_specs
+
+    spec = region_specs()["us"]
+    reg = region_grid("us", 1.0)
+    assert set(reg.country) == {"United States of America"}
+    assert np.all((reg.lat_deg > spec.lat_deg[0]) & (reg.lat_deg < spec.lat_deg[1]))
+    assert np.any((np.abs(reg.lat_deg - 38.5) < 1e-9) & (np.abs(reg.lon_deg + 77.5) < 1e-9))
+
+
+@pytest.mark.parametrize("patch,match", [({"lat_deg": [72.0, 34.0]}, "lat_deg"), ({"countries": []}, "needs"),
+                                         ({"title": 3}, "title"), ({"lon_deg": [0.0]}, "lon_deg")])
+def test_bad_region_entry_is_one_line(patch, match):
+    from openbmd.analyses.regions import _spec
+
+    entry = {"id": "x", "title": "X", "nato_europe_members": False, "countries": ["France"],
+             "lat_deg": [40.0, 50.0], "lon_deg": [0.0, 10.0], "source": "test"}
+    with pytest.raises(InputError, match=match):
+        _spec({**entry, **patch}, "regions.toml region 1")

@@ -1,54 +1,68 @@
-"""``openbmd assess``: the whole EPAA debate in one run, written as an HTML report and one JSON file.
+"""The whole EPAA debate in one run: the results that ``openbmd assess`` writes as an HTML report and JSON.
 
 For the given architectures (default: EPAA phases 1-4 and GMD):
 
 1. coverage of NATO Europe against each Iranian threat class (the longest-ranged
    missile of the class in the ``iran`` threat set) launched from one area
    (default Tabriz, the Iranian area closest to Europe), for every architecture
-   with batteries in or around Europe — a map per (architecture, class);
+   with batteries in or around Europe (``[europe_batteries]`` of ``data/regions.toml``);
 2. pacing over the EPAA phases among them (NATO Europe and the United States,
    launches from Tabriz and Semnan, defended against both);
 3. icbm-reach for every architecture (Russian ICBM fields -> US targets);
 4. the comparison with what open sources state (:mod:`openbmd.analyses.validation`);
 5. every assumption and source: the architectures' sensors and batteries with
    their citations, the interceptors and missiles used, the notional parameters.
+
+Nothing here draws or writes files: :func:`openbmd.report.assessment.write_assessment` does.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import platform
 import sys
 import time
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 
-from openbmd._json import jsonable
-from openbmd.errors import InputError
-
 DEFAULT_ARCHITECTURES = ("epaa-phase-1", "epaa-phase-2", "epaa-phase-3", "epaa-phase-4", "gmd")
-EUROPE_BOX = (30.0, 75.0, -35.0, 60.0)  #: lat0, lat1, lon0, lon1: batteries here defend Europe
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Assessment:
+    """The results of one assessment run; :mod:`openbmd.report.assessment` writes them as HTML and JSON."""
+
+    architectures: tuple  #: the Architecture objects assessed, in order, without repeats
+    resolved: dict  #: architecture id -> ResolvedArchitecture
+    class_missiles: dict  #: threat class -> missile id (the longest-ranged of the class)
+    coverage: dict  #: (architecture id, class) -> CoverageResult, for architectures defending Europe
+    pacing: dict | None  #: the pacing table over the EPAA phases among them (None without phases)
+    icbm_reach: dict  #: architecture id -> IcbmReachResult
+    doc: dict  #: the JSON document: meta, coverage, pacing, icbm_reach, validation, assumptions
+
+    def summary(self) -> dict:
+        """The JSON document (plain dicts and lists; numpy values until passed through ``jsonable``)."""
+        return self.doc
 
 
 def _in_europe(arch) -> bool:
-    lat0, lat1, lon0, lon1 = EUROPE_BOX
+    from openbmd.analyses.regions import europe_batteries_box
+
+    lat0, lat1, lon0, lon1 = europe_batteries_box()
     return any(lat0 <= b.lat_deg <= lat1 and lon0 <= b.lon_deg <= lon1 for b in arch.batteries)
 
 
-def assess(architectures=None, *, out_dir="openbmd-assess", area: str = "Tabriz", map_step_deg: float = 0.5,
-           pacing_step_deg: float = 1.0, pacing_areas=("Tabriz", "Semnan"), progress=None) -> dict:
-    """Run the assessment; returns {"html": path, "json": path, "seconds": s, "summary": {...}}.
+def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.5, pacing_step_deg: float = 1.0,
+           pacing_areas=("Tabriz", "Semnan"), progress=None) -> Assessment:
+    """Run the assessment (see the module docstring) and return its results.
 
+    ``architectures``: ids, TOML paths or Architecture objects (default :data:`DEFAULT_ARCHITECTURES`).
     ``progress(stage: str, done: int, total: int)`` is called as work advances.
     """
-    from openbmd import __version__
-    from openbmd.analyses.coverage import coverage_set
-    from openbmd.analyses.pacing import class_missiles, draw_pacing_chart, pacing
+    from openbmd.analyses.pacing import class_missiles, pacing
     from openbmd.analyses.validation import evaluate_claims
     from openbmd.architectures.loader import find_area, get_architecture
     from openbmd.architectures.resolve import resolve
-    from openbmd.report.coverage_map import draw_coverage_map
 
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.timezone.utc)
@@ -61,50 +75,47 @@ def assess(architectures=None, *, out_dir="openbmd-assess", area: str = "Tabriz"
     find_area(area)
     for a in pacing_areas:
         find_area(a)
-    out = Path(out_dir)
-    try:
-        (out / "figures").mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
 
-    europe = [a for a in archs if _in_europe(a)]
     classes = class_missiles("iran")
-    cov: dict[tuple[str, str], object] = {}
-    if europe:
-        for k, (cls, mid) in enumerate(classes.items()):
-            say(f"coverage {cls} ({mid})", k, len(classes))
-            for r in coverage_set(europe, mid, area, region="nato-europe", step_deg=map_step_deg,
-                                  progress=lambda d, t, cls=cls: say(f"coverage {cls}", d, t)):
-                cov[(r.architecture.id, cls)] = r
-        maps = {}
-        for k, ((aid, cls), r) in enumerate(cov.items()):
-            say("maps", k, len(cov))
-            p = out / "figures" / f"coverage-{aid}-{cls.lower()}.png"
-            draw_coverage_map(r, p, resolved=resolved[aid], size_px=(1200, 980), dpi=120)
-            maps[(aid, cls)] = p
-    else:
-        maps = {}
-
+    cov = _coverage_all([a for a in archs if _in_europe(a)], classes, area, map_step_deg, say)
     phases = [a.id for a in archs if a.id.startswith("epaa-phase-")]
     pace = None
     if phases:
         say("pacing", 0, 1)
         pace = pacing(phases, areas=tuple(pacing_areas), step_deg=pacing_step_deg,
                       progress=lambda d, t: say("pacing", d, t))
-        draw_pacing_chart(pace, out / "figures" / "pacing.png")
-
     say("icbm-reach", 0, len(archs))
     reach = _icbm_reach_all(archs, say)
-    from openbmd.report.reach_charts import write_reach_charts
-
-    reach_charts = {}
-    for aid, res in reach.items():
-        reach_charts[aid] = write_reach_charts(res, out / "figures" / f"reach-{aid}")
 
     cov_summaries = {f"{aid}/{cls}": r.summary() for (aid, cls), r in cov.items()}
     reach_summaries = {aid: r.summary() for aid, r in reach.items()}
     claims = evaluate_claims(cov, pace, reach_summaries, area=area)
-    seconds = time.perf_counter() - t0
+    meta = _meta(started, time.perf_counter() - t0, archs, area, map_step_deg, pacing_step_deg, pacing_areas,
+                 classes)
+    doc = {"meta": meta, "coverage": cov_summaries, "pacing": pace, "icbm_reach": reach_summaries,
+           "validation": claims, "assumptions": assumptions(archs, classes)}
+    return Assessment(architectures=tuple(archs), resolved=resolved, class_missiles=classes, coverage=cov,
+                      pacing=pace, icbm_reach=reach, doc=doc)
+
+
+def _coverage_all(europe, classes, area, step_deg, say) -> dict:
+    """{(architecture id, class): CoverageResult} over NATO Europe; the flights are shared per class."""
+    from openbmd.analyses.coverage import coverage_set
+
+    cov = {}
+    if not europe:
+        return cov
+    for k, (cls, mid) in enumerate(classes.items()):
+        say(f"coverage {cls} ({mid})", k, len(classes))
+        for r in coverage_set(europe, mid, area, region="nato-europe", step_deg=step_deg,
+                              progress=lambda d, t, cls=cls: say(f"coverage {cls}", d, t)):
+            cov[(r.architecture.id, cls)] = r
+    return cov
+
+
+def _meta(started, seconds, archs, area, map_step_deg, pacing_step_deg, pacing_areas, classes) -> dict:
+    from openbmd import __version__
+
     meta = {"openbmd_version": __version__, "started_utc": started.isoformat(timespec="seconds"),
             "seconds": round(seconds, 1), "python": sys.version.split()[0], "platform": platform.platform(),
             "numpy": np.__version__, "architectures": [a.id for a in archs], "coverage_launch_area": area,
@@ -117,16 +128,7 @@ def assess(architectures=None, *, out_dir="openbmd-assess", area: str = "Tabriz"
         meta["numba"] = numba.__version__
     except ImportError:  # pragma: no cover
         pass
-    doc = {"meta": meta, "coverage": cov_summaries, "pacing": pace, "icbm_reach": reach_summaries,
-           "validation": claims, "assumptions": assumptions(archs, classes)}
-    json_path = out / "assessment.json"
-    json_path.write_text(json.dumps(jsonable(doc), indent=1), encoding="utf-8")
-    say("report", 0, 1)
-    from openbmd.analyses.assess_report import write_report
-
-    html_path = write_report(out / "assessment.html", doc, cov, maps, pace, out / "figures" / "pacing.png",
-                             reach_summaries, reach_charts)
-    return {"html": html_path, "json": json_path, "seconds": seconds, "summary": doc}
+    return meta
 
 
 def _icbm_reach_all(archs, say) -> dict:

@@ -107,31 +107,3 @@ def pacing(phases=DEFAULT_PHASES, *, threat_set="iran", areas=DEFAULT_AREAS, reg
             "launch_areas": list(areas), "grid_step_deg": step_deg, "defends_share": DEFENDS_SHARE,
             "classes": out_classes, "seconds": round(time.perf_counter() - t0, 2)}
 
-
-def draw_pacing_chart(table: dict, path) -> None:
-    """Defended share of the threatened area per phase, one line per (class, region)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8.5, 4.8), dpi=140)
-    ax = fig.add_subplot(111)
-    styles = {"nato-europe": "-", "us": "--"}
-    colors = {"MRBM": "#0072B2", "IRBM": "#E69F00", "ICBM": "#D55E00"}
-    labels = None
-    for c in table["classes"]:
-        for region, rows in c["regions"].items():
-            ys = [r["defended_area_fraction"] for r in rows]
-            if all(y is None for y in ys):
-                continue
-            labels = [r["phase"].replace("epaa-", "") for r in rows]
-            ax.plot(range(len(rows)), [np.nan if y is None else 100 * y for y in ys], marker="o",
-                    ls=styles.get(region, ":"), color=colors.get(c["class"], "k"),
-                    label=f"{c['class']} ({c['missile']}) - {region}")
-    if labels:
-        ax.set_xticks(range(len(labels)), labels)
-    ax.set_ylim(-3, 103)
-    ax.set_ylabel("defended share of threatened area (%)")
-    ax.set_title(f"Pacing: launches from {', '.join(table['launch_areas'])} (defended against all)", fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7.5, loc="best")
-    fig.tight_layout()
-    fig.savefig(path)

@@ -1,17 +1,36 @@
 """What open sources state, held against what openbmd computes.
 
-Each claim quotes its source (flags as in docs/research/architectures.md: S seen in a
-stored source, M commonly quoted and not verified here) and is evaluated on the
-results of an assessment run: verdict ``agrees``, ``partly`` or ``disagrees``
-(or ``not evaluated`` when the run lacks what the claim needs), with openbmd's
-numbers and, where it does not agree, why.  The unit tests in
-tests/validation/test_debate_claims.py hold the same claims as assertions.
+The claims, their sources and the thresholds of their verdicts are data
+(``data/debate_claims.toml``; flags as in docs/research/architectures.md: S seen in a
+stored source, M commonly quoted and not verified here); here is one evaluator per
+claim id, run on the results of an assessment: verdict ``agrees``, ``partly`` or
+``disagrees`` (or ``not evaluated`` when the run lacks what the claim needs), with
+openbmd's numbers and, where it does not agree, why.  The file and the evaluators are
+checked against each other when the file is read.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 import numpy as np
 
-SOUTH_EAST = {"Turkey", "Greece", "Bulgaria", "Romania"}
+from openbmd.errors import InputError
+
+CLAIMS_FILE = "debate_claims.toml"  #: in openbmd/data
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """One claim of ``data/debate_claims.toml``: what a source states, and how openbmd grades it."""
+
+    id: str
+    source: str
+    claim: str
+    params: dict = field(default_factory=dict)  #: the evaluator's other keys (architecture, thresholds ...)
+
+    def __getitem__(self, key):
+        return self.params[key]
 
 
 def _threatened_countries(r, min_share: float = 0.02) -> list[str]:
@@ -76,126 +95,210 @@ def _verdict(x, good, fair) -> str:
     return "agrees" if x >= good else "partly" if x >= fair else "disagrees"
 
 
-def evaluate_claims(cov: dict, pace: dict | None, reach: dict, *, area: str = "Tabriz") -> list[dict]:
-    """``cov``: {(architecture id, class): CoverageResult}; ``pace``: the pacing table; ``reach``:
-    {architecture id: icbm-reach summary}.  Returns one dict per claim."""
-    out = []
+def _reach_of_iranian_mrbm(c: Claim, ctx, claim):
+    r = ctx.cov.get((c["architecture"], c["threat_class"]))
+    if r is None:
+        claim(c, f"{c['architecture']} not in this run", "not evaluated")
+        return
+    south_east = set(south_east_countries())
+    got = _threatened_countries(r, c["min_country_share"])
+    extra = sorted(set(got) - south_east)
+    claim(c, f"{r.missile_id} from {r.launch_name} threatens: {', '.join(got) or 'nothing'}",
+          "agrees" if set(got) >= {"Turkey"} and not extra else "partly",
+          "" if not extra else f"openbmd's {r.missile_id} also reaches {', '.join(extra)} (its modelled range "
+                               "is at the top of the published spread)")
 
-    def claim(cid, source, statement, result, verdict, why=""):
-        out.append({"id": cid, "source": source, "claim": statement, "openbmd": result, "verdict": verdict,
-                    "why": why})
 
-    # 1. who the 2,000 km Iranian missiles can reach
-    r = cov.get(("epaa-phase-1", "MRBM"))
-    src = ("S: Arms Control Association, 18 May 2016 [A6]; seed brief A (2012): Iranian missiles 'can now reach "
-           "Turkey and parts of Greece, Bulgaria and Romania'")
-    stmt = "Iran's longest-range missiles (~2,000 km) reach NATO's Turkey, Greece, Bulgaria and Romania."
-    if r is not None:
-        got = _threatened_countries(r)
-        extra = sorted(set(got) - SOUTH_EAST)
-        claim("reach-of-iranian-mrbm", src, stmt,
-              f"{r.missile_id} from {r.launch_name} threatens: {', '.join(got) or 'nothing'}",
-              "agrees" if set(got) >= {"Turkey"} and not extra else "partly",
-              "" if not extra else f"openbmd's {r.missile_id} also reaches {', '.join(extra)} (its modelled range "
-                                   "is at the top of the published spread)")
-    else:
-        claim("reach-of-iranian-mrbm", src, stmt, "epaa-phase-1 not in this run", "not evaluated")
+def _phase_1_south_east(c: Claim, ctx, claim):
+    r = ctx.cov.get((c["architecture"], c["threat_class"]))
+    if r is None:
+        return
+    f = _frac(r)
+    claim(c, f"Phase 1 defends {f:.0%} of the area {r.missile_id} threatens; capitals defended: "
+             f"{', '.join(_capitals(r, True)) or 'none'}; not defended: {', '.join(_capitals(r, False)) or 'none'}",
+          "agrees" if f is not None and 0.0 < f < c["agrees_below"] else "partly" if f else "disagrees",
+          _distance_note(r))
 
-    # 2. Phase 1: one ship covers the south-east only
-    if r is not None:
-        f = _frac(r)
-        claim("phase-1-south-east", "S: MDA map, Aug 2009 (Reuters [A4]); NATO interim capability, Chicago 2012 [A60]",
-              "Phase 1 (one Aegis ship with SM-3 IA in the eastern Mediterranean, TPY-2 in Turkey) defends part of "
-              "south-eastern NATO Europe, not all of it.",
-              f"Phase 1 defends {f:.0%} of the area {r.missile_id} threatens; capitals defended: "
-              f"{', '.join(_capitals(r, True)) or 'none'}; not defended: {', '.join(_capitals(r, False)) or 'none'}",
-              "agrees" if f is not None and 0.0 < f < 0.9 else "partly" if f else "disagrees",
-              _distance_note(r))
 
-    # 3. Phase 2 covers southern NATO Europe
-    r2 = cov.get(("epaa-phase-2", "MRBM"))
-    if r2 is not None:
-        f = _frac(r2, SOUTH_EAST)
-        claim("phase-2-southern-europe", "S: NATO Warsaw summit communique, 8-9 July 2016 [A61]",
-              "Phase 2 (ships, TPY-2 at Kurecik, Aegis Ashore Deveselu with SM-3 IB) defends 'southern NATO Europe'.",
-              f"Phase 2 defends {f:.0%} of the threatened area of Turkey, Greece, Bulgaria and Romania; "
-              f"{_frac(r2):.0%} of all the area {r2.missile_id} threatens",
-              _verdict(f, 0.9, 0.6), _distance_note(r2) if (f or 0) < 0.9 else "")
+def _phase_2_southern_europe(c: Claim, ctx, claim):
+    r2 = ctx.cov.get((c["architecture"], c["threat_class"]))
+    if r2 is None:
+        return
+    f = _frac(r2, south_east_countries())
+    claim(c, f"Phase 2 defends {f:.0%} of the threatened area of Turkey, Greece, Bulgaria and Romania; "
+             f"{_frac(r2):.0%} of all the area {r2.missile_id} threatens",
+          _verdict(f, c["agrees_at_least"], c["partly_at_least"]),
+          _distance_note(r2) if (f or 0) < c["agrees_at_least"] else "")
 
-    # 4. Phase 3 covers the whole continent
-    for cls in ("MRBM", "IRBM", "ICBM"):
-        r3 = cov.get(("epaa-phase-3", cls))
+
+def _phase_3_all_europe(c: Claim, ctx, claim):
+    for cls in c["threat_classes"]:
+        r3 = ctx.cov.get((c["architecture"], cls))
         if r3 is None:
             continue
         f = _frac(r3)
         und = _capitals(r3, False)
-        claim(f"phase-3-all-europe-{cls.lower()}",
-              "S: Washington Post graphic, 31 July 2010 [A7]; NATO Lisbon summit aim, Nov 2010 [A2]",
-              "Phase 3 is 'designed to cover the entire European continent by 2018' ('full coverage and protection "
-              "for all NATO European populations, territory, and forces').",
-              f"against the {cls} ({r3.missile_id}) from {r3.launch_name}: {f:.0%} of the threatened area defended; "
-              f"capitals not defended: {', '.join(und) or 'none'}",
-              "agrees" if (f or 0) >= 0.95 and not und else "partly" if (f or 0) >= 0.7 else "disagrees",
-              _distance_note(r3))
+        claim(c, f"against the {cls} ({r3.missile_id}) from {r3.launch_name}: {f:.0%} of the threatened area "
+                 f"defended; capitals not defended: {', '.join(und) or 'none'}",
+              "agrees" if (f or 0) >= c["agrees_at_least"] and not und
+              else "partly" if (f or 0) >= c["partly_at_least"] else "disagrees",
+              _distance_note(r3), cid=f"{c.id}-{cls.lower()}")
 
-    # 5. Phase 4 and the defence of the United States
-    if pace:
-        icbm = next((c for c in pace["classes"] if c["class"] == "ICBM"), None)
-        rows = (icbm or {}).get("regions", {}).get("us", [])
-        p4 = next((x for x in rows if x["phase"] == "epaa-phase-4"), None)
-        if p4 is not None and p4["defended_area_fraction"] is not None:
-            f = p4["defended_area_fraction"]
-            claim("phase-4-us-defence",
-                  "S: GAO-13-382R via SpaceNews, Feb 2013 [A12] (IIBs in Poland 'would have to be launched ... while "
-                  "the attacking missiles are still in their boost phase'); NRC 2012 via SpaceNews [A12b] ('would do "
-                  "little to protect the eastern United States')",
-                  "EPAA Phase 4 (SM-3 IIB in Poland) adds little to the defence of the United States against Iranian ICBMs.",
-                  f"Phase 4 defends {f:.0%} of the US area the Iranian ICBM threatens (launches from "
-                  f"{', '.join(pace['launch_areas'])})",
-                  "agrees" if f < 0.2 else "partly" if f < 0.5 else "disagrees",
-                  "" if f < 0.2 else "openbmd's SM-3 IIB (notional figures) reaches the tracks in time from Poland")
 
-    # 6. EPAA phases 1-3 against Russian ICBMs
-    ph = [a for a in ("epaa-phase-1", "epaa-phase-2", "epaa-phase-3") if a in reach]
-    if ph:
-        hits, total = [], 0
-        for a in ph:
-            for c in reach[a]["cases"]:
-                total += 1
-                if c["engageable"]:
-                    hits.append((a, c))
-        by = sorted({f"{a}/{c['battery']}" for a, c in hits})
-        claim("phases-1-3-vs-russian-icbms",
-              "S: seed brief A (2012); M: Wilkening, Survival 54:1 (2012); M: NRC 2012",
-              "EPAA Phases 1-3 have no capability against Russian ICBMs bound for the United States.",
-              f"{len(hits)} of {total} (field, target, shape, battery) cases engageable"
-              + (f", all by {', '.join(by)}" if by else ""),
-              "agrees" if not hits else "partly",
-              "" if not hits else "the engageable cases are " + ", ".join(sorted({c['shape'] for _, c in hits}))
-              + " trajectories engaged from the batteries listed; the land sites at Deveselu and Redzikowo engage none. "
-              "Ship stations are notional (N) choices: a ship in the North Sea sits under the tracks from the "
-              "western fields")
-    if "epaa-phase-4" in reach:
-        cases = reach["epaa-phase-4"]["cases"]
-        n = sum(c["engageable"] for c in cases)
-        frac = n / len(cases) if cases else 0.0
-        by = sorted({c["battery"] for c in cases if c["engageable"]})
-        claim("phase-4-vs-russian-icbms",
-              "S: seed brief A (2012): 'It is difficult to see the SM-3, even in Phase 4, posing much if any threat "
-              "to Russian ICBMs'; S: Gen. Tretyak (seed brief B): Phases 3-4 'a real threat to our strategic "
-              "nuclear forces'",
-              "Even in Phase 4 the SM-3 poses little if any threat to Russian ICBMs.",
-              f"{n} of {len(cases)} cases engageable ({frac:.1%})" + (f", by {', '.join(by)}" if by else ""),
-              "agrees" if frac < 0.05 else "partly" if frac < 0.25 else "disagrees",
-              "" if frac < 0.05 else "see the icbm-reach tables: which fields, targets and shapes")
-    if "third-site-2007" in reach:
-        cases = reach["third-site-2007"]["cases"]
-        n = sum(c["engageable"] for c in cases)
-        claim("third-site-tail-chase",
-              "S: MDA via Heritage 2008 [A52]: Poland GBIs 'not fast enough to catch a Russian land-based ICBM in "
-              "a tail-chase scenario'; S: Postol: two-stage GBI 'closer to nine kilometers per second' [int]",
-              "The ten two-stage GBIs planned for Poland (2007) could not catch Russian ICBMs.",
-              f"{n} of {len(cases)} cases engageable",
-              "agrees" if n == 0 else "partly",
-              "" if n == 0 else "head-on geometries from the western fields, not tail chases")
+def _phase_4_us_defence(c: Claim, ctx, claim):
+    pace = ctx.pace
+    if not pace:
+        return
+    icbm = next((x for x in pace["classes"] if x["class"] == c["threat_class"]), None)
+    rows = (icbm or {}).get("regions", {}).get("us", [])
+    p4 = next((x for x in rows if x["phase"] == c["architecture"]), None)
+    if p4 is None or p4["defended_area_fraction"] is None:
+        return
+    f = p4["defended_area_fraction"]
+    claim(c, f"Phase 4 defends {f:.0%} of the US area the Iranian ICBM threatens (launches from "
+             f"{', '.join(pace['launch_areas'])})",
+          "agrees" if f < c["agrees_below"] else "partly" if f < c["partly_below"] else "disagrees",
+          "" if f < c["agrees_below"] else "openbmd's SM-3 IIB (notional figures) reaches the tracks in time from "
+                                           "Poland")
+
+
+def _phases_1_3_vs_russian_icbms(c: Claim, ctx, claim):
+    ph = [a for a in c["architectures"] if a in ctx.reach]
+    if not ph:
+        return
+    hits, total = [], 0
+    for a in ph:
+        for case in ctx.reach[a]["cases"]:
+            total += 1
+            if case["engageable"]:
+                hits.append((a, case))
+    by = sorted({f"{a}/{case['battery']}" for a, case in hits})
+    claim(c, f"{len(hits)} of {total} (field, target, shape, battery) cases engageable"
+             + (f", all by {', '.join(by)}" if by else ""),
+          "agrees" if not hits else "partly",
+          "" if not hits else "the engageable cases are " + ", ".join(sorted({case['shape'] for _, case in hits}))
+          + " trajectories engaged from the batteries listed; the land sites at Deveselu and Redzikowo engage none. "
+          "Ship stations are notional (N) choices: a ship in the North Sea sits under the tracks from the "
+          "western fields")
+
+
+def _phase_4_vs_russian_icbms(c: Claim, ctx, claim):
+    if c["architecture"] not in ctx.reach:
+        return
+    cases = ctx.reach[c["architecture"]]["cases"]
+    n = sum(case["engageable"] for case in cases)
+    frac = n / len(cases) if cases else 0.0
+    by = sorted({case["battery"] for case in cases if case["engageable"]})
+    claim(c, f"{n} of {len(cases)} cases engageable ({frac:.1%})" + (f", by {', '.join(by)}" if by else ""),
+          "agrees" if frac < c["agrees_below"] else "partly" if frac < c["partly_below"] else "disagrees",
+          "" if frac < c["agrees_below"] else "see the icbm-reach tables: which fields, targets and shapes")
+
+
+def _third_site_tail_chase(c: Claim, ctx, claim):
+    if c["architecture"] not in ctx.reach:
+        return
+    cases = ctx.reach[c["architecture"]]["cases"]
+    n = sum(case["engageable"] for case in cases)
+    claim(c, f"{n} of {len(cases)} cases engageable", "agrees" if n == 0 else "partly",
+          "" if n == 0 else "head-on geometries from the western fields, not tail chases")
+
+
+#: claim id -> (evaluator, the keys it reads besides id/source/claim)
+EVALUATORS = {
+    "reach-of-iranian-mrbm": (_reach_of_iranian_mrbm, ("architecture", "threat_class", "min_country_share")),
+    "phase-1-south-east": (_phase_1_south_east, ("architecture", "threat_class", "agrees_below")),
+    "phase-2-southern-europe": (_phase_2_southern_europe,
+                                ("architecture", "threat_class", "agrees_at_least", "partly_at_least")),
+    "phase-3-all-europe": (_phase_3_all_europe,
+                           ("architecture", "threat_classes", "agrees_at_least", "partly_at_least")),
+    "phase-4-us-defence": (_phase_4_us_defence, ("architecture", "threat_class", "agrees_below", "partly_below")),
+    "phases-1-3-vs-russian-icbms": (_phases_1_3_vs_russian_icbms, ("architectures",)),
+    "phase-4-vs-russian-icbms": (_phase_4_vs_russian_icbms, ("architecture", "agrees_below", "partly_below")),
+    "third-site-tail-chase": (_third_site_tail_chase, ("architecture",)),
+}
+_SHARES = ("min_country_share", "agrees_below", "partly_below", "agrees_at_least", "partly_at_least")
+
+
+@lru_cache(maxsize=1)
+def _claims_file() -> dict:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("openbmd.data").joinpath(CLAIMS_FILE).read_text("utf-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"data/{CLAIMS_FILE}: {exc}") from None
+
+
+def check_claim(entry: dict, where: str) -> Claim:
+    """A Claim from one ``[[claim]]`` table, or an InputError naming what is wrong."""
+    for key in ("id", "source", "claim"):
+        if not (isinstance(entry.get(key), str) and entry[key].strip()):
+            raise InputError(f"{where}: {key} must be a non-empty string")
+    cid = entry["id"]
+    if cid not in EVALUATORS:
+        raise InputError(f"{where}: no evaluator for claim {cid!r}; known: {', '.join(EVALUATORS)}")
+    needed = EVALUATORS[cid][1]
+    params = {k: v for k, v in entry.items() if k not in ("id", "source", "claim")}
+    missing = [k for k in needed if k not in params]
+    extra = sorted(set(params) - set(needed))
+    if missing or extra:
+        raise InputError(f"{where} ({cid}): " + "; ".join(
+            ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(extra)}"] if extra else [])))
+    for k in _SHARES:
+        if k in params and not (isinstance(params[k], (int, float)) and 0.0 <= params[k] <= 1.0):
+            raise InputError(f"{where} ({cid}): {k} must be a share in [0, 1], got {params[k]!r}")
+    for k in ("architectures", "threat_classes"):
+        if k in params and not (isinstance(params[k], list) and params[k] and all(isinstance(x, str) for x in params[k])):
+            raise InputError(f"{where} ({cid}): {k} must be a list of ids")
+    return Claim(id=cid, source=entry["source"], claim=entry["claim"], params=params)
+
+
+@lru_cache(maxsize=1)
+def claims() -> tuple[Claim, ...]:
+    """The claims of ``data/debate_claims.toml`` in file order (read and checked once)."""
+    doc = _claims_file()
+    entries = doc.get("claim") or []
+    out = tuple(check_claim(e, f"data/{CLAIMS_FILE} claim {k + 1}") for k, e in enumerate(entries))
+    ids = [c.id for c in out]
+    if sorted(ids) != sorted(EVALUATORS) or len(set(ids)) != len(ids):
+        raise InputError(f"data/{CLAIMS_FILE}: each evaluator needs exactly one claim; has {', '.join(ids)}, "
+                         f"needs {', '.join(EVALUATORS)}")
+    return out
+
+
+def south_east_countries() -> tuple[str, ...]:
+    """Turkey, Greece, Bulgaria and Romania: the countries of the reach claim (``south_east_countries``)."""
+    names = _claims_file().get("south_east_countries")
+    if not (isinstance(names, list) and names and all(isinstance(n, str) for n in names)):
+        raise InputError(f"data/{CLAIMS_FILE}: south_east_countries must be a list of country names")
+    return tuple(names)
+
+
+def __getattr__(name: str):
+    if name == "SOUTH_EAST":  # the set the tests and older callers read
+        return set(south_east_countries())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class _Results:
+    cov: dict
+    pace: dict | None
+    reach: dict
+
+
+def evaluate_claims(cov: dict, pace: dict | None, reach: dict, *, area: str = "Tabriz") -> list[dict]:
+    """``cov``: {(architecture id, class): CoverageResult}; ``pace``: the pacing table; ``reach``:
+    {architecture id: icbm-reach summary}.  Returns one dict per claim evaluated, in the file's order."""
+    out = []
+
+    def claim(c: Claim, result, verdict, why="", cid=None):
+        out.append({"id": cid or c.id, "source": c.source, "claim": c.claim, "openbmd": result, "verdict": verdict,
+                    "why": why})
+
+    ctx = _Results(cov, pace, reach)
+    for c in claims():
+        EVALUATORS[c.id][0](c, ctx, claim)
     return out

@@ -26,12 +26,18 @@ def assess(
     json_: Annotated[bool, typer.Option("--json", help="Print the JSON document instead of its path.")] = False,
 ) -> None:
     """Run the whole assessment and print the path of the HTML report."""
+    import time
+
     from openbmd.analyses.assess import assess as run
+    from openbmd.report.assessment import make_folder, write_assessment
 
     check_finite(step_deg, "--step-deg")
     check_finite(pacing_step_deg, "--pacing-step-deg")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out {out_dir}: exists and is not a folder")
+    try:
+        make_folder(out_dir)
+    except InputError as exc:
+        raise InputError(str(exc).replace("output folder ", "--out ", 1)) from None
+    t0 = time.perf_counter()
     console = err()
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
@@ -44,8 +50,9 @@ def assess(
             bar.update(task, description=stage, completed=done, total=total or None)
 
         with bar:
-            result = run(architectures or None, out_dir=out_dir, area=from_, map_step_deg=step_deg,
+            result = run(architectures or None, area=from_, map_step_deg=step_deg,
                          pacing_step_deg=pacing_step_deg, progress=report)
+            paths = write_assessment(result, out_dir, progress=report)
     else:
         last = {"stage": None}
 
@@ -55,11 +62,13 @@ def assess(
                 last["stage"] = head
                 console.print(f"openbmd assess: {stage}", soft_wrap=True)
 
-        result = run(architectures or None, out_dir=out_dir, area=from_, map_step_deg=step_deg,
+        result = run(architectures or None, area=from_, map_step_deg=step_deg,
                      pacing_step_deg=pacing_step_deg, progress=report)
+        paths = write_assessment(result, out_dir, progress=report)
+    seconds = time.perf_counter() - t0
     if json_:
-        emit_json(result["summary"])
-        console.print(f"wrote {result['html']} ({result['seconds']:.0f} s)", soft_wrap=True)
+        emit_json(result.summary())
+        console.print(f"wrote {paths['html']} ({seconds:.0f} s)", soft_wrap=True)
     else:
-        out().print(str(result["html"]), soft_wrap=True)
-        console.print(f"also {result['json']}; {result['seconds']:.0f} s", soft_wrap=True)
+        out().print(str(paths["html"]), soft_wrap=True)
+        console.print(f"also {paths['json']}; {seconds:.0f} s", soft_wrap=True)

@@ -45,8 +45,8 @@ def _free_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle, s
         raise InputError(f"--burnout-altitude-km must be >= 0, got {altitude_km:g}")
 
 
-def _missile_flight_checks(missile, to, azimuth, apogee_km, burnout_angle, altitude_km):
-    """Missile flight: exactly one aim, at most one shape parameter."""
+def _missile_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle, altitude_km):
+    """Missile flight: exactly one aim, at most one shape parameter, and the one the shape needs."""
     if missile is None:
         raise InputError("give --missile ID|FILE.toml, or --burnout-speed KM_S for a free flight")
     if altitude_km is not None:
@@ -57,6 +57,15 @@ def _missile_flight_checks(missile, to, azimuth, apogee_km, burnout_angle, altit
         raise InputError("give at most one of --apogee-km and --burnout-angle")
     if apogee_km is not None and apogee_km <= 0.0:
         raise InputError(f"--apogee-km must be > 0, got {apogee_km:g}")
+    shaped = apogee_km is not None or burnout_angle is not None
+    shape = shape or ("min-energy" if to is not None else "max-range")
+    if shaped and to is not None:
+        raise InputError("with --to the shape sets the arc; --apogee-km/--burnout-angle go with --azimuth")
+    if shaped and shape not in ("lofted", "depressed"):
+        raise InputError("--apogee-km and --burnout-angle go with --shape lofted or depressed")
+    if not shaped and to is None and shape in ("lofted", "depressed"):
+        raise InputError(f"--shape {shape} along an azimuth needs --apogee-km or --burnout-angle "
+                         "(or give a target with --to)")
 
 
 def _summary_table(summary: dict[str, Any]) -> Table:
@@ -113,7 +122,7 @@ def fly(
         result, title = _fly_free(lat, lon, azimuth, burnout_speed, burnout_angle,
                                   burnout_altitude_km or 0.0, common)
     else:
-        _missile_flight_checks(missile, to, azimuth, apogee_km, burnout_angle, burnout_altitude_km)
+        _missile_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle, burnout_altitude_km)
         result, title = _fly_missile(missile, lat, lon, azimuth, target, shape, apogee_km,
                                      burnout_angle, common)
     _report(result, title, json_mode=json_, out_path=out_path)

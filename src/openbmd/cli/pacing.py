@@ -24,9 +24,10 @@ def pacing(
     out_path: opt.out_option(OUT_SUFFIXES) = None,
 ) -> None:
     """Defended share of NATO Europe and the US per phase, for each Iranian threat class."""
-    from openbmd.analyses.pacing import DEFAULT_AREAS, DEFAULT_PHASES, draw_pacing_chart
+    from openbmd.analyses.pacing import DEFAULT_AREAS, DEFAULT_PHASES
     from openbmd.analyses.pacing import pacing as run
     from openbmd.architectures.loader import find_area
+    from openbmd.report.charts import draw_pacing_chart
 
     check_finite(step_deg, "--step-deg")
     check_out_path(out_path, OUT_SUFFIXES)

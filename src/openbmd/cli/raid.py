@@ -85,38 +85,7 @@ def _write(path: Path, result, summary: dict) -> None:
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps(jsonable(summary), indent=1, allow_nan=False) + "\n", encoding="utf-8")
         return
-    _draw(path, result, summary)
+    from openbmd.report.charts import draw_raid_chart
 
+    draw_raid_chart(result, summary, path)
 
-def _draw(path: Path, result, summary: dict) -> None:
-    """Interceptors used vs magazine per battery; the distribution of leakers over the trials."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    bats = summary["batteries"]
-    x = np.arange(len(bats))
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    ax1.bar(x - 0.2, [b["magazine"] for b in bats], 0.4, color="#cccccc", label="magazine")
-    mean = np.array([b["mean_used"] for b in bats])
-    ax1.bar(x + 0.2, mean, 0.4, color="#3a6ea5", label="used (Monte Carlo mean)")
-    ax1.errorbar(x + 0.2, mean, yerr=[np.zeros_like(mean), [b["max_used"] - m for b, m in zip(bats, mean)]],
-                 fmt="none", ecolor="black", capsize=3, label="max used")
-    ax1.set_xticks(x, [b["id"] for b in bats], rotation=30, ha="right")
-    ax1.set_ylabel("interceptors")
-    ax1.set_title("interceptors used vs magazine")
-    ax1.legend(fontsize=8)
-    leak = result.draws.leakers
-    bins = np.arange(-0.5, max(int(leak.max()), 1) + 1.5)
-    ax2.hist(leak, bins=bins, color="#a53a3a", rwidth=0.85, weights=np.full(leak.size, 1.0 / leak.size))
-    ax2.axvline(summary["expected_leakers"], color="black", ls="--", label="expected (plan)")
-    ax2.set_xlabel("leakers")
-    ax2.set_ylabel("share of trials")
-    ax2.set_title(f"leakers ({summary['monte_carlo']['trials']:,} trials, seed {summary['monte_carlo']['seed']})")
-    ax2.legend(fontsize=8)
-    fig.suptitle(f"{summary['raid']} vs {summary['architecture']}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)

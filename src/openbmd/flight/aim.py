@@ -110,7 +110,7 @@ def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):
         if not np.isfinite(cut):
             raise OutOfReachError(
                 f"target is {rng_m / 1e3:,.0f} km away, closer than {launcher.missile.id} can fly on a "
-                f"minimum-energy arc; try --shape lofted or depressed")
+                f"minimum-energy arc; try the 'lofted' or 'depressed' shape")
         k = float(max_range_kick(launcher, az, cut)[0][0])
         return k, float(cut)
     lo, hi = ((KICK_MIN_DEG, k_opt) if shape == "lofted"

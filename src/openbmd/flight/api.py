@@ -84,19 +84,19 @@ def fly(missile, launch_lat_deg: float, launch_lon_deg: float, *, azimuth_deg: f
     """
     _check_latlon(launch_lat_deg, launch_lon_deg, "launch")
     if (azimuth_deg is None) == (target is None):
-        raise InputError("give exactly one of a target (--to LAT,LON) or an azimuth (--azimuth DEG)")
+        raise InputError("give exactly one of target=(lat, lon) or azimuth_deg")
     if apogee_km is not None and burnout_angle_deg is not None:
-        raise InputError("give at most one of --apogee-km and --burnout-angle")
+        raise InputError("give at most one of apogee_km and burnout_angle_deg")
     shape = shape or ("min-energy" if target is not None else "max-range")
     _check_shape(shape)
     if (apogee_km is not None or burnout_angle_deg is not None) and shape not in ("lofted", "depressed"):
-        raise InputError("--apogee-km and --burnout-angle go with --shape lofted or depressed")
+        raise InputError("apogee_km and burnout_angle_deg go with shape 'lofted' or 'depressed'")
     model = earth_model(earth, rotation=rotation)
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), model, drag)
     if target is not None:
         _check_latlon(target[0], target[1], "target")
         if apogee_km is not None or burnout_angle_deg is not None:
-            raise InputError("with --to the shape sets the arc; --apogee-km/--burnout-angle go with --azimuth")
+            raise InputError("with a target the shape sets the arc; apogee_km and burnout_angle_deg go with azimuth_deg")
         if shape == "max-range":
             a = aim_bearing(launcher, float(target[0]), float(target[1]))
         else:
@@ -123,8 +123,8 @@ def _shape_along(launcher: Launcher, az: float, shape: str, apogee_km, burnout_a
     if shape in ("max-range", "min-energy"):
         return k_opt, np.inf
     if apogee_km is None and burnout_angle_deg is None:
-        raise InputError(f"--shape {shape} along an azimuth needs --apogee-km or --burnout-angle "
-                         "(or give a target with --to)")
+        raise InputError(f"shape {shape!r} along an azimuth needs apogee_km or burnout_angle_deg "
+                         "(or give a target)")
     lo, hi = ((KICK_MIN_DEG, k_opt) if shape == "lofted"
               else (k_opt, depressed_limit_kick(launcher, az, k_opt)))
     if apogee_km is not None:
@@ -265,7 +265,7 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
     """
     _check_latlon(launch_lat_deg, launch_lon_deg, "launch")
     if int(count) < 1:
-        raise InputError(f"--count must be >= 1 (got {count})")
+        raise InputError(f"count must be >= 1 (got {count})")
     model = earth_model(earth, rotation=rotation)
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), model, drag)
     count = int(count)

@@ -1,7 +1,7 @@
 """On-disk cache of fly-out tables, so a second process loads a table instead of flying it again.
 
 Where: ``$OPENBMD_CACHE_DIR/flyout/`` when that variable is set (and not empty),
-else the user cache directory: ``$XDG_CACHE_HOME/openbmd/flyout/`` or
+else the user cache directory as platformdirs gives it: ``$XDG_CACHE_HOME/openbmd/flyout/`` or
 ``~/.cache/openbmd/flyout/`` on Linux, ``~/Library/Caches/openbmd/flyout/`` on
 macOS, ``%LOCALAPPDATA%\\openbmd\\Cache\\flyout\\`` on Windows.
 
@@ -23,12 +23,12 @@ debug level and the table is computed instead.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import hashlib
 import json
 import logging
 import math
 import os
-import sys
 import tempfile
 from functools import lru_cache
 from importlib import resources
@@ -44,7 +44,7 @@ FORMAT = 1  #: bump when the file layout changes
 #: modules (relative to the openbmd package) whose source text enters the code fingerprint:
 #: the integrator kernels, the flight layer, the Earth model and geodesy, the stage physics,
 #: and the fly-out and booster builders themselves
-PHYSICS_SOURCES = ("kernels/flight.py", "kernels/atmosphere.py", "kernels/geo.py", "flight/*.py",
+PHYSICS_SOURCES = ("kernels/flight*.py", "kernels/atmosphere.py", "kernels/geo.py", "flight/*.py",
                    "earth/*.py", "missiles/model.py", "interceptors/model.py",
                    "interceptors/booster.py", "interceptors/flyout.py")
 
@@ -57,14 +57,10 @@ def cache_dir() -> Path:
 
 
 def _user_cache_dir() -> Path:
-    """The platform's per-user cache directory for openbmd (as platformdirs would give it)."""
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(local) / "openbmd" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "openbmd"
-    xdg = os.environ.get("XDG_CACHE_HOME")  # the XDG spec ignores relative paths
-    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "openbmd"
+    """The platform's per-user cache directory for openbmd (platformdirs' ``user_cache_dir``)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("openbmd", appauthor=False))
 
 
 # ---------------------------------------------------------------- key
@@ -85,8 +81,8 @@ def physics_sources() -> dict[str, bytes]:
     for pattern in PHYSICS_SOURCES:
         folder, _, name = pattern.rpartition("/")
         node = root.joinpath(folder) if folder else root
-        if name == "*.py":
-            files = sorted((f for f in node.iterdir() if f.name.endswith(".py")), key=lambda f: f.name)
+        if "*" in name:
+            files = sorted((f for f in node.iterdir() if fnmatch.fnmatchcase(f.name, name)), key=lambda f: f.name)
         else:
             files = [node.joinpath(name)]
         for f in files:

@@ -14,6 +14,12 @@ end of the vertical rise and of the pitch-over), so the right-hand side is
 smooth inside every step.  Ground impact (geodetic altitude 0 while falling)
 and apogee are located inside the last step by cubic Hermite interpolation.
 
+Three modules by role: the equations of motion and the array layout
+(:mod:`~openbmd.kernels.flight_rhs`), the events inside a step
+(:mod:`~openbmd.kernels.flight_events`), and here the integrator and the batch.
+The layout's indices are re-exported here, so ``kernels.flight`` stays the one
+name the flight layer uses.
+
 Per-lane layout
 ---------------
 ``lane[n, NL]``    scalars (see the L_* indices)
@@ -29,170 +35,14 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from openbmd.kernels.atmosphere import ussa76
-from openbmd.kernels.geo import ecef_to_geodetic, gravity_j2
-
-# lane scalars
-(L_NSTAGE, L_TVERT, L_KICK, L_KICKDUR, L_AZ, L_BETA, L_MEND, L_AEND, L_TFINAL, L_TMAX,
- L_UPX, L_UPY, L_UPZ, L_HX, L_HY, L_HZ) = range(16)
-NL = 16
-# L_UP*: the launch site's geodetic up, L_H*: its horizontal unit vector toward the launch
-# azimuth (both ECEF).  The vertical rise and the pitch-over steer by these fixed, Earth-fixed
-# directions: the vehicle moves a few km at most meanwhile, and a heading taken from the
-# current position would flip when launching from a pole.
-# per-stage schedule
-S_TIGN, S_TBO, S_MDOT, S_THRUST, S_MIGN, S_AREA = range(6)
-NS = 6
-# earth
-E_A, E_E2, E_MU, E_J2, E_OMEGA, E_DRAG = range(6)
-# outputs
-(O_STATUS, O_TIMP, O_XIMP, O_YIMP, O_ZIMP, O_LATIMP, O_LONIMP, O_VIMP,
- O_TBO, O_HBO, O_VBO, O_GAMBO, O_LATBO, O_LONBO, O_HAPO, O_TAPO, O_NSTEP, O_TRACK) = range(18)
-NO = 18
-STATUS_IMPACT, STATUS_TIMEOUT, STATUS_BOOST_IMPACT = 0, 1, 2
-
-_EPS_T = 1e-9
-#: drag is applied below this height above the equatorial radius (m).  Above it
-#: (geodetic height > ~200 km) USSA-1976 density is < 3e-10 kg/m^3: a 5,000 kg/m^2
-#: body at 7 km/s feels < 2e-6 m/s^2, which moves an impact by well under 1 m.
-AIR_TOP_M = 2.0e5
-
-
-@njit(cache=True, inline="always")
-def _to_ecef(t, x, y, z, om):
-    c = math.cos(om * t)
-    s = math.sin(om * t)
-    return c * x + s * y, -s * x + c * y, z
-
-
-@njit(cache=True, inline="always")
-def _fast_altitude(rmag, z, a, e2):
-    """Height above the ellipsoid along the radius (m): |r| minus the ellipsoid's
-    radius at the point's geocentric latitude.  Differs from the geodetic height
-    by < 1 m below 100 km (the deflection of the vertical is < 0.2 deg); used for
-    the air density only."""
-    sz = z / rmag
-    b2 = a * a * (1.0 - e2)
-    return rmag - a * math.sqrt(b2 / (b2 + e2 * a * a * sz * sz))
-
-
-@njit(cache=True)
-def _cd(mach, ln, M, C, nk):
-    n = nk[ln]
-    if mach <= M[ln, 0]:
-        return C[ln, 0]
-    for i in range(1, n):
-        if mach <= M[ln, i]:
-            w = (mach - M[ln, i - 1]) / (M[ln, i] - M[ln, i - 1])
-            return C[ln, i - 1] + w * (C[ln, i] - C[ln, i - 1])
-    return C[ln, n - 1]
-
-
-@njit(cache=True)
-def _phase(t, ln, lane, stage):
-    """(stage index, burning?, post-boost?, steering mode) for the step starting at t."""
-    ks = -1
-    burning = False
-    for k in range(int(lane[ln, L_NSTAGE])):
-        if stage[ln, k, S_TBO] > stage[ln, k, S_TIGN] and stage[ln, k, S_TIGN] <= t + _EPS_T:
-            ks = k
-            burning = t + _EPS_T < stage[ln, k, S_TBO]
-    post = t + _EPS_T >= lane[ln, L_TFINAL]
-    # steering: 0 vertical rise, 1 pitch-over, 2 gravity turn (fixed for the whole step)
-    if t + _EPS_T < lane[ln, L_TVERT]:
-        steer = 0
-    elif t + _EPS_T < lane[ln, L_TVERT] + lane[ln, L_KICKDUR]:
-        steer = 1
-    else:
-        steer = 2
-    return ks, burning, post, steer
-
-
-@njit(cache=True)
-def _next_break(t, ln, lane, stage):
-    tb = lane[ln, L_TMAX]
-    cands = (lane[ln, L_TVERT], lane[ln, L_TVERT] + lane[ln, L_KICKDUR], lane[ln, L_TFINAL])
-    for c in cands:
-        if c > t + _EPS_T and c < tb:
-            tb = c
-    for k in range(int(lane[ln, L_NSTAGE])):
-        for c in (stage[ln, k, S_TIGN], stage[ln, k, S_TBO]):
-            if c > t + _EPS_T and c < tb:
-                tb = c
-    return tb
-
-
-@njit(cache=True)
-def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
-    """Inertial acceleration (ax, ay, az) of lane ln at time t, state y."""
-    a = earth[E_A]
-    om = earth[E_OMEGA]
-    x0, x1, x2 = y[0], y[1], y[2]
-    gx, gy, gz = gravity_j2(x0, x1, x2, earth[E_MU], earth[E_J2], a)
-    # Earth-relative velocity, inertial components: v - omega x r
-    wx = y[3] + om * x1
-    wy = y[4] - om * x0
-    wz = y[5]
-    rmag = math.sqrt(x0 * x0 + x1 * x1 + x2 * x2)
-    in_air = earth[E_DRAG] > 0.0 and rmag - a < AIR_TOP_M
-    steering_up = burning and steer < 2
-    if not (in_air or steering_up):
-        if burning:
-            thr = stage[ln, ks, S_THRUST] / (
-                stage[ln, ks, S_MIGN] - stage[ln, ks, S_MDOT] * (t - stage[ln, ks, S_TIGN]))
-            vr = math.sqrt(wx * wx + wy * wy + wz * wz)
-            gx += thr * wx / vr
-            gy += thr * wy / vr
-            gz += thr * wz / vr
-        return gx, gy, gz
-    h = _fast_altitude(rmag, x2, a, earth[E_E2])
-    # mass and reference area
-    if ks >= 0:
-        if burning:
-            m = stage[ln, ks, S_MIGN] - stage[ln, ks, S_MDOT] * (t - stage[ln, ks, S_TIGN])
-        else:
-            m = stage[ln, ks, S_MIGN] - stage[ln, ks, S_MDOT] * (stage[ln, ks, S_TBO] - stage[ln, ks, S_TIGN])
-        area = stage[ln, ks, S_AREA]
-    else:
-        m = 1.0
-        area = 0.0
-    if post:
-        m = lane[ln, L_MEND]
-        area = lane[ln, L_AEND]
-    vr = math.sqrt(wx * wx + wy * wy + wz * wz)
-    if in_air and vr > 0.0:
-        rho, _, _, csound = ussa76(h)
-        if rho > 0.0:
-            if post and lane[ln, L_BETA] > 0.0:
-                k = 0.5 * rho * vr / lane[ln, L_BETA]
-            elif area > 0.0:
-                k = 0.5 * rho * vr * _cd(vr / csound, ln, M, C, nk) * area / m
-            else:
-                k = 0.0
-            gx -= k * wx
-            gy -= k * wy
-            gz -= k * wz
-    if burning:
-        thr = stage[ln, ks, S_THRUST] / m
-        if steering_up or vr < 1.0:
-            ux, uy, uz = lane[ln, L_UPX], lane[ln, L_UPY], lane[ln, L_UPZ]
-            if steer == 1:
-                th = lane[ln, L_KICK] * min(1.0, (t - lane[ln, L_TVERT]) / lane[ln, L_KICKDUR])
-                ct, st = math.cos(th), math.sin(th)
-                ux = ct * ux + st * lane[ln, L_HX]
-                uy = ct * uy + st * lane[ln, L_HY]
-                uz = ct * uz + st * lane[ln, L_HZ]
-            # Earth-fixed direction -> inertial
-            c = math.cos(om * t)
-            s = math.sin(om * t)
-            gx += thr * (c * ux - s * uy)
-            gy += thr * (s * ux + c * uy)
-            gz += thr * uz
-        else:
-            gx += thr * wx / vr
-            gy += thr * wy / vr
-            gz += thr * wz / vr
-    return gx, gy, gz
+from openbmd.kernels.flight_events import (_central_angle, _geo_at, _locate_impact, _record_burnout,
+                                           _refine_apogee, _rel_speed_angle)
+from openbmd.kernels.flight_rhs import (  # noqa: F401  (the layout is part of this module's API)
+    AIR_TOP_M, E_A, E_DRAG, E_E2, E_J2, E_MU, E_OMEGA, L_AEND, L_AZ, L_BETA, L_HX, L_HY, L_HZ, L_KICK, L_KICKDUR,
+    L_MEND, L_NSTAGE, L_TFINAL, L_TMAX, L_TVERT, L_UPX, L_UPY, L_UPZ, NL, NO, NS, O_GAMBO, O_HAPO, O_HBO, O_LATBO,
+    O_LATIMP, O_LONBO, O_LONIMP, O_NSTEP, O_STATUS, O_TAPO, O_TBO, O_TIMP, O_TRACK, O_VBO, O_VIMP, O_XIMP,
+    O_YIMP, O_ZIMP, S_AREA, S_MDOT, S_MIGN, S_TBO, S_THRUST, S_TIGN, STATUS_BOOST_IMPACT, STATUS_IMPACT,
+    STATUS_TIMEOUT, _EPS_T, _accel, _cd, _deriv, _fast_altitude, _next_break, _phase, _to_ecef)
 
 
 # Dormand-Prince 5(4) tableau (Dormand & Prince 1980, J. Comp. Appl. Math. 6:19).
@@ -206,112 +56,6 @@ _B1, _B3, _B4, _B5, _B6 = 35.0 / 384.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 /
 _E1, _E3, _E4, _E5, _E6, _E7 = (71.0 / 57600.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0,
                                 22.0 / 525.0, -1.0 / 40.0)
 _C = (0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0)
-
-
-@njit(cache=True)
-def _deriv(t, y, out, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
-    ax, ay, az = _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer)
-    out[0] = y[3]
-    out[1] = y[4]
-    out[2] = y[5]
-    out[3] = ax
-    out[4] = ay
-    out[5] = az
-
-
-@njit(cache=True)
-def _hermite(s, dt, y0, f0, y1, f1, out):
-    """Cubic Hermite interpolation of position and velocity at fraction s of a step."""
-    s2 = s * s
-    s3 = s2 * s
-    h00 = 2 * s3 - 3 * s2 + 1
-    h10 = s3 - 2 * s2 + s
-    h01 = -2 * s3 + 3 * s2
-    h11 = s3 - s2
-    for i in range(6):
-        out[i] = h00 * y0[i] + h10 * dt * f0[i] + h01 * y1[i] + h11 * dt * f1[i]
-
-
-@njit(cache=True)
-def _geo_at(t, p, earth):
-    xe, ye, ze = _to_ecef(t, p[0], p[1], p[2], earth[E_OMEGA])
-    return ecef_to_geodetic(xe, ye, ze, earth[E_A], earth[E_E2])
-
-
-@njit(cache=True)
-def _rel_speed_angle(t, y, earth):
-    """Earth-relative speed (m/s) and flight-path angle above the local (geodetic) horizontal."""
-    om = earth[E_OMEGA]
-    wx = y[3] + om * y[1]
-    wy = y[4] - om * y[0]
-    wz = y[5]
-    lat, lon, h = _geo_at(t, y, earth)
-    c = math.cos(om * t)
-    s = math.sin(om * t)
-    cl = math.cos(lat)
-    ux, uy, uz = cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
-    uix, uiy = c * ux - s * uy, s * ux + c * uy
-    v = math.sqrt(wx * wx + wy * wy + wz * wz)
-    if v <= 0.0:
-        return 0.0, math.pi / 2, lat, lon, h
-    sg = (wx * uix + wy * uiy + wz * uz) / v
-    return v, math.asin(min(1.0, max(-1.0, sg))), lat, lon, h
-
-
-@njit(cache=True, inline="always")
-def _central_angle(ax, ay, az, bx, by, bz):
-    cx = ay * bz - az * by
-    cy = az * bx - ax * bz
-    cz = ax * by - ay * bx
-    return math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz)
-
-
-@njit(cache=True)
-def _record_burnout(t, y, out, ln, earth):
-    v, gam, lat, lon, h = _rel_speed_angle(t, y, earth)
-    out[ln, O_TBO] = t
-    out[ln, O_HBO] = h
-    out[ln, O_VBO] = v
-    out[ln, O_GAMBO] = gam
-    out[ln, O_LATBO] = lat
-    out[ln, O_LONBO] = lon
-
-
-@njit(cache=True)
-def _refine_apogee(t0, dt, y0, f0, y1, f1, earth, tmp):
-    """Golden-section search of the geodetic-altitude maximum inside one step."""
-    g = 0.6180339887498949
-    lo, hi = 0.0, 1.0
-    for _ in range(32):
-        m1 = hi - g * (hi - lo)
-        m2 = lo + g * (hi - lo)
-        _hermite(m1, dt, y0, f0, y1, f1, tmp)
-        h1 = _geo_at(t0 + m1 * dt, tmp, earth)[2]
-        _hermite(m2, dt, y0, f0, y1, f1, tmp)
-        h2 = _geo_at(t0 + m2 * dt, tmp, earth)[2]
-        if h1 < h2:
-            lo = m1
-        else:
-            hi = m2
-    s = 0.5 * (lo + hi)
-    _hermite(s, dt, y0, f0, y1, f1, tmp)
-    return t0 + s * dt, _geo_at(t0 + s * dt, tmp, earth)[2]
-
-
-@njit(cache=True)
-def _locate_impact(t0, dt, y0, f0, y1, f1, earth, tmp):
-    """Bisection for geodetic altitude 0 inside one step (h(t0) >= 0 > h(t0+dt))."""
-    lo, hi = 0.0, 1.0
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        _hermite(mid, dt, y0, f0, y1, f1, tmp)
-        if _geo_at(t0 + mid * dt, tmp, earth)[2] >= 0.0:
-            lo = mid
-        else:
-            hi = mid
-    s = 0.5 * (lo + hi)
-    _hermite(s, dt, y0, f0, y1, f1, tmp)
-    return t0 + s * dt
 
 
 @njit(cache=True)

@@ -1,65 +1,41 @@
 """A self-contained HTML report: sections of paragraphs, tables and embedded pictures.
 
-No template engine and no network: every picture is embedded as a data URI,
-the style sheet is inline, every string is escaped.  A section is a dict
-``{"id", "title", "blocks": [...]}``; a block is one of
-``("p", text)``, ``("html", trusted_html)``, ``("table", {"columns": [...], "rows": [[...]], "caption": str})``,
-``("img", {"path": Path, "alt": str, "caption": str})``, ``("details", {"summary": str, "blocks": [...]})``,
-``("list", [text, ...])``.
+Rendered by Jinja2 from ``templates/report.html.j2`` (shipped with the package), with
+autoescaping: every string is escaped unless a block says it is trusted HTML.  No
+network: every picture is embedded as a data URI and the style sheet is inline.  A
+section is a dict ``{"id", "title", "blocks": [...]}``; a block is one of
+``("p", text)``, ``("html", trusted_html)``, ``("h3", text)``,
+``("table", {"columns": [...], "rows": [[...]], "caption": str})``,
+``("img", {"path": Path, "alt": str, "caption": str})``, ``("grid", [img, ...])``,
+``("details", {"summary": str, "blocks": [...]})``, ``("list", [text, ...])``.
+A table cell is a value (bool: yes/no in green/red; float: 3 significant digits,
+or grouped units from 1,000; int: grouped; None: a dash) or ``("class", (css, text))``.
 """
 from __future__ import annotations
 
 import base64
-import html
+import functools
 from pathlib import Path
 
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1E2A36;background:#fafbfc}
-main{max-width:1180px;margin:0 auto;padding:24px 28px 60px}
-h1{font-size:1.7em;margin:.2em 0} h2{border-bottom:2px solid #d8dee4;padding-bottom:.2em;margin-top:2em}
-h3{margin-top:1.4em}
-nav{background:#fff;border:1px solid #d8dee4;padding:10px 16px;border-radius:6px}
-nav a{margin-right:14px;color:#0B5394;text-decoration:none}
-table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.86em;background:#fff}
-th,td{border:1px solid #d8dee4;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#eef2f6} td.num{text-align:right;font-variant-numeric:tabular-nums}
-caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
-figure{margin:1em 0;background:#fff;border:1px solid #d8dee4;padding:8px;display:inline-block;max-width:100%}
-figure img{max-width:100%;height:auto} figcaption{font-size:.85em;color:#4a5560}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:10px}
-.ok{color:#1a7f37;font-weight:600} .no{color:#b3261e;font-weight:600} .muted{color:#6b7580}
-.agree{background:#e9f7ef} .disagree{background:#fdecea} .partly{background:#fff6e0}
-details{margin:.6em 0} summary{cursor:pointer;font-weight:600}
-code{background:#eef2f6;padding:0 3px;border-radius:3px}
-"""
-
-
-def esc(x) -> str:
-    return html.escape("" if x is None else str(x))
-
-
-def _cell(v) -> str:
-    if isinstance(v, bool):
-        return f'<td class="{"ok" if v else "no"}">{"yes" if v else "no"}</td>'
-    if isinstance(v, float):
-        return f'<td class="num">{v:,.3g}</td>' if abs(v) < 1000 else f'<td class="num">{v:,.0f}</td>'
-    if isinstance(v, int):
-        return f'<td class="num">{v:,}</td>'
-    if isinstance(v, tuple) and len(v) == 2 and v[0] == "class":  # ("class", (css, text))
-        css, text = v[1]
-        return f'<td class="{esc(css)}">{esc(text)}</td>'
-    return f"<td>{'—' if v is None else esc(v)}</td>"
-
-
-def _table(t: dict) -> str:
-    head = "".join(f"<th>{esc(c)}</th>" for c in t["columns"])
-    rows = "".join("<tr>" + "".join(_cell(v) for v in r) + "</tr>" for r in t["rows"])
-    cap = f"<caption>{esc(t['caption'])}</caption>" if t.get("caption") else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-
+TEMPLATE = "report.html.j2"
+BLOCK_KINDS = ("p", "html", "h3", "table", "img", "grid", "list", "details")
 
 #: embedded PNGs larger than this are re-encoded with a 256-colour palette (maps: ~3x smaller)
 PALETTE_ABOVE_BYTES = 150_000
+
+
+def cell(v) -> tuple[str, str]:
+    """(css class, text) of one table cell."""
+    if isinstance(v, bool):
+        return ("ok" if v else "no"), ("yes" if v else "no")
+    if isinstance(v, float):
+        return "num", (f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}")
+    if isinstance(v, int):
+        return "num", f"{v:,}"
+    if isinstance(v, tuple) and len(v) == 2 and v[0] == "class":  # ("class", (css, text))
+        css, text = v[1]
+        return str(css), str(text)
+    return "", ("—" if v is None else str(v))
 
 
 def _png_bytes(p: Path) -> bytes:
@@ -76,47 +52,40 @@ def _png_bytes(p: Path) -> bytes:
     return buf.getvalue() if buf.tell() < len(raw) else raw
 
 
-def _img(d: dict) -> str:
-    p = Path(d["path"])
+def data_uri(path) -> str:
+    """The picture at ``path`` as a ``data:`` URI (large PNGs re-encoded with a palette)."""
+    p = Path(path)
     mime = {".png": "image/png", ".svg": "image/svg+xml"}.get(p.suffix.lower(), "application/octet-stream")
-    data = base64.b64encode(_png_bytes(p)).decode("ascii")
-    cap = f"<figcaption>{esc(d.get('caption', ''))}</figcaption>" if d.get("caption") else ""
-    return f'<figure><img src="data:{mime};base64,{data}" alt="{esc(d.get("alt", p.stem))}">{cap}</figure>'
+    return f"data:{mime};base64,{base64.b64encode(_png_bytes(p)).decode('ascii')}"
 
 
-def render_blocks(blocks) -> str:
-    out = []
+def _check_blocks(blocks) -> None:
     for kind, val in blocks:
-        if kind == "p":
-            out.append(f"<p>{esc(val)}</p>")
-        elif kind == "html":
-            out.append(val)
-        elif kind == "h3":
-            out.append(f"<h3>{esc(val)}</h3>")
-        elif kind == "table":
-            out.append(_table(val))
-        elif kind == "img":
-            out.append(_img(val))
-        elif kind == "grid":
-            out.append('<div class="grid">' + "".join(_img(v) for v in val) + "</div>")
-        elif kind == "list":
-            out.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in val) + "</ul>")
-        elif kind == "details":
-            out.append(f"<details><summary>{esc(val['summary'])}</summary>{render_blocks(val['blocks'])}</details>")
-        else:
+        if kind not in BLOCK_KINDS:
             raise ValueError(f"unknown report block {kind!r}")
-    return "\n".join(out)
+        if kind == "details":
+            _check_blocks(val["blocks"])
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("openbmd.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters.update(cell=cell, data_uri=data_uri, stem=lambda p: Path(p).stem)
+    return env
+
+
+def render_html(title: str, subtitle: str, sections: list[dict]) -> str:
+    """The report as one HTML string."""
+    for s in sections:
+        _check_blocks(s["blocks"])
+    return _environment().get_template(TEMPLATE).render(title=title, subtitle=subtitle, sections=sections)
 
 
 def write_html(path, title: str, subtitle: str, sections: list[dict]) -> Path:
     """Write the report; returns its path."""
-    nav = "".join(f'<a href="#{esc(s["id"])}">{esc(s["title"])}</a>' for s in sections)
-    body = "\n".join(f'<section id="{esc(s["id"])}"><h2>{esc(s["title"])}</h2>{render_blocks(s["blocks"])}</section>'
-                     for s in sections)
-    doc = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
-           f"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><style>{STYLE}</style></head>"
-           f"<body><main><h1>{esc(title)}</h1><p class=\"muted\">{esc(subtitle)}</p><nav>{nav}</nav>{body}"
-           f"</main></body></html>")
     path = Path(path)
-    path.write_text(doc, encoding="utf-8")
+    path.write_text(render_html(title, subtitle, sections), encoding="utf-8")
     return path

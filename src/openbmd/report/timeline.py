@@ -1,15 +1,13 @@
 """The engagement timeline as a picture: the threat's altitude against time, the
-events of the kill chain, and the battle space shaded.  Presentation only."""
+events of the kill chain, and the battle space shaded.  Presentation only (a bare
+matplotlib Figure: no pyplot state, the caller's backend left alone)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-import openbmd  # noqa: E402
+import openbmd
 
 _EVENTS = {"early warning": "#6a3d9a", "first radar detection": "#1f78b4", "firm track": "#33a02c",
            "first interceptor launch": "#e31a1c"}
@@ -19,7 +17,8 @@ def draw_timeline(result, path, *, size_px=(1400, 700), dpi=140) -> Path:
     """Write the timeline picture of an :class:`openbmd.engagement.engage.EngagementResult`."""
     tr = result.threat.trajectory
     tl = result.timeline
-    fig, ax = plt.subplots(figsize=(size_px[0] / dpi, size_px[1] / dpi), dpi=dpi)
+    fig = Figure(figsize=(size_px[0] / dpi, size_px[1] / dpi), dpi=dpi)
+    ax = fig.add_subplot()
     ax.plot(tr.t_s, tr.alt_m / 1e3, color="#333333", lw=2, label=f"threat ({tr.name})")
     if tl.earliest_intercept_s is not None:
         ax.axvspan(tl.earliest_intercept_s, tl.latest_intercept_s, color="#fdbf6f", alpha=0.5,
@@ -38,5 +37,4 @@ def draw_timeline(result, path, *, size_px=(1400, 700), dpi=140) -> Path:
     fig.text(0.99, 0.01, f"openbmd {openbmd.__version__}", ha="right", fontsize=7, color="#777777")
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
     return Path(path)

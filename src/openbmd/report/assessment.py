@@ -1,8 +1,14 @@
-"""The assessment's HTML report: sections built from the results, written by openbmd.report.html."""
+"""The assessment written out: figures, ``assessment.json`` and the HTML report (:mod:`openbmd.report.html`).
+
+Reads an :class:`openbmd.analyses.assess.Assessment`; computes nothing.
+"""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from openbmd._json import jsonable
+from openbmd.errors import InputError
 from openbmd.report.html import write_html
 
 VERDICT_CSS = {"agrees": "agree", "partly": "partly", "disagrees": "disagree", "not evaluated": "muted"}
@@ -10,6 +16,47 @@ VERDICT_CSS = {"agrees": "agree", "partly": "partly", "disagrees": "disagree", "
 
 def _pct(x) -> str:
     return "—" if x is None else f"{100 * x:.0f} %"
+
+
+def make_folder(out_dir) -> Path:
+    """Create ``out_dir`` and its ``figures/`` (an InputError naming the folder when it cannot be)."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output folder {out}: exists and is not a folder")
+    try:
+        (out / "figures").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"output folder {out}: cannot create it ({exc.strerror or exc})") from None
+    return out
+
+
+def write_assessment(result, out_dir, *, progress=None) -> dict:
+    """Write the figures, ``assessment.json`` and ``assessment.html`` of ``result`` into ``out_dir``.
+
+    Returns {"html": path, "json": path}.  ``progress(stage, done, total)`` as in ``assess``.
+    """
+    from openbmd.report.charts import draw_pacing_chart
+    from openbmd.report.coverage_map import draw_coverage_map
+    from openbmd.report.reach_charts import write_reach_charts
+
+    say = progress or (lambda stage, done, total: None)
+    out = make_folder(out_dir)
+    figures = out / "figures"
+    maps = {}
+    for k, ((aid, cls), r) in enumerate(result.coverage.items()):
+        say("maps", k, len(result.coverage))
+        maps[(aid, cls)] = draw_coverage_map(r, figures / f"coverage-{aid}-{cls.lower()}.png",
+                                             resolved=result.resolved[aid], size_px=(1200, 980), dpi=120)
+    if result.pacing:
+        draw_pacing_chart(result.pacing, figures / "pacing.png")
+    reach_charts = {aid: write_reach_charts(r, figures / f"reach-{aid}") for aid, r in result.icbm_reach.items()}
+    doc = result.summary()
+    json_path = out / "assessment.json"
+    json_path.write_text(json.dumps(jsonable(doc), indent=1), encoding="utf-8")
+    say("report", 0, 1)
+    html_path = write_report(out / "assessment.html", doc, result.coverage, maps, result.pacing,
+                             figures / "pacing.png", doc["icbm_reach"], reach_charts)
+    return {"html": html_path, "json": json_path}
 
 
 def write_report(path, doc, cov, maps, pace, pacing_png, reach, reach_charts) -> Path:
