@@ -105,7 +105,7 @@ def test_scaled_flyout_never_engages_less():
     from openbmd.analyses.coverage import fly_chunk
     from openbmd.architectures.resolve import resolve
     from openbmd.earth.model import earth_model
-    from openbmd.engagement.sensing import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_rcs_m2
     from openbmd.engagement.engine import engage_many
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher

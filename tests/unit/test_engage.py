@@ -104,7 +104,7 @@ def test_launch_on_remote_needs_the_own_radar_at_intercept(base):
 def test_threat_rcs_comes_from_the_command_line_or_the_missile_file(base):
     from dataclasses import replace
 
-    from openbmd.engagement.sensing import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_rcs_m2
     from openbmd.sensors.horizon import DEFAULT_RCS_M2
 
     m = get_missile("shahab-3")
@@ -120,7 +120,7 @@ def test_threat_rcs_comes_from_the_command_line_or_the_missile_file(base):
 def test_a_space_based_cue_lets_radars_see_earlier(base):
     """Uncued search reaches 10^(-1/4) of the cued range: against a small warhead the cue
     (SBIRS first report during boost) brings the first detection forward."""
-    from openbmd.engagement.sensing import UNCUED_VOLUME_RATIO
+    from openbmd.sensors.radar import UNCUED_VOLUME_RATIO
     from openbmd.sensors.catalog import get_sensor
 
     uncued = _run(base, rcs_m2=0.01)

@@ -15,7 +15,6 @@ from scipy.interpolate import CubicHermiteSpline
 from openbmd.earth.geodesy import geodesic_inverse
 from openbmd.earth.model import earth_model
 from openbmd.engagement.engine import engage_many, run_battery
-from openbmd.engagement.sensing import after, first_seen_s, firm_track_s, threat_rcs_m2
 from openbmd.engagement.shooter import Shooter
 from openbmd.flight.samples import ThreatSamples, sample_flights
 from openbmd.errors import InputError
@@ -25,6 +24,7 @@ from openbmd.flight.lanes import Tolerances
 from openbmd.flight.shaping import Launcher
 from openbmd.missiles import get_missile
 from openbmd.sensors import get_radar
+from openbmd.sensors.horizon import threat_rcs_m2
 from openbmd.sensors.tracking import track
 
 TABRIZ = (38.08, 46.29)
@@ -142,10 +142,10 @@ def test_firm_track_matches_the_kalman_tracker(sejjil, fine, rid, site):
     if site is not None:
         radar = radar.at(site[0], site[1], 0.0)
     s = sample_flights(fine, 1.0)
-    det = firm_track_s(radar, s, rcs, cued=True)
+    det = radar.firm_track_s(s, rcs, cued=True)
     compared = 0
     for i, tr in enumerate(fine.trajectories):
-        d = after(radar.observe(tr, rcs, np.random.default_rng(i), object_id="t"), float(fine.burnout_time_s[i]))
+        d = radar.observe(tr, rcs, np.random.default_rng(i), object_id="t").after(float(fine.burnout_time_s[i]))
         if len(d) < 3:
             continue  # never in view after burnout: no track to compare
         kal = track([d]).firm_time_s
@@ -156,7 +156,7 @@ def test_firm_track_matches_the_kalman_tracker(sejjil, fine, rid, site):
         assert np.isfinite(det[i]), (rid, i)
         assert abs(det[i] - kal) <= 3 * radar.revisit_s, (rid, i, det[i], kal)
         # the first detection after burnout agrees within a revisit
-        assert abs(first_seen_s(radar, s, rcs)[i] - d.t_s[0]) <= radar.revisit_s + 1.0
+        assert abs(radar.first_seen_s(s, rcs)[i] - d.t_s[0]) <= radar.revisit_s + 1.0
     assert compared >= 1
 
 

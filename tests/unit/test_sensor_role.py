@@ -1,12 +1,9 @@
-"""The sensor role (openbmd.sensors.base): the registry, and the batched methods against the
-engagement engine's functions they replace (openbmd.engagement.many), on real threats."""
+"""The sensor role (openbmd.sensors.base): the registry, and the batched methods against a
+brute-force scan of every sample and against each other, on real threats."""
 import numpy as np
 import pytest
 
 from openbmd.earth.model import earth_model
-from openbmd.engagement import many
-from openbmd.engagement.engage import UNCUED_VOLUME_RATIO as ENGINE_RATIO
-from openbmd.engagement.engage import observe_cued as engine_observe_cued
 from openbmd.flight.aim_many import aim_many
 from openbmd.flight.lanes import Tolerances
 from openbmd.flight.samples import sample_flights
@@ -37,20 +34,31 @@ def test_every_catalog_sensor_is_a_registered_sensor():
     for kind, cls in SENSOR_KINDS.items():
         assert issubclass(cls, Sensor) and cls.KIND == kind
     assert isinstance(get_radar("spy-1d"), Sensor) and isinstance(get_sensor("sbirs"), Sensor)
-    assert UNCUED_VOLUME_RATIO == ENGINE_RATIO
 
 
 @pytest.mark.parametrize("rid,site", RADARS)
 @pytest.mark.parametrize("cued", [True, False])
-def test_radar_methods_equal_the_engine_functions(flights, rid, site, cued):
+def test_radar_first_look_equals_a_scan_of_every_sample(flights, rid, site, cued):
+    """The coarse-then-fine search finds the same first sample as testing every sample after
+    burnout (the threats here stay in view for far longer than the 10 s coarse step)."""
     _, s = flights
     radar = get_radar(rid) if site is None else get_radar(rid).at(site[0], site[1], 0.0)
     rcs = 0.05
-    new = radar.firm_track_s(s, rcs, cued=cued)
-    old = many.firm_track_s(radar, s, rcs, cued)
-    np.testing.assert_array_equal(new, old)
     rcs_search = rcs if cued else rcs / UNCUED_VOLUME_RATIO
-    np.testing.assert_array_equal(radar.first_seen_s(s, rcs, cued=cued), many.first_seen_s(radar, s, rcs_search))
+    X = s.ecef_m
+    ok = np.isfinite(X[..., 0])
+    seen = np.zeros(ok.shape, bool)
+    seen[ok] = radar.visible(X[ok], rcs_m2=rcs_search)
+    seen &= s.t_s[None, :] >= s.burnout_s[:, None]
+    scan = np.where(seen.any(axis=1), s.t_s[np.argmax(seen, axis=1)], np.inf)
+    np.testing.assert_array_equal(radar.first_seen_s(s, rcs, cued=cued), scan)
+    first, firm = radar.track_times(s, rcs, cued=cued)
+    np.testing.assert_array_equal(first, scan)
+    np.testing.assert_array_equal(firm, radar.firm_track_s(s, rcs, cued=cued))
+    # a firm track needs three detections: two revisits after the first look at least
+    f = np.isfinite(firm)
+    assert np.all(firm[f] >= first[f] + 2 * radar.revisit_s - 1e-9)
+    assert np.all(np.isfinite(first[f]))
 
 
 def test_the_comparison_is_not_empty(flights):
@@ -87,16 +95,24 @@ def test_space_infrared_reports_only_while_the_booster_burns(flights):
     assert np.all(np.isinf(sbirs.firm_track_s(s, 0.1)))  # no fire-control track
 
 
-def test_observe_cued_equals_the_engine(flights):
+def test_observe_cued_is_uncued_search_until_the_cue(flights):
+    """Before the cue a radar's looks are those of uncued search (the radar equation at
+    RCS / UNCUED_VOLUME_RATIO, same noise draws); from the cue on it sees at least as far."""
     from openbmd.flight import fly
 
     res = fly(get_missile("sejjil-2"), *TABRIZ, target=(39.93, 32.86))
     radar = get_radar("an-tpy-2-fbm")
+    uncued = radar.observe(res.trajectory, 0.05 / UNCUED_VOLUME_RATIO, np.random.default_rng(3), object_id="t")
+    cued = radar.observe(res.trajectory, 0.05, np.random.default_rng(9), object_id="t")
+    assert len(cued) >= len(uncued) > 10 and cued.t_s[0] <= uncued.t_s[0]
     for cue in (None, 60.0, 200.0):
         a = radar.observe_cued(res.trajectory, 0.05, np.random.default_rng(3), cue, "t")
-        b = engine_observe_cued(radar, res.trajectory, 0.05, np.random.default_rng(3), cue, "t")
-        for k in ("t_s", "range_m", "az_rad", "el_rad", "snr_db"):
-            np.testing.assert_array_equal(getattr(a, k), getattr(b, k))
+        before = a.t_s < (np.inf if cue is None else cue)
+        n = int(before.sum())
+        for k in ("t_s", "range_m", "az_rad", "el_rad"):
+            np.testing.assert_array_equal(getattr(a, k)[:n], getattr(uncued, k)[uncued.t_s < (cue or np.inf)])
+        if cue is not None:
+            np.testing.assert_array_equal(a.t_s[n:], cued.t_s[cued.t_s >= cue])
     assert len(a) > 10
 
 

@@ -141,7 +141,7 @@ def _icbm_reach_all(archs, say) -> dict:
 
 def assumptions(archs, classes) -> dict:
     """Every figure the run rests on, with its source: architectures, interceptors, missiles, notional choices."""
-    from openbmd.engagement.sensing import UNCUED_VOLUME_RATIO
+    from openbmd.sensors.radar import UNCUED_VOLUME_RATIO
     from openbmd.engagement.engine import MAX_OPPORTUNITIES
     from openbmd.interceptors.catalog import get_interceptor
     from openbmd.missiles import get_missile

@@ -135,7 +135,7 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     """Aim ``missile`` at every point and engage each flight with every resolved architecture of
     the list ``resolved`` (the flights are shared): one PointResults per architecture."""
     from openbmd.earth.model import earth_model
-    from openbmd.engagement.sensing import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_rcs_m2
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
 

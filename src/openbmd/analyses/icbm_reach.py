@@ -202,7 +202,7 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     from openbmd.architectures.loader import get_architecture, get_target_set, get_threat_set
     from openbmd.architectures.resolve import resolve
     from openbmd.engagement.battlespace import threat_geometry
-    from openbmd.engagement.sensing import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_rcs_m2
     from openbmd.missiles import get_missile
 
     t0 = time.perf_counter()

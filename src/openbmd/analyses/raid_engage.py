@@ -53,7 +53,7 @@ def _flights(raid_, progress):
 
     Returns (flights, tracks, track_of_salvo): ``tracks[k] = (rcs_m2, flight index, launch_time_s)``.
     """
-    from openbmd.engagement.sensing import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_rcs_m2
     from openbmd.flight.api import fly
     from openbmd.missiles import get_missile
 

@@ -18,7 +18,9 @@ import numpy as np
 from openbmd.engagement.battlespace import BattleSpace
 from openbmd.engagement.doctrine import Doctrine
 from openbmd.engagement.engine import Lane, run_battery
-from openbmd.engagement.sensing import UNCUED_VOLUME_RATIO, after, observe_cued, threat_rcs_m2  # noqa: F401
+from openbmd.sensors.horizon import threat_rcs_m2  # noqa: F401  (re-exported: engage's RCS rule)
+from openbmd.sensors.observe import observe_cued
+from openbmd.sensors.radar import UNCUED_VOLUME_RATIO  # noqa: F401
 from openbmd.engagement.shooter import Shooter
 from openbmd.errors import InputError
 from openbmd.flight import FlightResult, fly
@@ -116,7 +118,7 @@ def noisy_track(res: FlightResult, radars: Sequence, rcs_m2: float, rng, early_w
         ew = report.first_report_s if report.detected else None
     dets = [observe_cued(r, traj, rcs_m2, rng, ew, object_id) for r in radars]
     firsts = {d.sensor_id: float(d.t_s[0]) for d in dets if len(d)}
-    usable = [d for d in (after(d, burnout_s) for d in dets) if len(d) >= 3]
+    usable = [d for d in (d.after(burnout_s) for d in dets) if len(d) >= 3]
     return ew, firsts, (track(usable).firm_time_s if usable else None)
 
 

@@ -3,8 +3,8 @@
 detect -> firm track -> commit -> launch -> battle space -> shot opportunities -> P(kill),
 written once, in arrays over threats:
 
-- the sensor step (:mod:`openbmd.engagement.sensing`) gives, per cueing sensor, each
-  threat's first detection after burnout and its firm-track time; a battery's firm
+- the sensor step (each cueing sensor's :meth:`~openbmd.sensors.base.Sensor.track_times`)
+  gives each threat's first detection after burnout and its firm-track time; a battery's firm
   track is the earliest among the sensors that may cue it (plus the data centre's
   latency for a shared sensor);
 - the commit decision is taken at firm track and the interceptor may launch
@@ -30,7 +30,6 @@ import numpy as np
 
 from openbmd.engagement.battlespace import BattleSpace, threat_geometry
 from openbmd.engagement.doctrine import Doctrine, p_engagement
-from openbmd.engagement import sensing
 from openbmd.engagement.shooter import REACH_SLACK_KM, Shooter, min_ground_range_km
 from openbmd.flight.samples import ThreatSamples
 
@@ -213,9 +212,9 @@ def sensor_times(radar, s: ThreatSamples, rcs_m2, cued: bool, cache: dict | None
     architectures pass one cache for all of them."""
     key = (radar, float(rcs_m2), bool(cued))
     if cache is None:
-        return sensing.sensor_times(radar, s, rcs_m2, cued)
+        return radar.track_times(s, rcs_m2, cued=cued)
     if key not in cache:
-        cache[key] = sensing.sensor_times(radar, s, rcs_m2, cued)
+        cache[key] = radar.track_times(s, rcs_m2, cued=cued)
     return cache[key]
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from openbmd.engagement.doctrine import Doctrine, expected_shots, p_engagement
 from openbmd.engagement.engage import DEFAULT_REACTION_S, noisy_track, samples_of
 from openbmd.engagement.engine import run_battery
-from openbmd.engagement.sensing import threat_rcs_m2
+from openbmd.sensors.horizon import threat_rcs_m2
 from openbmd.engagement.shooter import Shooter
 from openbmd.errors import InputError
 from openbmd.flight import FlightResult, fly

@@ -30,7 +30,7 @@ import numpy as np
 
 from openbmd.engagement.engage import EngagementResult
 from openbmd.engagement.engine import Lane, shots
-from openbmd.engagement.sensing import UNCUED_VOLUME_RATIO
+from openbmd.sensors.radar import UNCUED_VOLUME_RATIO
 from openbmd.engagement.shooter import Shooter
 from openbmd.errors import InputError
 

@@ -107,6 +107,12 @@ class Sensor(abc.ABC):
         sensor that gives no fire-control track)."""
         return np.full(len(samples), np.inf)
 
+    def track_times(self, samples, rcs_m2, *, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(first detection after burnout, firm track), (T,) each, inf where never: what the
+        engagement engine asks of every cueing sensor (one pass where a sensor can share it)."""
+        return (self.first_seen_s(samples, rcs_m2, cued=cued),
+                self.firm_track_s(samples, rcs_m2, cued=cued))
+
     # ------------------------------------------------------------ catalog
     def sources_dict(self) -> dict[str, str]:
         """The ``[sources]`` table: key -> citation."""

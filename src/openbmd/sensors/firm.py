@@ -47,8 +47,9 @@ def compress(seen: np.ndarray, good: np.ndarray, looks: int):
     return np.take_along_axis(order, col, axis=1), n
 
 
-def radar_firm_track_s(radar, s, rcs_m2, cued: bool = True) -> np.ndarray:
-    """(T,) time of a firm track from ``radar`` alone (inf when it never becomes firm)."""
+def radar_track_times(radar, s, rcs_m2, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(T,) first detection after burnout and (T,) firm track by ``radar`` alone, at its cued or
+    uncued range (inf: never): the first look is found once and the filter starts there."""
     rcs = radar.search_rcs_m2(float(rcs_m2), cued)
     first = radar.first_seen_s(s, rcs)  # the search factor is applied once, here
     out = np.full(len(s), np.inf)
@@ -59,7 +60,12 @@ def radar_firm_track_s(radar, s, rcs_m2, cued: bool = True) -> np.ndarray:
             break
         out[rows] = kalman_firm_s(radar, s, rows, first[rows], rcs, looks)
         rows = rows[~np.isfinite(out[rows])]
-    return out
+    return first, out
+
+
+def radar_firm_track_s(radar, s, rcs_m2, cued: bool = True) -> np.ndarray:
+    """(T,) time of a firm track from ``radar`` alone (inf when it never becomes firm)."""
+    return radar_track_times(radar, s, rcs_m2, cued)[1]
 
 
 def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> np.ndarray:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import numpy as np
+
 from openbmd.errors import InputError
 from openbmd.sensors import geometry as geo
 from openbmd.sensors.radar import Radar, _positive_rcs
@@ -60,3 +62,13 @@ def _altitude_m(target_alt_km: float) -> float:
     if not (math.isfinite(h) and 0.0 <= h <= 1e5):
         raise InputError(f"target altitude {target_alt_km} km is not allowed; it must be in [0, 100000] km")
     return h * 1e3
+
+
+def threat_rcs_m2(missile, rcs_m2: float | None = None) -> float:
+    """The RCS radars see: the given one, else the missile's ``rv_rcs_m2``, else the
+    project's default warhead RCS (openbmd.sensors.horizon.DEFAULT_RCS_M2)."""
+    if rcs_m2 is not None:
+        if not (np.isfinite(rcs_m2) and rcs_m2 > 0):
+            raise InputError(f"radar cross section {rcs_m2} m^2 must be > 0")
+        return float(rcs_m2)
+    return float(getattr(missile, "rv_rcs_m2", None) or DEFAULT_RCS_M2)

@@ -223,6 +223,13 @@ class Radar(Sensor):
 
         return radar_firm_track_s(self, samples, rcs_m2, cued)
 
+    def track_times(self, samples, rcs_m2, *, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(first detection after burnout, firm track), (T,) each: :meth:`first_seen_s` at the
+        search range and :meth:`firm_track_s` from it, in one pass."""
+        from openbmd.sensors.firm import radar_track_times
+
+        return radar_track_times(self, samples, rcs_m2, cued)
+
     def measurement_model(self, t_s=None):
         """Range, azimuth, elevation from the site with this radar's noise."""
         from openbmd.sensors.models import RangeAzEl
