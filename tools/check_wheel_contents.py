@@ -19,10 +19,10 @@ PACKAGE = "openbmd"
 
 
 def tracked_files(root: Path = ROOT) -> set[str]:
-    """The package's files as git tracks them, named as inside the wheel ('openbmd/...')."""
+    """The package's files as git tracks them (and still on disk), named as inside the wheel ('openbmd/...')."""
     listed = subprocess.run(["git", "ls-files", "-z", f"src/{PACKAGE}"], cwd=root, check=True,
                             capture_output=True, text=True).stdout
-    names = {name.removeprefix("src/") for name in listed.split("\0") if name}
+    names = {name.removeprefix("src/") for name in listed.split("\0") if name and (root / name).is_file()}
     if not names:
         raise SystemExit(f"git lists no file under src/{PACKAGE} in {root}: not a checkout of openbmd?")
     return names
