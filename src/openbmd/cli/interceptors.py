@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from openbmd.cli.missiles import _fields, _fmt, _sources_table, _stages_table
-from openbmd.cli.output import out
+from openbmd.cli.options import Json
+from openbmd.cli.output import emit_json, out
 
 app = typer.Typer(help="Without a command: list the interceptor catalog (id, name, burnout speed, maximum "
                   "intercept altitude, range cap, single-shot Pk). `show ID`: one interceptor with its "
@@ -27,13 +28,24 @@ def _km(x: float) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:,.0f}"
 
 
+def summary(icp) -> dict:
+    """One interceptor's listing row (None: no stated burnout speed, or no kill-vehicle limit)."""
+    kv = icp.kill_vehicle
+    return {"id": icp.id, "name": icp.name, "status": icp.status, "burnout_speed_km_s": icp.burnout_speed_km_s,
+            "max_intercept_alt_km": kv.max_intercept_alt_km, "max_range_km": kv.max_range_km,
+            "pk_single_shot": kv.pk_single_shot, "pk_notional": kv.pk_notional}
+
+
 @app.callback()
-def interceptors(ctx: typer.Context) -> None:
+def interceptors(ctx: typer.Context, json_: Json = False) -> None:
     """List the interceptor catalog."""
     if ctx.invoked_subcommand is not None:
         return
     from openbmd.interceptors import get_interceptor, interceptor_ids
 
+    if json_:
+        emit_json({"interceptors": [summary(get_interceptor(i)) for i in interceptor_ids()]})
+        return
     table = Table(title="openbmd interceptor catalog",
                   caption="burnout speed: stated figure (kinematic form: the engine is calibrated to it); "
                           "max altitude / range: kill-vehicle limits (— : the fly-out decides)")
@@ -99,10 +111,15 @@ def show(interceptor_id: Annotated[str, typer.Argument(
 
 
 @app.command("launchers")
-def launchers() -> None:
+def launchers(json_: Json = False) -> None:
     """List the launchers: Aegis ships, Aegis Ashore sites, GBI fields, THAAD and Patriot batteries."""
     from openbmd.interceptors.catalog import launch_sites
 
+    if json_:
+        emit_json({"launchers": [{"id": s.id, "name": s.name, "kind": s.kind, "interceptors": list(s.interceptors),
+                                  "magazine": s.magazine, "lat_deg": s.lat_deg, "lon_deg": s.lon_deg,
+                                  "source": s.source} for s in launch_sites().values()]})
+        return
     table = Table(title="openbmd launchers",
                   caption="mobile units (ships, batteries) sit at a representative position an analysis overrides")
     for name, justify in (("id", "left"), ("name", "left"), ("kind", "left"), ("interceptors", "left"),

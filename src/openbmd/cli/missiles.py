@@ -7,7 +7,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from openbmd.cli.output import out
+from openbmd.cli.options import Json
+from openbmd.cli.output import emit_json, out
 
 app = typer.Typer(help="Without a command: list the missile catalog (id, name, country, class, "
                   "stages, launch mass, published range, the engine's max range). `show ID`: one "
@@ -32,14 +33,25 @@ def _catalog():
     return [get_missile(i) for i in catalog_ids()]
 
 
+def summary(m, max_range: float) -> dict[str, Any]:
+    """One missile's listing row (the table's columns, named with their units)."""
+    return {"id": m.id, "name": m.name, "country": getattr(m, "country", None), "range_class": m.range_class,
+            "stage_count": len(m.stages), "launch_mass_kg": m.launch_mass_kg,
+            "published_range_km": m.published_range_km, "max_range_km": max_range}
+
+
 @app.callback()
-def missiles(ctx: typer.Context) -> None:
+def missiles(ctx: typer.Context, json_: Json = False) -> None:
     """List the missile catalog (id, name, country, class, stages, launch mass, published range,
     and the engine's maximum range on a non-rotating WGS-84 Earth)."""
     if ctx.invoked_subcommand is not None:
         return
     from openbmd.flight import max_range_km
 
+    rows = [summary(m, max_range_km(m)) for m in _catalog()]
+    if json_:
+        emit_json({"missiles": rows})
+        return
     table = Table(title="openbmd missile catalog",
                   caption="max range: this engine, optimal steering, non-rotating WGS-84 Earth with drag")
     table.add_column("id", no_wrap=True)
@@ -47,10 +59,9 @@ def missiles(ctx: typer.Context) -> None:
                           ("stages", "right"), ("launch mass kg", "right"),
                           ("published range km", "right"), ("max range km", "right")):
         table.add_column(name, justify=justify)
-    for m in _catalog():
-        table.add_row(m.id, m.name, _fmt(getattr(m, "country", None)), _fmt(m.range_class),
-                      str(len(m.stages)), _fmt(m.launch_mass_kg), _fmt(m.published_range_km, sep="–"),
-                      _fmt(max_range_km(m)))
+    for r in rows:
+        table.add_row(r["id"], r["name"], _fmt(r["country"]), _fmt(r["range_class"]), str(r["stage_count"]),
+                      _fmt(r["launch_mass_kg"]), _fmt(r["published_range_km"], sep="–"), _fmt(r["max_range_km"]))
     out().print(table)
 
 

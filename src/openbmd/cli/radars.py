@@ -8,7 +8,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from openbmd.cli.missiles import _fmt, _sources_table
-from openbmd.cli.output import out
+from openbmd.cli.options import Json
+from openbmd.cli.output import emit_json, out
 
 app = typer.Typer(help="Without a command: list the sensor catalog (id, name, country, band, site, "
                   "coverage, reference detection range). `show ID`: one sensor with every field and source.",
@@ -29,14 +30,28 @@ def reference_text(s) -> str:
     return s.describe()["reference"]
 
 
+def summary(s) -> dict:
+    """One sensor's listing row: the table's cells, and for a radar its site and reference pair in numbers."""
+    row = {"id": s.id, "name": s.name, "kind": s.kind, "status": s.status, "country": s.country,
+           "band": s.band, "site": site_text(s), "coverage": coverage_text(s)}
+    if s.kind == "radar":
+        row.update(lat_deg=s.site_lat_deg, lon_deg=s.site_lon_deg, mobile=s.mobile,
+                   max_range_km=s.max_range_m / 1e3, reference_range_km=s.reference_range_m / 1e3,
+                   reference_rcs_m2=s.reference_rcs_m2)
+    return row
+
+
 @app.callback()
-def radars(ctx: typer.Context) -> None:
+def radars(ctx: typer.Context, json_: Json = False) -> None:
     """List the sensor catalog: radars (site, coverage, detection reference pair) and
     space-based infrared early warning."""
     if ctx.invoked_subcommand is not None:
         return
     from openbmd.sensors import get_sensor, sensor_ids
 
+    if json_:
+        emit_json({"radars": [summary(get_sensor(i)) for i in sensor_ids()]})
+        return
     table = Table(title="openbmd sensor catalog",
                   caption="reference range: detection range against the reference RCS; "
                           "range scales as RCS^(1/4) (see `openbmd horizon`)")
