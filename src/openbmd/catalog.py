@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Generic, Mapping, TypeVar
 
-from openbmd.errors import InputError
+from openbmd.errors import InputError, UnknownIdError
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ class Catalog(Generic[T]):
         try:
             return items[id]
         except KeyError:
-            raise InputError(self.unknown_message(id)) from None
+            raise UnknownIdError(self.unknown_message(id), kind=self.kind) from None
 
     def __contains__(self, id: object) -> bool:
         return id in self.items()

@@ -37,6 +37,11 @@ CASES = {
     "free-flight-no-angle": (["fly", "--from", "1,2", "--azimuth", "5", "--burnout-speed", "3"],
                              ["--burnout-angle"]),
     "nan-azimuth": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "nan"], ["--azimuth", "finite"]),
+    # the library names the catalog (UnknownIdError.kind); the command line adds where its users list it
+    "unknown-missile": (["fly", "--missile", "shahab3", "--from", "1,2", "--azimuth", "3"],
+                        ["unknown missile 'shahab3'", "did you mean: shahab-3", "see `openbmd missiles`"]),
+    "unknown-radar": (["horizon", "--radar", "tpy2", "--site", "1,2", "--target-altitude-km", "100"],
+                      ["unknown sensor 'tpy2'", "see `openbmd radars`"]),
     "fly-out-ext": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "5", "--out", "t.txt"],
                     ["unknown output extension .txt", ".csv, .kml, .czml, .geojson"]),
     "out-folder": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "5", "--out", "/no/such/dir/t.csv"],

@@ -15,7 +15,7 @@ import openbmd
 from openbmd.cli import (architectures, assess, coverage, engage, fly, horizon, icbm_reach, interceptors, missiles,
                          pacing, radars, raid, range_ring, threat_map)
 from openbmd.cli.argv import join_negative_values, value_options
-from openbmd.errors import InputError
+from openbmd.errors import InputError, UnknownIdError
 
 PROG = "openbmd"
 EXIT_USAGE = 2
@@ -67,6 +67,10 @@ def one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
+#: the listing command of each catalog, named after an unknown id
+_LISTING = {"missile": "missiles", "sensor": "radars", "interceptor": "interceptors"}
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
     sys.stderr.write(f"{PROG}: error: {one_line(message)}\n")
     return code
@@ -79,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = join_negative_values(args, value_options(command))
     try:
         rv = command.main(args=args, prog_name=PROG, standalone_mode=False)
+    except UnknownIdError as exc:  # the library names the catalog; its users list it with a command
+        hint = _LISTING.get(exc.kind)
+        return _fail(f"{exc}; see `openbmd {hint}`" if hint else str(exc))
     except InputError as exc:
         return _fail(str(exc))
     except _CLICK_ERRORS as exc:  # usage errors carry exit_code 2

@@ -126,8 +126,18 @@ def enu_rotation(site_lat_deg, site_lon_deg) -> np.ndarray:
     zero = np.zeros_like(lat)
     east = np.stack([-so, co, zero], axis=-1)
     north = np.stack([-sl * co, -sl * so, cl], axis=-1)
-    up = np.stack([cl * co, cl * so, sl], axis=-1)
-    return np.stack([east, north, up], axis=-2)
+    return np.stack([east, north, _up(sl, cl, so, co)], axis=-2)
+
+
+def local_up(lat_deg, lon_deg) -> np.ndarray:
+    """The geodetic vertical (unit, ECEF), shape (..., 3): the third row of :func:`enu_rotation`
+    without the other two (for arrays of many points)."""
+    lat, lon = np.radians(np.asarray(lat_deg, dtype=float)), np.radians(np.asarray(lon_deg, dtype=float))
+    return _up(np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon))
+
+
+def _up(sl, cl, so, co) -> np.ndarray:
+    return np.stack([cl * co, cl * so, sl], axis=-1)
 
 
 def ecef_to_enu(xyz_m, site_lat_deg, site_lon_deg, site_alt_m=0.0,

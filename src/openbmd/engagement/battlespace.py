@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from openbmd.earth.geodesy import ecef_to_geodetic, geodetic_to_ecef
+from openbmd.earth.geodesy import ecef_to_geodetic, geodetic_to_ecef, local_up
 from openbmd.earth.model import WGS84, EarthModel
 
 REASONS = ("never in track", "out of reach", "below minimum intercept altitude",
@@ -132,9 +132,7 @@ def threat_geometry(X, V, earth: EarthModel = WGS84) -> dict:
     """Per threat sample: geodetic vertical (unit, ECEF), lat/lon (deg), altitude (km),
     |X|^2, X.V and |V| — everything the pair geometry needs besides the site."""
     lat, lon, alt = ecef_to_geodetic(X, earth)
-    la, lo = np.radians(lat), np.radians(lon)
-    up = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
-    return {"up": up, "lat": lat, "lon": lon, "alt_km": alt / 1e3, "X": X, "V": V,
+    return {"up": local_up(lat, lon), "lat": lat, "lon": lon, "alt_km": alt / 1e3, "X": X, "V": V,
             "xx": np.einsum("...k,...k", X, X), "xv": np.einsum("...k,...k", X, V),
             "vt": np.linalg.norm(V, axis=-1)}
 

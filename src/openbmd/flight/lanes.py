@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 
 from openbmd.earth.model import G0_M_S2, EarthModel
-from openbmd.earth.geodesy import geodetic_to_ecef
+from openbmd.earth.geodesy import enu_rotation, geodetic_to_ecef
 from openbmd.kernels import flight as K
 
 #: default maximum flight time (s); a lane still flying then is reported as not impacting
@@ -140,11 +140,8 @@ def powered_lanes(missiles: Sequence, which: np.ndarray, lat_deg, lon_deg, alt_m
 
 
 def _enu_vectors(lat_deg, lon_deg):
-    la, lo = np.radians(lat_deg), np.radians(lon_deg)
-    east = np.stack([-np.sin(lo), np.cos(lo), np.zeros_like(lo)], axis=-1)
-    north = np.stack([-np.sin(la) * np.cos(lo), -np.sin(la) * np.sin(lo), np.cos(la)], axis=-1)
-    up = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
-    return east, north, up
+    R = enu_rotation(lat_deg, lon_deg)
+    return R[..., 0, :], R[..., 1, :], R[..., 2, :]
 
 
 def free_lanes(lat_deg, lon_deg, alt_m, azimuth_deg, speed_m_s, angle_deg, earth: EarthModel,

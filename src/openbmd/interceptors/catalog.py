@@ -53,7 +53,7 @@ def _load_named(path: Path) -> Interceptor:
 
 @cache
 def _catalog(folder: Path) -> Catalog[Interceptor]:
-    return Catalog(folder, _load_named, kind="interceptor", hint="see `openbmd interceptors`",
+    return Catalog(folder, _load_named, kind="interceptor",
                    pattern="[!_]*.toml")
 
 

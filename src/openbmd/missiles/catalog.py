@@ -18,7 +18,7 @@ CATALOG_DIR = Path(__file__).with_name("catalog")
 
 @cache
 def _catalog(folder: Path) -> Catalog[Missile]:
-    return Catalog(folder, load_missile, kind="missile", hint="see `openbmd missiles`")
+    return Catalog(folder, load_missile, kind="missile")
 
 
 def missile_catalog() -> Catalog[Missile]:

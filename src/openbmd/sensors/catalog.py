@@ -14,7 +14,7 @@ from openbmd.sensors.loader import load_sensor
 from openbmd.sensors.radar import Radar
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
-CATALOG: Catalog = Catalog(CATALOG_DIR, load_sensor, kind="sensor", hint="see `openbmd radars`")
+CATALOG: Catalog = Catalog(CATALOG_DIR, load_sensor, kind="sensor")
 
 
 def load_sensor_catalog() -> dict:
