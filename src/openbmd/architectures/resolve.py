@@ -33,18 +33,22 @@ class ResolvedArchitecture:
 
 
 def sensor_model(entry: SensorEntry, where: str = ""):
+    """The catalog sensor of ``entry`` at its station: any sensor kind that gives tracks (a radar
+    moved to (lat, lon), an orbiting tracker phased over it: :meth:`Sensor.placed`)."""
     from openbmd.sensors.catalog import get_sensor
-    from openbmd.sensors.radar import Radar
 
     try:
         s = get_sensor(entry.sensor)
     except InputError as exc:
         raise InputError(f"{where}sensor {entry.id!r}: {exc}") from None
-    if not isinstance(s, Radar):
-        raise InputError(f"{where}sensor {entry.id!r}: {entry.sensor!r} is not a radar; space-based "
-                         "sensors go in [command] early_warning")
+    if not s.TRACKS:
+        raise InputError(f"{where}sensor {entry.id!r}: {entry.sensor!r} ({s.KIND}) gives warning, not tracks; "
+                         "warning-only sensors go in [command] early_warning")
     if entry.lat_deg is not None:
-        s = s.at(entry.lat_deg, entry.lon_deg, 0.0, site_name=entry.id)
+        try:
+            s = s.placed(entry.lat_deg, entry.lon_deg, site_name=entry.id)
+        except InputError as exc:
+            raise InputError(f"{where}sensor {entry.id!r}: {exc}") from None
     return s
 
 
@@ -52,6 +56,7 @@ def resolve(arch: Architecture) -> ResolvedArchitecture:
     from openbmd.engagement.doctrine import parse_doctrine
     from openbmd.interceptors.catalog import get_interceptor
     from openbmd.sensors.catalog import get_sensor
+    from openbmd.sensors.radar import Radar
 
     where = f"architecture {arch.id!r}: "
     radars = {s.id: sensor_model(s, where) for s in arch.sensors}
@@ -63,6 +68,9 @@ def resolve(arch: Architecture) -> ResolvedArchitecture:
             raise InputError(f"{where}battery {b.id!r}: {exc}") from None
         cues = tuple((s, radars[s.id], arch.latency_s(s)) for s in arch.cue_sensors(b))
         fc = radars[b.fire_control] if b.fire_control else None
+        if fc is not None and not isinstance(fc, Radar):
+            raise InputError(f"{where}battery {b.id!r}: fire_control {b.fire_control!r} is a {fc.KIND} sensor; "
+                             "the battery's own fire control is a radar")
         batteries.append(ResolvedBattery(b, icp, fc, cues))
     ew = None
     if arch.command.early_warning:

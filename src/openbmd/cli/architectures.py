@@ -63,9 +63,10 @@ def describe(ident: str) -> dict[str, Any]:
         raise
     sensors = []
     for s in arch.sensors:
-        radar = resolved.radars[s.id]
-        sensors.append({"id": s.id, "sensor": s.sensor, "lat_deg": radar.site_lat_deg,
-                        "lon_deg": radar.site_lon_deg, "moved": s.lat_deg is not None, "party": s.party,
+        site = resolved.radars[s.id].site  # None for a sensor in orbit: where it was placed over
+        sensors.append({"id": s.id, "sensor": s.sensor, "lat_deg": site.lat_deg if site else s.lat_deg,
+                        "lon_deg": site.lon_deg if site else s.lon_deg, "moved": s.lat_deg is not None,
+                        "party": s.party,
                         "shared_through_data_center": arch.latency_s(s) > 0, "source": s.source})
     batteries = []
     for b in arch.batteries:

@@ -69,6 +69,11 @@ class Sensor(abc.ABC):
 
     KIND: ClassVar[str]
     FIELDS: ClassVar[tuple]  #: the TOML keys, :class:`openbmd.sensors.fields.Field`
+    #: True for a sensor whose track may cue a launch (an architecture's ``[[sensor]]``);
+    #: False for a warning-only sensor (``[command] early_warning``)
+    TRACKS: ClassVar[bool] = True
+    #: where a ground sensor stands (:class:`openbmd.earth.frames.Site`); None for a sensor in orbit
+    site = None
 
     # ------------------------------------------------------------ what it sees
     @abc.abstractmethod

@@ -114,6 +114,11 @@ class InfraredTracker(Sensor):
         return replace(self, raan_rad=node % (2 * math.pi),
                        mean_anomaly_rad=tuple(m + shift for m in self.mean_anomaly_rad))
 
+    def placed(self, lat_deg: float, lon_deg: float, *, site_name: str = "") -> "InfraredTracker":
+        """An architecture's station for an orbiting sensor: the constellation phased so that its
+        first satellite passes over (lat, lon) at each threat's launch (:meth:`over` at t = 0)."""
+        return self.over(lat_deg, lon_deg, 0.0)
+
     # ------------------------------------------------------------ what it sees
     def seen_by(self, ecef_m, t_s) -> np.ndarray:
         """(..., S) True where satellite s sees the target at ECEF positions (..., 3), times (...)."""

@@ -79,6 +79,7 @@ class SpaceInfrared(Sensor):
 
     KIND: ClassVar[str] = "space-ir"
     FIELDS: ClassVar[tuple] = SPACE_IR_FIELDS
+    TRACKS: ClassVar[bool] = False  #: it reports launches; it gives no track to launch on
 
     def __post_init__(self) -> None:
         check_common(self)
