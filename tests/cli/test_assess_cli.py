@@ -53,3 +53,9 @@ def test_json_has_the_sections(report):
 
 def test_unknown_architecture_is_one_line(run, tmp_path):
     assert_usage_error(run("assess", "epaa-phase-9", "--out", str(tmp_path / "x")), "epaa-phase-9")
+    assert not (tmp_path / "x").exists()  # a failed run leaves no empty folder behind
+    kept = tmp_path / "mine"
+    (kept / "notes.txt").parent.mkdir()
+    (kept / "notes.txt").write_text("a user's file")
+    assert_usage_error(run("assess", "epaa-phase-9", "--out", str(kept)), "epaa-phase-9")
+    assert (kept / "notes.txt").read_text() == "a user's file"  # a folder that was there stays

@@ -12,7 +12,7 @@ accession = date the instrument of accession was deposited; 1955 is the
 Federal Republic of Germany, whose membership extends to the whole of Germany
 from 1990).
 Country names are those of the shipped Natural Earth TopoJSON
-(``openbmd.report.borders.countries()``), so ``borders.country(country_name(code))``
+(``openbmd.geo.borders.countries()``), so ``borders.country(country_name(code))``
 gives the outline.
 """
 from __future__ import annotations
@@ -229,7 +229,7 @@ _NATURAL_EARTH_NAMES = {
 def country_name(code: str) -> str:
     """The Natural Earth country name of an ISO 3166-1 alpha-2 code ("MK" -> "Macedonia").
 
-    Use it with ``openbmd.report.borders.country(name).contains(lat_deg, lon_deg)``.
+    Use it with ``openbmd.geo.borders.country(name).contains(lat_deg, lon_deg)``.
     Note that Natural Earth's "Cyprus" excludes "N. Cyprus" and "Denmark" excludes
     Greenland.
     """

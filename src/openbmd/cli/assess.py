@@ -26,17 +26,35 @@ def assess(
     json_: Annotated[bool, typer.Option("--json", help="Print the JSON document instead of its path.")] = False,
 ) -> None:
     """Run the whole assessment and print the path of the HTML report."""
-    import time
-
     from openbmd.analyses.assess import assess as run
     from openbmd.report.assessment import make_folder, write_assessment
 
     check_finite(step_deg, "--step-deg")
     check_finite(pacing_step_deg, "--pacing-step-deg")
+    existed = out_dir.exists()
     try:
-        make_folder(out_dir)
+        make_folder(out_dir)  # before hours of work: an unwritable folder fails at once
     except InputError as exc:
         raise InputError(str(exc).replace("output folder ", "--out ", 1)) from None
+    try:
+        _run_and_write(architectures, out_dir, from_, step_deg, pacing_step_deg, json_, run, write_assessment)
+    except BaseException:
+        if not existed:  # a run that failed (bad id, interrupted) leaves no empty folder behind
+            _remove_if_empty(out_dir)
+        raise
+
+
+def _remove_if_empty(out_dir: Path) -> None:
+    for d in (out_dir / "figures", out_dir):
+        try:
+            d.rmdir()
+        except OSError:
+            return
+
+
+def _run_and_write(architectures, out_dir, from_, step_deg, pacing_step_deg, json_, run, write_assessment):
+    import time
+
     t0 = time.perf_counter()
     console = err()
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
