@@ -1,16 +1,6 @@
 """A raid: salvos of threats at targets against an architecture with finite magazines.
 
-A raid file (TOML) lists ``[[salvo]]`` entries::
-
-    name = "Iranian salvo on south-east Europe"      # optional
-    [[salvo]]
-    missile = "shahab-3"        # catalog missile id (or a missile .toml, relative to the raid file)
-    from = "Tabriz"             # a launch area of the shipped threat sets, or "LAT,LON"
-    to = "Ankara"               # a target of a shipped target set, a city of data/cities.csv, or "LAT,LON"
-    count = 6                   # whole number >= 1
-    launch_time_s = 0           # optional, s after the raid starts (default 0)
-    shape = "min-energy"        # optional: min-energy | lofted | depressed
-    rcs_m2 = 0.1                # optional: the warhead's RCS (default: the missile's, else 0.1)
+The raid file (its format and checks) is :mod:`openbmd.analyses.raid_file`.
 
 The analysis:
 
@@ -30,10 +20,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from openbmd.analyses.raid_file import Raid, Salvo, load_raid, parse_raid  # noqa: F401 (the raid file)
 from openbmd.errors import InputError
+
+if TYPE_CHECKING:  # the allocation's types, imported where they are used at run time
+    from openbmd.engagement.allocation import Draws, Pairs, Plan
 
 
 # ---------------------------------------------------------------- the analysis

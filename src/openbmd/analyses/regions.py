@@ -59,16 +59,10 @@ def _spec(entry: dict, where: str) -> RegionSpec:
                       lon_deg=_span(entry, "lon_deg", -180, 360, where), source=entry["source"])
 
 
-@lru_cache(maxsize=1)
 def _regions_file() -> dict:
-    import tomllib
-    from importlib import resources
+    from openbmd.data import data_toml
 
-    text = resources.files("openbmd.data").joinpath(REGIONS_FILE).read_text("utf-8")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"data/{REGIONS_FILE}: {exc}") from None
+    return data_toml(REGIONS_FILE)
 
 
 @lru_cache(maxsize=1)

@@ -219,16 +219,10 @@ EVALUATORS = {
 _SHARES = ("min_country_share", "agrees_below", "partly_below", "agrees_at_least", "partly_at_least")
 
 
-@lru_cache(maxsize=1)
 def _claims_file() -> dict:
-    import tomllib
-    from importlib import resources
+    from openbmd.data import data_toml
 
-    text = resources.files("openbmd.data").joinpath(CLAIMS_FILE).read_text("utf-8")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"data/{CLAIMS_FILE}: {exc}") from None
+    return data_toml(CLAIMS_FILE)
 
 
 def check_claim(entry: dict, where: str) -> Claim:
