@@ -16,6 +16,12 @@ def test_json_contract_narrowed_and_charts(run, tmp_path):
         assert {"battery", "interceptor", "engageable", "margin_s", "needed_burnout_speed_km_s"} <= set(c)
         assert isinstance(c["engageable"], bool)
         assert (c["margin_s"] is None) == (not c["engageable"])
+        # the interceptor's first launch and the earliest intercept's altitude: null when not engageable;
+        # a launch after the ICBM's and before its impact, an intercept in the kill vehicle's band
+        assert (c["launch_s"] is None) == (c["intercept_altitude_km"] is None) == (not c["engageable"])
+        if c["engageable"]:
+            assert 0.0 < c["launch_s"] < c["flight_time_s"]
+            assert 50.0 < c["intercept_altitude_km"] < 2500.0
     for site in d["sites"]:
         within = [c for c in d["cases"] if c["battery"] == site["battery"]
                   and c["needed_burnout_speed_km_s"] is not None]
