@@ -4,8 +4,8 @@ For every Russian ICBM field of the ``russia-icbm`` threat set, every target of
 ``us-targets`` and every trajectory shape (minimum-energy, lofted, depressed),
 the field's missile is flown at the target (:mod:`openbmd.analyses.icbm_flights`) and
 engaged by every battery of the architecture on the deterministic timeline of
-:func:`openbmd.engagement.engine.engage_many` (first detection after burnout,
-firm track, launch-on-remote cues, the architecture's reaction time, the
+:func:`openbmd.engagement.engine.engage_many` (first detection, in boost where a
+radar sees the booster, firm track, early-warning launches where allowed, launch-on-remote cues, the architecture's reaction time, the
 battle space under the kill vehicle's limits).  Per (case, battery):
 
 ``engageable``
@@ -56,7 +56,8 @@ every arc (minimum-energy; lofted and depressed: full burn, the kick on the stee
 flat side of the range-maximising one, as :func:`openbmd.flight.aim.aim`) is aimed by
 :func:`openbmd.flight.aim_many.aim_many_shapes` (miss < 2 km); a target out of a
 missile's reach is listed in ``unreachable``, not as a case; the warhead's radar
-cross-section is the missile's (catalog default 0.1 m^2); every flight is flown once
+cross-section is the missile's (catalog default 0.1 m^2), the booster's in boost
+(notional 1 m^2: :data:`openbmd.sensors.horizon.DEFAULT_BOOSTER_RCS_M2`); every flight is flown once
 (memoised in the process) and serves every architecture, battery and speed
 (:func:`icbm_reach_set`); threats never in track or beyond the fastest variant's
 kill-vehicle range need no speed search.
@@ -159,8 +160,11 @@ class IcbmReachResult:
 
 ASSUMPTIONS = [
     "Each field flies its first listed missile (the 2024 force); positions are garrison towns, +/- 40 km (M).",
-    "Timeline of engage_many: first detection after burnout, firm track after FIRM_AFTER revisits, "
-    "launch at the earliest firm track among the battery's cueing sensors plus the reaction time.",
+    "Timeline of engage_many: radars see the booster in boost (booster RCS, notional default 1 m^2, "
+    "plausible 0.5-10 m^2) and the warhead after burnout; a track that starts in boost runs a "
+    "constant-acceleration filter until burnout, then the ballistic one; firm at 1 km RSS position sigma "
+    "after FIRM_AFTER looks; launch at the earliest firm track among the battery's cueing sensors plus "
+    "the reaction time, or (launch_on = early-warning) at the first warning plus warning_to_launch_s.",
     "margin_s: latest feasible launch minus earliest allowed launch (bisection to 1 s on a common launch delay); "
     "null when not engageable.",
     "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own) "
@@ -169,7 +173,8 @@ ASSUMPTIONS = [
     "reaction_sweep: the needed speed again at each reaction time of the sweep (default 0, 30, 60, 120 s and "
     "the architecture's own), every reaction time solved on its own; its median is over the cases engageable "
     "within the speed sweep at the shortest reaction time (a case that drops out counts as beyond 7 km/s).",
-    "Warhead radar cross-section: the missile's (catalog default 0.1 m^2); no decoys, no countermeasures.",
+    "Warhead radar cross-section: the missile's (catalog default 0.1 m^2); no decoys, no countermeasures; "
+    "the spent stages and the post-boost vehicle are not tracked as separate objects.",
 ]
 
 
