@@ -64,3 +64,20 @@ def test_bad_reaction_sweep_exit_2(run):
     for bad in ("-5", "abc", "30,,60", "nan", "1e9"):
         assert_usage_error(run("icbm-reach", "-a", "epaa-phase-3", "--reaction-sweep", bad),
                            "--reaction-sweep", "allowed:")
+
+
+def test_launch_and_intercept_altitude_of_engageable_cases(run):
+    """GBIs engage Kozelsk -> Washington: the first launch follows the ICBM's launch and precedes the
+    earliest intercept's own time budget; the intercept lies above the kill vehicle's floor."""
+    r = run("icbm-reach", "-a", "gmd", "--field", "kozelsk", "--target", "washington", "--shape", "min-energy",
+            "--no-reaction-sweep", "--json")
+    assert r.code == 0, r.err
+    cases = json.loads(r.out)["cases"]
+    eng = [c for c in cases if c["engageable"]]
+    assert eng
+    for c in cases:
+        assert {"launch_s", "intercept_altitude_km"} <= set(c)
+        assert (c["launch_s"] is None) == (not c["engageable"])
+    for c in eng:
+        assert 0.0 < c["launch_s"] < c["flight_time_s"]
+        assert 119.9 <= c["intercept_altitude_km"] < 2500.0  # GBI kill vehicle floor 120 km (catalog)
