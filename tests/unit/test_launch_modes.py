@@ -42,6 +42,12 @@ def test_early_warning_launch_is_the_first_warning_plus_its_delay(sejjil):
         assert b.launch_s[0] == pytest.approx(min(warn, f.launch_s[0]))
         # an earlier allowed launch never loses an engagement
         assert b.engageable[0] >= f.engageable[0]
+        # launched on warning, the interceptor is guided by a firm track: no intercept before it
+        for o in (b, w):
+            if o.engageable[0]:
+                assert o.earliest_t_s[0] >= f.firm_track_s[0] - 1e-9
+            if not np.isfinite(f.firm_track_s[0]):
+                assert not o.engageable[0]
 
 
 def test_battery_key_overrides_the_command_and_bad_modes_fail():

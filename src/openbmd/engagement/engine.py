@@ -11,7 +11,9 @@ written once, in arrays over threats:
 - the commit decision is taken at firm track and the interceptor may launch
   ``reaction_s`` later; a battery that may launch on early warning
   (:data:`openbmd.architectures.model.LAUNCH_MODES`) may launch ``warning_to_launch_s`` after
-  the first warning instead, whichever is earlier (:func:`earliest_launch_s`);
+  the first warning instead, whichever is earlier (:func:`earliest_launch_s`), and then
+  intercept only once a sensor that may cue it holds a firm track (the interceptor launched
+  on warning is guided to the threat by that track);
 - a :class:`Lane` (one :class:`~openbmd.engagement.shooter.Shooter` against the sampled
   threats, with the earliest launch per threat) solves the battle space; shot
   opportunities are re-solved from each intercept's kill assessment
@@ -283,6 +285,9 @@ def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None 
         launch = earliest_launch_s(modes, firm, reaction, warning, arch.warning_to_launch_s)
         shooter = Shooter.at(b.interceptor, b.entry.lat_deg, b.entry.lon_deg, table=(flyouts or {}).get(b.id))
         allowed = None if b.entry.engage_on_remote else fire_control_mask(b.fire_control, s, rcs_m2)
+        if "early-warning" in modes:  # a launch on warning is guided to its intercept by a firm track
+            guided = s.t_s[None, :] >= firm[:, None]
+            allowed = guided if allowed is None else allowed & guided
         outcomes.append(run_battery(s, shooter, firm, reaction, resolved.doctrine, battery_id=b.id,
                                     first_detection_s=first, allowed=allowed, geometry=geometry,
                                     threat_launch_s=threat_launch_s, launch_s=launch))
