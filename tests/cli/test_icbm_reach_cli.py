@@ -16,6 +16,12 @@ def test_json_contract_narrowed_and_charts(run, tmp_path):
         assert {"battery", "interceptor", "engageable", "margin_s", "needed_burnout_speed_km_s"} <= set(c)
         assert isinstance(c["engageable"], bool)
         assert (c["margin_s"] is None) == (not c["engageable"])
+        # the interceptor's first launch and the earliest intercept's altitude: null when not engageable;
+        # a launch after the ICBM's and before its impact, an intercept in the kill vehicle's band
+        assert (c["launch_s"] is None) == (c["intercept_altitude_km"] is None) == (not c["engageable"])
+        if c["engageable"]:
+            assert 0.0 < c["launch_s"] < c["flight_time_s"]
+            assert 50.0 < c["intercept_altitude_km"] < 2500.0
     for site in d["sites"]:
         within = [c for c in d["cases"] if c["battery"] == site["battery"]
                   and c["needed_burnout_speed_km_s"] is not None]
@@ -58,3 +64,20 @@ def test_bad_reaction_sweep_exit_2(run):
     for bad in ("-5", "abc", "30,,60", "nan", "1e9"):
         assert_usage_error(run("icbm-reach", "-a", "epaa-phase-3", "--reaction-sweep", bad),
                            "--reaction-sweep", "allowed:")
+
+
+def test_launch_and_intercept_altitude_of_engageable_cases(run):
+    """GBIs engage Kozelsk -> Washington: the first launch follows the ICBM's launch and precedes the
+    earliest intercept's own time budget; the intercept lies above the kill vehicle's floor."""
+    r = run("icbm-reach", "-a", "gmd", "--field", "kozelsk", "--target", "washington", "--shape", "min-energy",
+            "--no-reaction-sweep", "--json")
+    assert r.code == 0, r.err
+    cases = json.loads(r.out)["cases"]
+    eng = [c for c in cases if c["engageable"]]
+    assert eng
+    for c in cases:
+        assert {"launch_s", "intercept_altitude_km"} <= set(c)
+        assert (c["launch_s"] is None) == (not c["engageable"])
+    for c in eng:
+        assert 0.0 < c["launch_s"] < c["flight_time_s"]
+        assert 119.9 <= c["intercept_altitude_km"] < 2500.0  # GBI kill vehicle floor 120 km (catalog)

@@ -129,7 +129,7 @@ def test_gmd_has_its_gbis_and_sensors():
     count = {b.launcher: b.magazine for b in arch.batteries if b.interceptor == "gbi-3stage"}
     assert count == {"gbi-fort-greely": 40, "gbi-vandenberg": 4}  # since 2017 (interceptors.md)
     catalog = {s.sensor for s in arch.sensors}
-    assert {"beale", "clear", "fylingdales", "thule", "cobra-dane", "sbx"} <= catalog
+    assert {"beale", "cape-cod", "clear", "fylingdales", "thule", "cobra-dane", "sbx"} <= catalog
     radars = resolve(arch).radars
     japan = [i for i, s in ((s.id, s) for s in arch.sensors) if s.sensor == "an-tpy-2-fbm"]
     assert japan and all(128.0 < radars[i].site_lon_deg < 146.0 and 30.0 < radars[i].site_lat_deg < 46.0

@@ -305,6 +305,10 @@ def _lane(result, s, bid):
     from openbmd.architectures.resolve import resolve
     from openbmd.engagement.engine import engage_many
 
+    from openbmd.sensors.horizon import DEFAULT_BOOSTER_RCS_M2, DEFAULT_RCS_M2
+    from openbmd.sensors.signature import Signature
+
     resolved = resolve(result.architecture)
-    res = engage_many(resolved, s, 0.1)
+    # what icbm_reach passes: the catalog ICBMs give no RCS figures, so the defaults
+    res = engage_many(resolved, s, Signature(rv_rcs_m2=DEFAULT_RCS_M2, booster_rcs_m2=DEFAULT_BOOSTER_RCS_M2))
     return res.batteries[[b.id for b in resolved.batteries].index(bid)].lane

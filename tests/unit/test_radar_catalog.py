@@ -13,7 +13,7 @@ from openbmd.sensors.geometry import in_sectors
 
 REQUIRED = ["an-tpy-2-fbm", "an-tpy-2-tm", "spy-1d", "spy-6", "aegis-ashore-spy-1", "spy-7", "fylingdales",
             "thule", "beale", "clear", "cobra-dane", "sbx", "lrdr", "voronezh-dm-armavir", "daryal-gabala",
-            "don-2n"]
+            "don-2n", "cape-cod"]
 # every radar cites each of these figures in [sources] (any one key of a group)
 SOURCE_GROUPS = [("band",), ("site",), ("coverage", "boresight_az_deg", "faces_az_deg"), ("el_limits",),
                  ("max_range_km",), ("reference_range_km",), ("reference_range_spread_km",), ("revisit_s",),

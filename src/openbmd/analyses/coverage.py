@@ -135,12 +135,12 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     """Aim ``missile`` at every point and engage each flight with every resolved architecture of
     the list ``resolved`` (the flights are shared): one PointResults per architecture."""
     from openbmd.earth.model import earth_model
-    from openbmd.sensors.horizon import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_signature
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
 
     archs = list(resolved)
-    rcs = threat_rcs_m2(missile, rcs_m2)
+    rcs = threat_signature(missile, rcs_m2)  # the booster in boost, the warhead after burnout
     lat, lon = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
     K = lat.size
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), earth_model("wgs84"), True)

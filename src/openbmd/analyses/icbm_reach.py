@@ -4,13 +4,17 @@ For every Russian ICBM field of the ``russia-icbm`` threat set, every target of
 ``us-targets`` and every trajectory shape (minimum-energy, lofted, depressed),
 the field's missile is flown at the target (:mod:`openbmd.analyses.icbm_flights`) and
 engaged by every battery of the architecture on the deterministic timeline of
-:func:`openbmd.engagement.engine.engage_many` (first detection after burnout,
-firm track, launch-on-remote cues, the architecture's reaction time, the
+:func:`openbmd.engagement.engine.engage_many` (first detection, in boost where a
+radar sees the booster, firm track, early-warning launches where allowed, launch-on-remote cues, the architecture's reaction time, the
 battle space under the kill vehicle's limits).  Per (case, battery):
 
 ``engageable``
     the battery can launch after its earliest allowed launch and meet the
     warhead inside its kill vehicle's limits (engage_many's answer).
+``launch_s``, ``intercept_altitude_km``
+    the battery's first interceptor launch (s after the ICBM's launch: the launch toward
+    the earliest feasible intercept, no earlier than the earliest allowed launch) and that
+    earliest intercept's altitude; ``None`` when not engageable.
 ``margin_s``
     how much later than its earliest allowed launch the battery could still
     launch and intercept: the largest extra delay ``d`` for which the case
@@ -52,7 +56,8 @@ every arc (minimum-energy; lofted and depressed: full burn, the kick on the stee
 flat side of the range-maximising one, as :func:`openbmd.flight.aim.aim`) is aimed by
 :func:`openbmd.flight.aim_many.aim_many_shapes` (miss < 2 km); a target out of a
 missile's reach is listed in ``unreachable``, not as a case; the warhead's radar
-cross-section is the missile's (catalog default 0.1 m^2); every flight is flown once
+cross-section is the missile's (catalog default 0.1 m^2), the booster's in boost
+(notional 1 m^2: :data:`openbmd.sensors.horizon.DEFAULT_BOOSTER_RCS_M2`); every flight is flown once
 (memoised in the process) and serves every architecture, battery and speed
 (:func:`icbm_reach_set`); threats never in track or beyond the fastest variant's
 kill-vehicle range need no speed search.
@@ -92,6 +97,8 @@ class BatteryReach:
     reason: tuple  #: (C,) None where engageable, else why not
     speeds_km_s: tuple  #: the sweep this battery could use (buildable variants)
     reaction_sweep: "ReactionSweep | None" = None  #: needed speeds per reaction time (None: not swept)
+    launch_s: np.ndarray | None = None  #: (C,) first interceptor launch, s after the ICBM's launch (NaN: none)
+    intercept_altitude_km: np.ndarray | None = None  #: (C,) earliest intercept's altitude (NaN: none)
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +128,7 @@ class IcbmReachResult:
                 "battery": b.battery_id, "interceptor": b.interceptor_id, "engageable": eng,
                 "margin_s": round(float(b.margin_s[i]), 1) if eng else None,
                 "needed_burnout_speed_km_s": float(need) if np.isfinite(need) else None,
+                "launch_s": _rounded(b.launch_s, i, eng), "intercept_altitude_km": _rounded(b.intercept_altitude_km, i, eng),
                 "reason": b.reason[i], "flight_time_s": round(c.flight_time_s, 1)})
         sites = []
         for b in self.batteries:
@@ -152,8 +160,11 @@ class IcbmReachResult:
 
 ASSUMPTIONS = [
     "Each field flies its first listed missile (the 2024 force); positions are garrison towns, +/- 40 km (M).",
-    "Timeline of engage_many: first detection after burnout, firm track after FIRM_AFTER revisits, "
-    "launch at the earliest firm track among the battery's cueing sensors plus the reaction time.",
+    "Timeline of engage_many: radars see the booster in boost (booster RCS, notional default 1 m^2, "
+    "plausible 0.5-10 m^2) and the warhead after burnout; a track that starts in boost runs a "
+    "constant-acceleration filter until burnout, then the ballistic one; firm at 1 km RSS position sigma "
+    "after FIRM_AFTER looks; launch at the earliest firm track among the battery's cueing sensors plus "
+    "the reaction time, or (launch_on = early-warning) at the first warning plus warning_to_launch_s.",
     "margin_s: latest feasible launch minus earliest allowed launch (bisection to 1 s on a common launch delay); "
     "null when not engageable.",
     "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own) "
@@ -162,8 +173,16 @@ ASSUMPTIONS = [
     "reaction_sweep: the needed speed again at each reaction time of the sweep (default 0, 30, 60, 120 s and "
     "the architecture's own), every reaction time solved on its own; its median is over the cases engageable "
     "within the speed sweep at the shortest reaction time (a case that drops out counts as beyond 7 km/s).",
-    "Warhead radar cross-section: the missile's (catalog default 0.1 m^2); no decoys, no countermeasures.",
+    "Warhead radar cross-section: the missile's (catalog default 0.1 m^2); no decoys, no countermeasures; "
+    "the spent stages and the post-boost vehicle are not tracked as separate objects.",
 ]
+
+
+def _rounded(values, i: int, engageable: bool) -> float | None:
+    """``values[i]`` to 0.1 for the JSON; None when the case is not engageable (or not computed)."""
+    if values is None or not engageable or not np.isfinite(values[i]):
+        return None
+    return round(float(values[i]), 1)
 
 
 def check_reactions(reactions_s) -> tuple[float, ...]:
@@ -186,6 +205,7 @@ def icbm_reach(architecture, **kw) -> IcbmReachResult:
 
 def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
                    reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None,
+                   booster_rcs_m2=None, boost: bool = True, launch_on=None,
                    progress=None) -> list[IcbmReachResult]:
     """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
 
@@ -196,13 +216,17 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     ``reaction_s`` overrides each architecture's; ``reaction_sweep_s``: the reaction times (s) at
     which the needed speed is found again (the architecture's own is added; None or empty: no
     sweep); ``missiles``: "first" (default) or "all" the
-    missiles of each field.  ``progress(done, total)`` is called as work proceeds.  See the
-    module doc for the meaning of each answer.
+    missiles of each field; ``rcs_m2``/``booster_rcs_m2`` override the warhead's and the booster's
+    radar cross sections (default the missiles', else the project's defaults); ``boost=False``
+    lets radars see the threat only after burnout; ``launch_on`` overrides every battery's launch
+    modes (``openbmd.architectures.model.LAUNCH_MODES``).  ``progress(done, total)`` is called as
+    work proceeds.  See the module doc for the meaning of each answer.
     """
     from openbmd.architectures.loader import get_architecture, get_target_set, get_threat_set
     from openbmd.architectures.resolve import resolve
     from openbmd.engagement.battlespace import threat_geometry
-    from openbmd.sensors.horizon import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_signature
+    from openbmd.sensors.signature import Signature
     from openbmd.missiles import get_missile
 
     t0 = time.perf_counter()
@@ -239,24 +263,27 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     geometry = threat_geometry(s.ecef_m, s.vel_m_s) if cases else None
     rcs = None
     if cases:
-        rcs = rcs_m2 if rcs_m2 is not None else max(threat_rcs_m2(get_missile(m)) for m in {c.missile for c in cases})
+        sigs = [threat_signature(get_missile(m), rcs_m2, booster_rcs_m2, boost=boost)
+                for m in sorted({c.missile for c in cases})]
+        rcs = Signature(rv_rcs_m2=max(g.rv_rcs_m2 for g in sigs),
+                        booster_rcs_m2=max(g.booster_rcs_m2 for g in sigs) if boost else None)
     out = []
     for arch, res in zip(archs, resolved):
         t1 = time.perf_counter()
         reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
-        batteries = _engage(res, s, rcs, reaction, sp, sweep_r, geometry, tick) if cases else []
+        batteries = _engage(res, s, rcs, reaction, sp, sweep_r, geometry, tick, launch_on) if cases else []
         out.append(IcbmReachResult(arch, tuple(cases), tuple(batteries), tuple(unreachable), reaction,
                                    t_fly + time.perf_counter() - t1,
                                    {"flights_s": round(t_fly, 2), "engagement_s": round(time.perf_counter() - t1, 2)}))
     return out
 
 
-def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick) -> list[BatteryReach]:
+def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launch_on=None) -> list[BatteryReach]:
     """Every battery of one architecture against every flight: engageable, margin, needed speed
     (and again at each of ``reactions``, when given): the engine's outcome, then its lane re-solved."""
     from openbmd.engagement.engine import engage_many
 
-    res = engage_many(resolved, s, rcs, reaction_s=reaction, geometry=geometry)
+    res = engage_many(resolved, s, rcs, reaction_s=reaction, geometry=geometry, launch_on=launch_on)
     tick()
     batteries = []
     for rb, o in zip(resolved.batteries, res.batteries):
@@ -272,5 +299,6 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick) -> li
             tick()
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
                                       rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,
-                                      o.reason, grid, sweep))
+                                      o.reason, grid, sweep, o.first_launch_s.copy(),
+                                      o.battlespace.earliest_alt_km.copy()))
     return batteries

@@ -51,9 +51,10 @@ def _flights(raid_, progress):
     """Fly each distinct (missile, from, to, shape) once; the distinct (flight, RCS, launch time)
     are the rows the engine engages.
 
-    Returns (flights, tracks, track_of_salvo): ``tracks[k] = (rcs_m2, flight index, launch_time_s)``.
+    Returns (flights, tracks, track_of_salvo): ``tracks[k] = (Signature, flight index, launch_time_s)``
+    (:func:`openbmd.sensors.horizon.threat_signature`: the booster seen in boost).
     """
-    from openbmd.sensors.horizon import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_signature
     from openbmd.flight.api import fly
     from openbmd.missiles import get_missile
 
@@ -72,7 +73,7 @@ def _flights(raid_, progress):
             flights.append(f)
             if progress:
                 progress(len(flights), len(raid_.salvos) + 2)
-        tkey = (threat_rcs_m2(missile, s.rcs_m2), keys[key], s.launch_time_s)
+        tkey = (threat_signature(missile, s.rcs_m2), keys[key], s.launch_time_s)
         if tkey not in track_keys:
             track_keys[tkey] = len(tracks)
             tracks.append(tkey)

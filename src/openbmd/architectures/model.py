@@ -32,6 +32,10 @@ from openbmd.schema import InvalidField, KeyProblem, Lat, Lon, Model, Pairs
 ARCH_STATUSES = ("planned", "as-built", "proposed", "cancelled", "notional")
 SHAPES = ("min-energy", "lofted", "depressed")
 Seconds = Annotated[float, Field(ge=0.0, le=3600.0)]
+#: what a battery may launch on: a fire-control quality ("firm") track, or early warning (the
+#: command's space-based warning report or the first detection by a sensor that may cue it)
+LAUNCH_MODES = ("firm-track", "early-warning")
+LaunchModes = Annotated[tuple[Literal[LAUNCH_MODES], ...], Field(min_length=1)]
 
 
 class Sourced(Model):
@@ -84,6 +88,8 @@ class BatteryEntry(Model):
     #: may the intercept be completed on a remote track (True), or only where the
     #: ``fire_control`` radar sees the threat (False)?
     engage_on_remote: bool = True
+    #: what this battery may launch on (LAUNCH_MODES); None: the command's ``launch_on``
+    launch_on: LaunchModes | None = None
     source: str = ""
 
     @model_validator(mode="before")
@@ -97,9 +103,21 @@ class BatteryEntry(Model):
 
 
 class Command(Model):
-    """Command and control: reaction time, doctrine, early warning."""
+    """Command and control: reaction time, doctrine, early warning, what a launch waits for.
+
+    ``launch_on`` lists the launch modes a battery may use (its own ``launch_on`` overrides):
+    ``"firm-track"`` launches ``reaction_s`` after a fire-control quality track;
+    ``"early-warning"`` launches ``warning_to_launch_s`` after the first warning (the
+    ``early_warning`` satellites' first report or the first detection by a sensor that may cue
+    the battery), in boost if need be: GAO-13-382R (2013) found that the Polish site's
+    SM-3 IIB would have had to launch during the threat's boost phase to reach ICBMs bound
+    for the US. A battery's earliest launch is the earliest over its modes.
+    """
 
     reaction_s: Seconds = 30.0  #: firm track to interceptor launch (s)
+    launch_on: LaunchModes = ("firm-track",)  #: the launch modes (LAUNCH_MODES) of every battery
+    #: first warning to interceptor launch (s) in the "early-warning" mode; None: ``reaction_s``
+    warning_to_launch_s: Seconds | None = None
     doctrine: str = "shoot-look-shoot"  #: see openbmd.engagement.doctrine.parse_doctrine
     look_s: Seconds = 10.0  #: kill-assessment time after an intercept (s)
     early_warning: str | None = "sbirs"  #: space-based infrared sensor id cueing the radars; "none": none
@@ -183,6 +201,16 @@ class Architecture(Sourced):
     def home_party(self) -> str:
         """The party that owns the batteries (the first sensor's party; 'us' when none)."""
         return self.sensors[0].party if self.sensors else "us"
+
+    def launch_modes(self, battery: BatteryEntry) -> tuple[str, ...]:
+        """What ``battery`` may launch on: its own ``launch_on``, else the command's."""
+        return battery.launch_on if battery.launch_on is not None else self.command.launch_on
+
+    @property
+    def warning_to_launch_s(self) -> float:
+        """First warning to launch (s) in the early-warning mode (the reaction time unless given)."""
+        c = self.command
+        return c.reaction_s if c.warning_to_launch_s is None else c.warning_to_launch_s
 
     def latency_s(self, sensor: SensorEntry) -> float:
         """Extra delay on a track from ``sensor``: a shared sensor's passes through the data centre."""

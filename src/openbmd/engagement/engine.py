@@ -4,11 +4,16 @@ detect -> firm track -> commit -> launch -> battle space -> shot opportunities -
 written once, in arrays over threats:
 
 - the sensor step (each cueing sensor's :meth:`~openbmd.sensors.base.Sensor.track_times`)
-  gives each threat's first detection after burnout and its firm-track time; a battery's firm
-  track is the earliest among the sensors that may cue it (plus the data centre's
-  latency for a shared sensor);
+  gives each threat's first detection (in boost when the threat's
+  :class:`~openbmd.sensors.signature.Signature` gives the booster an RCS, else after burnout)
+  and its firm-track time; a battery's firm track is the earliest among the sensors that may
+  cue it (plus the data centre's latency for a shared sensor);
 - the commit decision is taken at firm track and the interceptor may launch
-  ``reaction_s`` later;
+  ``reaction_s`` later; a battery that may launch on early warning
+  (:data:`openbmd.architectures.model.LAUNCH_MODES`) may launch ``warning_to_launch_s`` after
+  the first warning instead, whichever is earlier (:func:`earliest_launch_s`), and then
+  intercept only once a sensor that may cue it holds a firm track (the interceptor launched
+  on warning is guided to the threat by that track);
 - a :class:`Lane` (one :class:`~openbmd.engagement.shooter.Shooter` against the sampled
   threats, with the earliest launch per threat) solves the battle space; shot
   opportunities are re-solved from each intercept's kill assessment
@@ -32,6 +37,7 @@ from openbmd.engagement.battlespace import BattleSpace, threat_geometry
 from openbmd.engagement.doctrine import Doctrine, p_engagement
 from openbmd.engagement.shooter import REACH_SLACK_KM, Shooter, min_ground_range_km
 from openbmd.flight.samples import ThreatSamples
+from openbmd.sensors.signature import Signature, warhead_rcs_m2
 
 #: stop counting shot opportunities here (the maps shade 0, 1, 2, 3+)
 MAX_OPPORTUNITIES = 3
@@ -127,9 +133,10 @@ class BatteryOutcome:
     battery_id: str
     interceptor_id: str
     threat_launch_s: np.ndarray  #: (T,) launch offset of each threat
-    first_detection_s: np.ndarray  #: (T,) first detection after burnout by a cueing sensor (inf: never)
+    first_detection_s: np.ndarray  #: (T,) first detection by a cueing sensor (inf: never)
     firm_track_s: np.ndarray  #: (T,) firm track at the battery (inf: never)
-    launch_s: np.ndarray  #: (T,) earliest allowed interceptor launch: firm track + reaction (inf: never)
+    #: (T,) earliest allowed interceptor launch over the battery's launch modes (inf: never)
+    launch_s: np.ndarray
     battlespace: BattleSpace
     opportunities: np.ndarray  #: (T,) int, capped at MAX_OPPORTUNITIES
     p_kill: np.ndarray  #: (T,) this battery's kill probability under the doctrine
@@ -185,12 +192,14 @@ class ManyResult:
 
 def run_battery(s: ThreatSamples, shooter: Shooter, firm_s, reaction_s: float, doctrine: Doctrine, *,
                 battery_id: str = "", first_detection_s=None, allowed=None, geometry=None,
-                threat_launch_s=0.0, cap: int = MAX_OPPORTUNITIES) -> BatteryOutcome:
+                threat_launch_s=0.0, cap: int = MAX_OPPORTUNITIES, launch_s=None) -> BatteryOutcome:
     """The timeline of one battery against the threats of ``s``, given each threat's firm-track
-    time at the battery (``firm_s`` (T,), inf: never) and the reaction time."""
+    time at the battery (``firm_s`` (T,), inf: never) and the reaction time; ``launch_s`` (T,)
+    overrides the earliest allowed launch (default firm + reaction: see :func:`earliest_launch_s`)."""
     T = len(s)
     firm = np.broadcast_to(np.asarray(firm_s, float), (T,))
-    lane = Lane.make(s, shooter, firm + reaction_s, allowed=allowed, geometry=geometry)
+    launch = firm + reaction_s if launch_s is None else np.broadcast_to(np.asarray(launch_s, float), (T,))
+    lane = Lane.make(s, shooter, launch, allowed=allowed, geometry=geometry)
     got = shots(lane, doctrine, cap=cap)
     off = np.broadcast_to(np.asarray(threat_launch_s, float), (T,))
     bs = got.battlespace
@@ -201,16 +210,29 @@ def run_battery(s: ThreatSamples, shooter: Shooter, firm_s, reaction_s: float, d
                           lane.launch_s + off, bs, got.opportunities, got.p_kill, lane)
 
 
+def earliest_launch_s(modes, firm_s, reaction_s: float, warning_s=None, warning_to_launch_s: float = 0.0):
+    """(T,) earliest allowed interceptor launch over the launch ``modes``
+    (:data:`openbmd.architectures.model.LAUNCH_MODES`): ``firm_s + reaction_s`` on a firm track,
+    ``warning_s + warning_to_launch_s`` on early warning (inf where a mode never comes)."""
+    out = np.full(np.shape(firm_s), np.inf)
+    if "firm-track" in modes:
+        out = np.minimum(out, np.asarray(firm_s, float) + reaction_s)
+    if "early-warning" in modes and warning_s is not None:
+        out = np.minimum(out, np.asarray(warning_s, float) + warning_to_launch_s)
+    return out
+
+
 def fire_control_mask(radar, s: ThreatSamples, rcs_m2) -> np.ndarray:
-    """(T, N) threat samples the battery's own radar sees (where a launch-on-remote battery may intercept)."""
-    return radar.visible(s.ecef_m, rcs_m2=rcs_m2) & np.isfinite(s.ecef_m[..., 0])
+    """(T, N) threat samples the battery's own radar sees (where a launch-on-remote battery may
+    intercept): the warhead, whatever the booster's signature."""
+    return radar.visible(s.ecef_m, rcs_m2=warhead_rcs_m2(rcs_m2)) & np.isfinite(s.ecef_m[..., 0])
 
 
 def sensor_times(radar, s: ThreatSamples, rcs_m2, cued: bool, cache: dict | None = None):
-    """(first detection after burnout, firm track) of every threat by ``radar`` (T,) each, memoised
-    in ``cache`` per (radar, RCS, cue): callers that engage the same threats with several
+    """(first detection, firm track) of every threat by ``radar`` (T,) each, memoised in ``cache``
+    per (radar, RCS or Signature, cue): callers that engage the same threats with several
     architectures pass one cache for all of them."""
-    key = (radar, float(rcs_m2), bool(cued))
+    key = (radar, rcs_m2 if isinstance(rcs_m2, Signature) else float(rcs_m2), bool(cued))
     if cache is None:
         return radar.track_times(s, rcs_m2, cued=cued)
     if key not in cache:
@@ -218,17 +240,35 @@ def sensor_times(radar, s: ThreatSamples, rcs_m2, cued: bool, cache: dict | None
     return cache[key]
 
 
+def warning_times(resolved, s: ThreatSamples, cache: dict | None = None) -> np.ndarray:
+    """(T,) first report of the command's space-based early warning (inf: none or never)."""
+    ew = resolved.early_warning
+    if ew is None:
+        return np.full(len(s), np.inf)
+    key = (ew, "warning")
+    if cache is None or key not in cache:
+        t = ew.first_seen_s(s, None, after_burnout=False)
+        if cache is None:
+            return t
+        cache[key] = t
+    return cache[key]
+
+
 def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None = None,
                 flyouts: dict | None = None, cued: bool | None = None, firm_cache: dict | None = None,
-                geometry: dict | None = None, threat_launch_s=0.0) -> ManyResult:
+                geometry: dict | None = None, threat_launch_s=0.0, launch_on=None) -> ManyResult:
     """Every threat of ``s`` against every battery of ``resolved`` (a ResolvedArchitecture).
 
+    ``rcs_m2``: the warhead's RCS (a number: radars see the threat after burnout), or a
+    :class:`~openbmd.sensors.signature.Signature` (the booster seen in boost).
     ``flyouts`` maps battery id -> fly-out (default: the interceptor's table at the battery's
     latitude); ``reaction_s`` overrides the architecture's; ``cued`` whether the radars are
     cued (default: the architecture has a space-based early warning); ``threat_launch_s``
-    (T,) each threat's launch offset (the outcome's times are shifted by it).
+    (T,) each threat's launch offset (the outcome's times are shifted by it); ``launch_on``
+    overrides every battery's launch modes (:meth:`Architecture.launch_modes`).
     """
-    reaction = resolved.arch.command.reaction_s if reaction_s is None else float(reaction_s)
+    arch = resolved.arch
+    reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
     cued = resolved.early_warning is not None if cued is None else cued
     firm_cache = {} if firm_cache is None else firm_cache
     geometry = threat_geometry(s.ecef_m, s.vel_m_s) if geometry is None else geometry
@@ -238,9 +278,17 @@ def engage_many(resolved, s: ThreatSamples, rcs_m2, *, reaction_s: float | None 
         for _, radar, latency in b.cues:
             f0, f1 = sensor_times(radar, s, rcs_m2, cued, firm_cache)
             first, firm = np.minimum(first, f0 + latency), np.minimum(firm, f1 + latency)
+        modes = arch.launch_modes(b.entry) if launch_on is None else tuple(launch_on)
+        warning = None
+        if "early-warning" in modes:
+            warning = np.minimum(first, warning_times(resolved, s, firm_cache))
+        launch = earliest_launch_s(modes, firm, reaction, warning, arch.warning_to_launch_s)
         shooter = Shooter.at(b.interceptor, b.entry.lat_deg, b.entry.lon_deg, table=(flyouts or {}).get(b.id))
         allowed = None if b.entry.engage_on_remote else fire_control_mask(b.fire_control, s, rcs_m2)
+        if "early-warning" in modes:  # a launch on warning is guided to its intercept by a firm track
+            guided = s.t_s[None, :] >= firm[:, None]
+            allowed = guided if allowed is None else allowed & guided
         outcomes.append(run_battery(s, shooter, firm, reaction, resolved.doctrine, battery_id=b.id,
                                     first_detection_s=first, allowed=allowed, geometry=geometry,
-                                    threat_launch_s=threat_launch_s))
+                                    threat_launch_s=threat_launch_s, launch_s=launch))
     return ManyResult(tuple(outcomes))

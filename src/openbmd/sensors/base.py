@@ -9,8 +9,9 @@ catalog listing read the class's declared :attr:`Sensor.FIELDS` and its hooks.
 The batched methods take threats sampled on one time grid
 (:class:`openbmd.flight.samples.ThreatSamples`) and answer per threat (T,):
 
-- :meth:`Sensor.first_seen_s`: the first sample (after burnout by default) where the
-  sensor sees the threat; ``inf`` when never;
+- :meth:`Sensor.first_seen_s`: the first sample where the sensor sees the threat (after
+  burnout for one RCS number; from launch for a
+  :class:`~openbmd.sensors.signature.Signature` with a booster figure); ``inf`` when never;
 - :meth:`Sensor.firm_track_s`: when this sensor alone holds a fire-control quality
   track (``inf`` for a sensor that never does, as the launch warning).
 """
@@ -97,11 +98,14 @@ class Sensor(abc.ABC):
         return rcs_m2
 
     # ------------------------------------------------------------ batched answers
-    def first_seen_s(self, samples, rcs_m2, *, cued: bool = True, after_burnout: bool = True,
+    def first_seen_s(self, samples, rcs_m2, *, cued: bool = True, after_burnout: bool | None = None,
                      coarse_s: float = 10.0) -> np.ndarray:
-        """(T,) first sample time (after burnout unless ``after_burnout`` is False) where the
-        sensor sees each threat of ``samples`` (inf: never).
+        """(T,) first sample time where the sensor sees each threat of ``samples`` (inf: never).
 
+        ``rcs_m2``: a number (the warhead, seen after burnout) or a
+        :class:`~openbmd.sensors.signature.Signature` (the booster's RCS before burnout, seen
+        from launch when it has one). ``after_burnout`` True or False overrides when the scan
+        starts (None: as ``rcs_m2`` says).
         Visibility is tested every ~``coarse_s`` first, then sample by sample inside the
         interval before the first coarse hit (a window shorter than ``coarse_s`` that
         falls between coarse samples is missed: irrelevant for a fire-control track)."""
@@ -113,7 +117,7 @@ class Sensor(abc.ABC):
         return np.full(len(samples), np.inf)
 
     def track_times(self, samples, rcs_m2, *, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """(first detection after burnout, firm track), (T,) each, inf where never: what the
+        """(first detection, firm track), (T,) each, inf where never: what the
         engagement engine asks of every cueing sensor (one pass where a sensor can share it)."""
         return (self.first_seen_s(samples, rcs_m2, cued=cued),
                 self.firm_track_s(samples, rcs_m2, cued=cued))
@@ -138,15 +142,22 @@ class Sensor(abc.ABC):
         return out
 
 
-def first_seen(sensor, s, rcs_m2, after_burnout: bool = True, coarse_s: float = 10.0) -> np.ndarray:
+def first_seen(sensor, s, rcs_m2, after_burnout: bool | None = None, coarse_s: float = 10.0) -> np.ndarray:
     """The coarse-then-fine scan of :meth:`Sensor.first_seen_s` with ``rcs_m2`` as given."""
+    from openbmd.sensors.signature import Signature
+
+    sig = rcs_m2 if isinstance(rcs_m2, Signature) else None
     dt = float(s.t_s[1] - s.t_s[0]) if s.t_s.size > 1 else 1.0
     k = max(1, int(round(coarse_s / dt)))
     idx = np.arange(0, s.t_s.size, k)
-    limit = s.burnout_s if after_burnout else np.full(len(s), -np.inf)
+    if after_burnout is None:
+        limit = s.burnout_s if sig is None else sig.seen_from_s(s.burnout_s)
+    else:
+        limit = s.burnout_s if after_burnout else np.full(len(s), -np.inf)
     Xc = s.ecef_m[:, idx]
     tc = np.broadcast_to(s.t_s[idx][None, :], Xc.shape[:2])
-    seen = _seen(sensor, Xc, tc, rcs_m2) & (tc >= limit[:, None])
+    rcs_c = rcs_m2 if sig is None else sig.rcs_m2(tc, s.burnout_s[:, None])
+    seen = _seen(sensor, Xc, tc, rcs_c) & (tc >= limit[:, None])
     hit = seen.any(axis=1)
     out = np.full(len(s), np.inf)
     if not hit.any():
@@ -156,7 +167,10 @@ def first_seen(sensor, s, rcs_m2, after_burnout: bool = True, coarse_s: float = 
     lo = np.maximum(j - k + 1, 0)
     fine = np.minimum(lo[:, None] + np.arange(k)[None, :], j[:, None])  # the k samples up to j
     Xf = s.ecef_m[rows[:, None], fine]
-    rcs_rows = np.asarray(rcs_m2, dtype=float)[rows] if rcs_m2 is not None and np.ndim(rcs_m2) else rcs_m2
+    if sig is not None:
+        rcs_rows = sig.rcs_m2(s.t_s[fine], s.burnout_s[rows, None])
+    else:
+        rcs_rows = np.asarray(rcs_m2, dtype=float)[rows] if rcs_m2 is not None and np.ndim(rcs_m2) else rcs_m2
     sf = _seen(sensor, Xf, s.t_s[fine], rcs_rows) & (s.t_s[fine] >= limit[rows, None])
     out[rows] = s.t_s[fine[np.arange(rows.size), np.argmax(sf, axis=1)]]
     return out

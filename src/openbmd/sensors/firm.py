@@ -1,9 +1,12 @@
 """When one radar alone holds a firm track of each of T sampled threats (the batched form
 of the noisy tracker), and the looks any sensor takes at sampled threats.
 
-The radar looks at its revisit rate from its first detection after burnout
-(:meth:`openbmd.sensors.base.Sensor.first_seen_s`); the extended Kalman filter of
-:mod:`openbmd.sensors.tracking` runs on those looks without noise: its covariance, and
+The radar looks at its revisit rate from its first detection
+(:meth:`openbmd.sensors.base.Sensor.first_seen_s`): in boost when the threat's
+:class:`~openbmd.sensors.signature.Signature` gives its booster a radar cross section and the
+radar sees it, else after burnout. A track that starts in boost runs the boost-then-ballistic
+filter of :mod:`openbmd.sensors.boost_track`; one that starts after burnout the compiled
+ballistic filter of :mod:`openbmd.sensors.tracking`. Each runs on those looks without noise: its covariance, and
 so the firm-track time (RSS position sigma under FIRM_SIGMA_M after FIRM_AFTER
 detections), depends on the geometry and the radar's sigmas, not on the noise draws,
 so this is the tracker's firm time in expectation (tests/unit/test_many.py compares it
@@ -12,6 +15,8 @@ with noisy tracks).
 from __future__ import annotations
 
 import numpy as np
+
+from openbmd.sensors.signature import Signature
 
 #: detections handed to the Kalman filter per threat and radar (a track not firm by then never is)
 MAX_TRACK_LOOKS = 80
@@ -48,9 +53,11 @@ def compress(seen: np.ndarray, good: np.ndarray, looks: int):
 
 
 def radar_track_times(radar, s, rcs_m2, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(T,) first detection after burnout and (T,) firm track by ``radar`` alone, at its cued or
-    uncued range (inf: never): the first look is found once and the filter starts there."""
-    rcs = radar.search_rcs_m2(float(rcs_m2), cued)
+    """(T,) first detection (after burnout for a number ``rcs_m2``; from launch for a
+    :class:`~openbmd.sensors.signature.Signature` with a booster figure) and (T,) firm track by
+    ``radar`` alone, at its cued or uncued range (inf: never): the first look is found once and
+    the filter starts there."""
+    rcs = radar.search_rcs_m2(rcs_m2 if isinstance(rcs_m2, Signature) else float(rcs_m2), cued)
     first = radar.first_seen_s(s, rcs)  # the search factor is applied once, here
     out = np.full(len(s), np.inf)
     rows = np.flatnonzero(np.isfinite(first))
@@ -70,10 +77,15 @@ def radar_firm_track_s(radar, s, rcs_m2, cued: bool = True) -> np.ndarray:
 
 def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> np.ndarray:
     """Firm times (R,) of the threats ``rows`` first seen at ``first`` (R,): the compiled
-    range/azimuth/elevation filter on the radar's noiseless looks."""
+    range/azimuth/elevation filter on the radar's noiseless looks (the boost-then-ballistic
+    filter for a track whose first look is before the threat's burnout)."""
+    from openbmd.sensors.boost_track import filter_through_boost
     from openbmd.sensors.tracking import filter_padded
 
+    rows = np.asarray(rows)
     t, pos, ok = look_positions(s, rows, first, radar.revisit_s, looks)
+    if isinstance(rcs, Signature):  # the booster's RCS before burnout, the warhead's after
+        rcs = rcs.rcs_m2(t, s.burnout_s[rows, None])[ok]
     seen = np.zeros(ok.shape, bool)
     seen[ok] = radar.visible(pos[ok], rcs_m2=rcs)
     out = np.full(len(rows), np.inf)
@@ -90,6 +102,12 @@ def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> n
                           (K, M, 3)).copy()
     site = np.broadcast_to(radar.site.ecef_m, (K, M, 3)).copy()
     rot = np.broadcast_to(radar.site.rotation, (K, M, 3, 3)).copy()
-    _, _, firm = filter_padded(tt, z, sig, site, rot, n, radar.earth)
+    bo = s.burnout_s[rows[good]]
+    boost = tt[:, 0] < bo  # the first look while the booster burns
+    firm = np.full(K, None, dtype=object)
+    for sel, run in ((~boost, lambda *a: filter_padded(*a, radar.earth)),
+                     (boost, lambda *a: filter_through_boost(*a, bo[sel], radar.earth))):
+        if sel.any():
+            firm[sel] = run(tt[sel], z[sel], sig[sel], site[sel], rot[sel], n[sel])[2]
     out[good] = [np.inf if f is None else f for f in firm]
     return out

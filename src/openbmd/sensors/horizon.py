@@ -23,6 +23,17 @@ from openbmd.sensors.radar import Radar, _positive_rcs
 #: docs/research/sensors.md 2.1 (NRC 2012's ~1,500 km AN/TPY-2 circles match ~0.1 m^2, D) and
 #: 2.6 (RV at UHF 0.1-1 m^2, M); Lewis & Postol 2012 take 0.01 m^2 as the stressing X-band case.
 DEFAULT_RCS_M2 = 0.1
+#: Default body RCS of a burning ICBM/IRBM booster (m^2). Notional (N), plausible range 0.5-10 m^2:
+#: open boost-phase analyses take boosters as ~1-10 m^2 bodies against ~0.01-0.1 m^2 for a
+#: re-entry vehicle (APS, *Report of the APS Study Group on Boost-Phase Intercept Systems for
+#: National Missile Defense*, Rev. Mod. Phys. 76, S1, 2004 (the 2003 study); Wilkening and Postol
+#: on the third site use the same orders of magnitude: M, the figures not seen here). A 1.5-2.5 m
+#: diameter, 10-20 m long body seen off its nose is square metres at UHF and X band (physical
+#: optics of a cylinder of that size). 1 m^2, the low end, is the conservative default; the
+#: sensitivity sweep covers the range. A missile file's ``booster_rcs_m2`` overrides it.
+DEFAULT_BOOSTER_RCS_M2 = 1.0
+#: the plausible range of DEFAULT_BOOSTER_RCS_M2 (m^2), for sweeps
+BOOSTER_RCS_RANGE_M2 = (0.5, 10.0)
 
 
 class HorizonRange(NamedTuple):
@@ -72,3 +83,17 @@ def threat_rcs_m2(missile, rcs_m2: float | None = None) -> float:
             raise InputError(f"radar cross section {rcs_m2} m^2 must be > 0")
         return float(rcs_m2)
     return float(getattr(missile, "rv_rcs_m2", None) or DEFAULT_RCS_M2)
+
+
+def threat_signature(missile, rcs_m2: float | None = None, booster_rcs_m2: float | None = None, *,
+                     boost: bool = True):
+    """What radars see of ``missile`` over its flight (:class:`openbmd.sensors.signature.Signature`):
+    the warhead's RCS (:func:`threat_rcs_m2`) after burnout and, with ``boost``, the booster's
+    before (the given one, else the missile's ``booster_rcs_m2``, else DEFAULT_BOOSTER_RCS_M2)."""
+    from openbmd.sensors.signature import Signature
+
+    rv = threat_rcs_m2(missile, rcs_m2)
+    if not boost:
+        return Signature(rv_rcs_m2=rv)
+    booster = booster_rcs_m2 if booster_rcs_m2 is not None else getattr(missile, "booster_rcs_m2", None)
+    return Signature(rv_rcs_m2=rv, booster_rcs_m2=booster or DEFAULT_BOOSTER_RCS_M2)

@@ -154,6 +154,13 @@ class InfraredTracker(Sensor):
         return z, sats
 
     # ------------------------------------------------------------ batched answers
+    def first_seen_s(self, samples, rcs_m2=None, *, cued: bool = True, after_burnout: bool | None = None,
+                     coarse_s: float = 10.0) -> np.ndarray:
+        """As :meth:`Sensor.first_seen_s`, after burnout unless told otherwise whatever the RCS
+        (its filter follows the post-boost body, :mod:`openbmd.sensors.irtrack_filter`)."""
+        return super().first_seen_s(samples, None, cued=cued, coarse_s=coarse_s,
+                                    after_burnout=True if after_burnout is None else after_burnout)
+
     def firm_track_s(self, samples, rcs_m2=None, *, cued: bool = True) -> np.ndarray:
         """(T,) time of a firm track (RSS position sigma under FIRM_SIGMA_M after FIRM_AFTER
         looks), started by stereo triangulation, from noiseless lines of sight (the covariance

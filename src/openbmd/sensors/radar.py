@@ -24,6 +24,7 @@ from openbmd.missiles.model import InvalidField
 from openbmd.sensors import geometry as geo
 from openbmd.sensors.base import STATUSES, Sensor, check_common, register  # noqa: F401
 from openbmd.sensors.fields import RADAR_FIELDS
+from openbmd.sensors.signature import Signature
 
 DEFAULT_THRESHOLD_DB = 13.0  #: single-look detection SNR (Lewis & Postol 2012 use 13 dB; sensors.md 2.1)
 #: an uncued radar searches a volume notionally 10x the one a space-based cue points it to;
@@ -214,7 +215,11 @@ class Radar(Sensor):
     def search_rcs_m2(self, rcs_m2, cued: bool):
         """Uncued search is modelled as a smaller effective RCS (range ~ RCS^(1/4)): the
         radar equation's range falls by UNCUED_VOLUME_RATIO^(-1/4)."""
-        return rcs_m2 if cued else np.asarray(rcs_m2, dtype=float)[()] / UNCUED_VOLUME_RATIO
+        if cued:
+            return rcs_m2
+        if isinstance(rcs_m2, Signature):
+            return rcs_m2.scaled(1.0 / UNCUED_VOLUME_RATIO)
+        return np.asarray(rcs_m2, dtype=float)[()] / UNCUED_VOLUME_RATIO
 
     def firm_track_s(self, samples, rcs_m2, *, cued: bool = True) -> np.ndarray:
         """(T,) time of a firm track from this radar alone (inf: never), the noiseless form of
@@ -224,8 +229,9 @@ class Radar(Sensor):
         return radar_firm_track_s(self, samples, rcs_m2, cued)
 
     def track_times(self, samples, rcs_m2, *, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """(first detection after burnout, firm track), (T,) each: :meth:`first_seen_s` at the
-        search range and :meth:`firm_track_s` from it, in one pass."""
+        """(first detection, firm track), (T,) each: :meth:`first_seen_s` at the search range
+        and :meth:`firm_track_s` from it, in one pass (the first detection is in boost when
+        ``rcs_m2`` is a :class:`~openbmd.sensors.signature.Signature` with a booster figure)."""
         from openbmd.sensors.firm import radar_track_times
 
         return radar_track_times(self, samples, rcs_m2, cued)
