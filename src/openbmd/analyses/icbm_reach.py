@@ -65,7 +65,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from openbmd.analyses.icbm_flights import SAMPLE_DT_S, SHAPES, Case, clear_flight_memo, fly_cases  # noqa: F401
-from openbmd.analyses.icbm_sweeps import (MARGIN_TOL_S, ReactionSweep, interceptor_at_speed,  # noqa: F401
+from openbmd.analyses.icbm_sweeps import (MARGIN_TOL_S, ReactionSweep, figures_km_s,  # noqa: F401
+                                          interceptor_at_speed,
                                           margins_s, needed_speeds, reaction_sweep, sweep_speeds)
 from openbmd.errors import InputError
 
@@ -92,6 +93,8 @@ class BatteryReach:
     reason: tuple  #: (C,) None where engageable, else why not
     speeds_km_s: tuple  #: the sweep this battery could use (buildable variants)
     reaction_sweep: "ReactionSweep | None" = None  #: needed speeds per reaction time (None: not swept)
+    #: the disputed burnout speeds of the catalog (spread ends and the chosen figure), each in the sweep
+    figures_km_s: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +135,10 @@ class IcbmReachResult:
                 "max_margin_s": float(np.nanmax(b.margin_s)) if b.engageable.any() else None,
                 "slowest_needed_burnout_speed_km_s": float(np.nanmin(need)) if np.isfinite(need).any() else None,
                 "cases_engageable_within_sweep": int(np.isfinite(need).sum()),
-                "speeds_km_s": list(b.speeds_km_s)})
+                "speeds_km_s": list(b.speeds_km_s),
+                # each answer at each disputed figure: cases engageable at that burnout speed
+                "engageable_cases_at_figure": {f"{v:g}": int(np.sum(need <= v + 1e-9))
+                                               for v in b.figures_km_s if v in b.speeds_km_s}})
         return {
             "architecture": self.architecture.id,
             "threat_set": THREAT_SET, "target_set": TARGET_SET,
@@ -272,5 +278,5 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick) -> li
             tick()
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
                                       rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,
-                                      o.reason, grid, sweep))
+                                      o.reason, grid, sweep, figures_km_s(rb.interceptor)))
     return batteries
