@@ -20,12 +20,11 @@ non-rotating WGS-84 Earth without air (so that what remains is steering, not dra
     fan's holes broke it by minutes (1,190 s against 589 s at 2,600 km).
 """
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
-
-from dataclasses import replace
 
 from lambert import MU_EARTH, R_SPHERE, lambert, min_launch_speed_m_s, point_at, site_vector
 from openbmd.earth.model import G0_M_S2, earth_model

@@ -162,7 +162,8 @@ ASSUMPTIONS = [
     "launch at the earliest firm track among the battery's cueing sensors plus the reaction time.",
     "margin_s: latest feasible launch minus earliest allowed launch (bisection to 1 s on a common launch delay); "
     "null when not engageable.",
-    "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own) "
+    "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own "
+    "and the ends of its published spread; engageable_cases_at_figure per site counts the cases at each) "
     "at which the battery could engage; variants keep burn time, mass and kill vehicle, the booster is "
     "re-calibrated, max_range_km and max_intercept_alt_km scale with (v / v_catalog)^2; null when 7 km/s cannot.",
     "reaction_sweep: the needed speed again at each reaction time of the sweep (default 0, 30, 60, 120 s and "
