@@ -70,7 +70,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from openbmd.analyses.icbm_flights import SAMPLE_DT_S, SHAPES, Case, clear_flight_memo, fly_cases  # noqa: F401
-from openbmd.analyses.icbm_sweeps import (MARGIN_TOL_S, ReactionSweep, interceptor_at_speed,  # noqa: F401
+from openbmd.analyses.icbm_sweeps import (MARGIN_TOL_S, ReactionSweep, figures_km_s,  # noqa: F401
+                                          interceptor_at_speed,
                                           margins_s, needed_speeds, reaction_sweep, sweep_speeds)
 from openbmd.errors import InputError
 
@@ -99,6 +100,8 @@ class BatteryReach:
     reaction_sweep: "ReactionSweep | None" = None  #: needed speeds per reaction time (None: not swept)
     launch_s: np.ndarray | None = None  #: (C,) first interceptor launch, s after the ICBM's launch (NaN: none)
     intercept_altitude_km: np.ndarray | None = None  #: (C,) earliest intercept's altitude (NaN: none)
+    #: the disputed burnout speeds of the catalog (spread ends and the chosen figure), each in the sweep
+    figures_km_s: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,7 +143,10 @@ class IcbmReachResult:
                 "max_margin_s": float(np.nanmax(b.margin_s)) if b.engageable.any() else None,
                 "slowest_needed_burnout_speed_km_s": float(np.nanmin(need)) if np.isfinite(need).any() else None,
                 "cases_engageable_within_sweep": int(np.isfinite(need).sum()),
-                "speeds_km_s": list(b.speeds_km_s)})
+                "speeds_km_s": list(b.speeds_km_s),
+                # each answer at each disputed figure: cases engageable at that burnout speed
+                "engageable_cases_at_figure": {f"{v:g}": int(np.sum(need <= v + 1e-9))
+                                               for v in b.figures_km_s if v in b.speeds_km_s}})
         return {
             "architecture": self.architecture.id,
             "threat_set": THREAT_SET, "target_set": TARGET_SET,
@@ -167,7 +173,8 @@ ASSUMPTIONS = [
     "the reaction time, or (launch_on = early-warning) at the first warning plus warning_to_launch_s.",
     "margin_s: latest feasible launch minus earliest allowed launch (bisection to 1 s on a common launch delay); "
     "null when not engageable.",
-    "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own) "
+    "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own "
+    "and the ends of its published spread; engageable_cases_at_figure per site counts the cases at each) "
     "at which the battery could engage; variants keep burn time, mass and kill vehicle, the booster is "
     "re-calibrated, max_range_km and max_intercept_alt_km scale with (v / v_catalog)^2; null when 7 km/s cannot.",
     "reaction_sweep: the needed speed again at each reaction time of the sweep (default 0, 30, 60, 120 s and "
@@ -300,5 +307,5 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launc
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
                                       rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,
                                       o.reason, grid, sweep, o.first_launch_s.copy(),
-                                      o.battlespace.earliest_alt_km.copy()))
+                                      o.battlespace.earliest_alt_km.copy(), figures_km_s(rb.interceptor)))
     return batteries

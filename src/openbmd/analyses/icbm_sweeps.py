@@ -74,10 +74,18 @@ def interceptor_at_speed(icp, speed_km_s: float):
 _VARIANTS: dict = {}  #: (interceptor, speed) -> variant or None (not buildable): shared by every battery
 
 
+def figures_km_s(icp) -> tuple[float, ...]:
+    """The catalog's disputed burnout speeds of ``icp``: the ends of its published spread and its
+    chosen figure (GBI: 6.3 km/s from the 2003 test geometry, 7.0 chosen, 8.5 claimed), sorted."""
+    spread = tuple(icp.burnout_speed_spread_km_s or ())
+    return tuple(sorted({round(float(v), 6) for v in spread} | {float(icp.burnout_speed_km_s)}))
+
+
 def sweep_speeds(icp, speeds_km_s) -> tuple[tuple[float, ...], dict]:
-    """The grid for ``icp`` (the given speeds plus its own, sorted) and the buildable variants
-    (memoised in the process: every battery with this interceptor shares them and their tables)."""
-    grid = sorted({round(float(v), 6) for v in speeds_km_s} | {float(icp.burnout_speed_km_s)})
+    """The grid for ``icp`` (the given speeds plus its own and the ends of its published spread,
+    sorted: each answer is shown at each disputed figure) and the buildable variants (memoised in
+    the process: every battery with this interceptor shares them and their tables)."""
+    grid = sorted({round(float(v), 6) for v in speeds_km_s} | set(figures_km_s(icp)))
     variants = {}
     for v in grid:
         if (icp, v) not in _VARIANTS:

@@ -46,7 +46,7 @@ FORMAT = 1  #: bump when the file layout changes
 #: and the fly-out and booster builders themselves
 PHYSICS_SOURCES = ("kernels/flight*.py", "kernels/atmosphere.py", "kernels/geo.py", "flight/*.py",
                    "earth/*.py", "missiles/model.py", "interceptors/model.py",
-                   "interceptors/booster.py", "interceptors/flyout.py")
+                   "interceptors/booster.py", "interceptors/steering.py", "interceptors/flyout.py")
 
 
 # ---------------------------------------------------------------- where

@@ -1,15 +1,18 @@
 """The fly-out: how soon an interceptor can reach each (ground range, altitude) point.
 
 Built by flying the interceptor's booster on the trajectory engine (rotating
-WGS-84 Earth with J2 and drag) over a fan of pitch-over kicks, from nearly
-vertical (0.2 deg) to nearly horizontal (89 deg) over a 4 s pitch-over, and a
-second family pitching over at a constant rate through the whole boost (to
-flatter, even depressed arcs), after a 1 s vertical rise, toward a few
-azimuths (Earth rotation makes eastward fly-outs faster).  Every trajectory is
-recorded; for each range node of the table the first time each trajectory
-reaches that ground range gives one (altitude, time, speed) point; between
-neighbouring kicks the time is interpolated linearly in altitude, and each
-cell keeps the EARLIEST arrival over all kicks (NaN where no kick reaches it).
+WGS-84 Earth with J2 and drag) over fans of pitch-over kicks in four steering
+families (:mod:`openbmd.interceptors.steering`: pitch-overs of 4 s, a quarter,
+a half and the whole of the burn, after a 1 s vertical rise, then a gravity
+turn), the kicks of each placed evenly in burnout flight-path angle from
+vertical to the flattest arc, toward a few azimuths (Earth rotation makes
+eastward fly-outs faster).  Every trajectory is recorded; for each range node
+of the table the first time each trajectory reaches that ground range gives
+one (altitude, time, speed) point; between neighbouring kicks the time is
+interpolated linearly in altitude, and each cell keeps the EARLIEST arrival
+over all kicks and families (NaN where none reaches it): the best arc of the
+families, which tests/validation/test_flyout_lambert.py holds against an
+independent vacuum Lambert solver.
 Ground range is the geodesic from the site to the point under the interceptor.
 
 Tables depend on the site's latitude (rotation) only, not its longitude: they
@@ -38,7 +41,8 @@ from openbmd.earth.model import EarthModel, earth_model
 from openbmd.errors import InputError
 from openbmd.flight.lanes import Tolerances, earth_array, powered_lanes
 from openbmd.interceptors import cache as disk_cache
-from openbmd.interceptors.booster import PITCH_OVER_S, VERTICAL_RISE_S, fan_kicks
+from openbmd.interceptors.booster import PITCH_OVER_S, VERTICAL_RISE_S
+from openbmd.interceptors.steering import arc_kicks, pitch_over_families  # noqa: F401 -- re-exported
 from openbmd.interceptors.model import Interceptor
 from openbmd.kernels import flight as K
 
@@ -48,16 +52,6 @@ LAT_BAND_DEG = 5.0  #: tables are shared by sites within the same 5-degree latit
 DEFAULT_AZIMUTHS_DEG = tuple(float(a) for a in range(0, 360, 45))
 FLYOUT_T_MAX_S = 2400.0  #: N: no kill vehicle is expected to fly more than 40 min after launch
 MAX_STEP_S = 2.0  #: sampling of the recorded fly-outs (the integrator's largest step)
-#: the second family pitches over at a constant rate through the whole boost, to kicks up to
-#: LONG_KICK_SCALE x 89 deg (the thrust ends below the horizontal): a high-acceleration booster's
-#: gravity turn keeps its path steep otherwise (THAAD's flattest burnout with a 4 s pitch-over: 43 deg)
-LONG_KICK_SCALE = 1.6
-
-
-def pitch_over_families(booster, kicks) -> tuple[tuple[float, np.ndarray], ...]:
-    """The fan's families: (pitch-over duration s, kicks deg)."""
-    return ((PITCH_OVER_S, np.asarray(kicks, float)),
-            (max(2.0 * PITCH_OVER_S, booster.total_burn_time_s), LONG_KICK_SCALE * np.asarray(kicks, float)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,11 +193,11 @@ def band_latitude(lat_deg: float) -> float:
 
 
 def flyout_table(interceptor: Interceptor, site_lat_deg: float, *, azimuth_deg=DEFAULT_AZIMUTHS_DEG,
-                 earth="wgs84", rotation: bool = True, drag: bool = True, n_kicks: int = 64,
+                 earth="wgs84", rotation: bool = True, drag: bool = True, n_kicks: int = 48,
                  n_range: int = 121, n_alt: int = 101, exact_latitude: bool = False) -> FlyoutTable:
     """The fly-out table of ``interceptor`` from a site at ``site_lat_deg`` (cached).
 
-    ``azimuth_deg`` must be evenly spaced around the circle.  Sites share the
+    ``n_kicks``: kicks per steering family and azimuth.  ``azimuth_deg`` must be evenly spaced around the circle.  Sites share the
     table of their latitude band unless ``exact_latitude``.
     """
     lat = float(site_lat_deg) if exact_latitude else band_latitude(float(site_lat_deg))
@@ -244,9 +238,8 @@ def _cached_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, dr
 def _build_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, drag: bool,
                  n_kicks: int, n_range: int, n_alt: int) -> FlyoutTable:
     """Fly the fans and keep the earliest arrival per cell (seconds of work)."""
-    kicks = fan_kicks(n_kicks)
     fams = [fly_fan(icp.booster, lat, az, kk, model, drag, kick_dur_s=d)
-            for d, kk in pitch_over_families(icp.booster, kicks)]
+            for d, kk in arc_kicks(icp.booster, lat, az, model, drag, n_kicks)]
     reach_r = max(float(np.nanmax(f[1])) for f in fams) / 1e3
     reach_h = max(float(np.nanmax(f[2])) for f in fams) / 1e3
     r_nodes = np.linspace(0.0, reach_r, n_range)
@@ -269,12 +262,15 @@ def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: b
             t_vert_s: float | None = None, kick_dur_s: float | None = None):
     """Fly every (azimuth, kick) on the engine, recording each trajectory.
 
+    ``kicks`` (L,) are flown toward every azimuth, or (A, L) gives each azimuth its own.
     Returns arrays (A, L, N) of time (s), ground range from the site (m),
     geodetic altitude (m) and Earth-relative speed (m/s), NaN-padded after the
     end of each flight (impact or ``FLYOUT_T_MAX_S``).
     """
-    az = np.repeat(np.asarray(azimuths, float), len(kicks))
-    kk = np.tile(np.asarray(kicks, float), len(azimuths))
+    kicks = np.asarray(kicks, float)
+    n_k = kicks.shape[-1]
+    az = np.repeat(np.asarray(azimuths, float), n_k)
+    kk = kicks.ravel() if kicks.ndim == 2 else np.tile(kicks, len(azimuths))
     lanes = powered_lanes([booster], np.zeros(az.size, np.int64), lat_deg, 0.0, 0.0, az, kk, np.inf, model)
     lanes.lane[:, K.L_TMAX] = FLYOUT_T_MAX_S
     lanes.lane[:, K.L_TVERT] = VERTICAL_RISE_S if t_vert_s is None else t_vert_s
@@ -302,7 +298,7 @@ def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: b
     altf = np.full(t.shape, np.nan)
     altf[mask] = alt
     spd = np.where(mask, spd, np.nan)
-    shape = (len(azimuths), len(kicks), n)
+    shape = (len(azimuths), n_k, n)
     return t.reshape(shape), rng.reshape(shape), altf.reshape(shape), spd.reshape(shape)
 
 
