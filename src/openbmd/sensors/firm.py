@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from openbmd.sensors.tracking import FIRM_AFTER, FIRM_SIGMA_M
+
 #: detections handed to the Kalman filter per threat and radar (a track not firm by then never is)
 MAX_TRACK_LOOKS = 80
 FIRST_TRACK_LOOKS = 16
@@ -47,9 +49,11 @@ def compress(seen: np.ndarray, good: np.ndarray, looks: int):
     return np.take_along_axis(order, col, axis=1), n
 
 
-def radar_track_times(radar, s, rcs_m2, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def radar_track_times(radar, s, rcs_m2, cued: bool = True, *, firm_after: int = FIRM_AFTER,
+                      firm_sigma_m: float = FIRM_SIGMA_M) -> tuple[np.ndarray, np.ndarray]:
     """(T,) first detection after burnout and (T,) firm track by ``radar`` alone, at its cued or
-    uncued range (inf: never): the first look is found once and the filter starts there."""
+    uncued range (inf: never): the first look is found once and the filter starts there.
+    ``firm_after``/``firm_sigma_m``: the firm-track rule (the tracker's notional default)."""
     rcs = radar.search_rcs_m2(float(rcs_m2), cued)
     first = radar.first_seen_s(s, rcs)  # the search factor is applied once, here
     out = np.full(len(s), np.inf)
@@ -58,7 +62,8 @@ def radar_track_times(radar, s, rcs_m2, cued: bool = True) -> tuple[np.ndarray, 
     for looks in (FIRST_TRACK_LOOKS, MAX_TRACK_LOOKS):
         if not rows.size:
             break
-        out[rows] = kalman_firm_s(radar, s, rows, first[rows], rcs, looks)
+        out[rows] = kalman_firm_s(radar, s, rows, first[rows], rcs, looks, firm_after=firm_after,
+                                  firm_sigma_m=firm_sigma_m)
         rows = rows[~np.isfinite(out[rows])]
     return first, out
 
@@ -68,7 +73,8 @@ def radar_firm_track_s(radar, s, rcs_m2, cued: bool = True) -> np.ndarray:
     return radar_track_times(radar, s, rcs_m2, cued)[1]
 
 
-def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> np.ndarray:
+def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS, *, firm_after: int = FIRM_AFTER,
+                  firm_sigma_m: float = FIRM_SIGMA_M) -> np.ndarray:
     """Firm times (R,) of the threats ``rows`` first seen at ``first`` (R,): the compiled
     range/azimuth/elevation filter on the radar's noiseless looks."""
     from openbmd.sensors.tracking import filter_padded
@@ -90,6 +96,7 @@ def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> n
                           (K, M, 3)).copy()
     site = np.broadcast_to(radar.site.ecef_m, (K, M, 3)).copy()
     rot = np.broadcast_to(radar.site.rotation, (K, M, 3, 3)).copy()
-    _, _, firm = filter_padded(tt, z, sig, site, rot, n, radar.earth)
+    _, _, firm = filter_padded(tt, z, sig, site, rot, n, radar.earth, firm_after=firm_after,
+                               firm_sigma_m=firm_sigma_m)
     out[good] = [np.inf if f is None else f for f in firm]
     return out
