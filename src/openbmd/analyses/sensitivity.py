@@ -61,7 +61,7 @@ VERDICTS = (
             lambda m: _engaged(m, "epaa-phase-3") == 0),
     Verdict("phase-4-none", "EPAA Phase 4 engages no Russian ICBM case", ("epaa-phase-4",),
             lambda m: _engaged(m, "epaa-phase-4") == 0),
-    Verdict("land-sites-none", "the EPAA land sites (Deveselu, Redzikowo) engage no Russian ICBM case",
+    Verdict("land-sites-none", "The EPAA land sites (Deveselu, Redzikowo) engage no Russian ICBM case",
             ("epaa-phase-3", "epaa-phase-4"),
             lambda m: sum(_engaged(m, a, "deveselu", "redzikowo") for a in ("epaa-phase-3", "epaa-phase-4")) == 0),
     Verdict("gmd-half", "GMD engages at least half of the Russian ICBM cases", ("gmd",),
@@ -130,30 +130,19 @@ class SensitivityResult:
         }
 
 
-def sensitivity(architectures=DEFAULT_ARCHITECTURES, *, figures=None, full: bool = False,
-                coverage_case: dict | None = COVERAGE_CASE, progress=None) -> SensitivityResult:
+def sensitivity(architectures=DEFAULT_ARCHITECTURES, *, figures=None, full: bool = False, fields=None,
+                targets=None, coverage_case: dict | None = COVERAGE_CASE, progress=None) -> SensitivityResult:
     """Every figure of ``figures`` (names; default all) at its low and high value against
     ``architectures`` (ids or Architectures): the metrics and the verdicts they give.
-    ``full``: every field and target of icbm-reach (default the reduced set); ``coverage_case``:
-    the coverage metric's case (None: no coverage metric)."""
-    from openbmd.architectures.loader import get_architecture
-    from openbmd.architectures.resolve import resolve
-
+    ``full``: every field and target of icbm-reach (default the reduced set; ``fields`` and
+    ``targets`` name others); ``coverage_case``: the coverage metric's case (None: none)."""
     t0 = time.perf_counter()
     figs = get_figures(figures)
-    archs = [get_architecture(a) if isinstance(a, str) else a for a in architectures]
-    if not archs:
-        raise InputError("give at least one architecture")
-    base = {a.id: (a, resolve(a)) for a in archs}
-    cases, reach = _reach_threats(full)
-    cov = None
-    if coverage_case:
-        ca = get_architecture(coverage_case["architecture"])
-        cov = {**_coverage_threats(coverage_case), "architecture": ca, "resolved": resolve(ca)}
+    bench = Bench.make(architectures, full=full, fields=fields, targets=targets, coverage_case=coverage_case)
     total, done = 1 + 2 * len(figs), [0]
 
     def run(setting, only=None):
-        m = _metrics(setting, base, cases, reach, cov, only)
+        m = bench.metrics(setting, only)
         done[0] += 1
         if progress:
             progress(done[0], total)
@@ -165,11 +154,40 @@ def sensitivity(architectures=DEFAULT_ARCHITECTURES, *, figures=None, full: bool
         only = set(f.applies_to) if f.applies_to else None
         row = {"figure": f}
         for end in ("low", "high"):
-            m = run(f.setting(getattr(f, end)), only)
-            row[end] = _fill(m, nominal, only, coverage_case)
+            row[end] = _fill(run(f.setting(getattr(f, end)), only), nominal, only, coverage_case)
         rows.append(row)
-    return SensitivityResult(tuple(base), tuple(cases), full, dict(coverage_case) if coverage_case else None,
-                             nominal, tuple(rows), time.perf_counter() - t0)
+    return SensitivityResult(tuple(bench.base), tuple(bench.cases), full,
+                             dict(coverage_case) if coverage_case else None, nominal, tuple(rows),
+                             time.perf_counter() - t0)
+
+
+@dataclass(frozen=True, eq=False)
+class Bench:
+    """The flown threats and resolved architectures every setting is evaluated on."""
+
+    base: dict  #: architecture id -> (Architecture, ResolvedArchitecture)
+    cases: list  #: icbm_flights.Case of the reach metric
+    reach: _Threats
+    coverage: dict | None  #: the coverage case's flights, grid and architecture
+
+    @classmethod
+    def make(cls, architectures, *, full=False, fields=None, targets=None, coverage_case=COVERAGE_CASE):
+        from openbmd.architectures.loader import get_architecture
+        from openbmd.architectures.resolve import resolve
+
+        archs = [get_architecture(a) if isinstance(a, str) else a for a in architectures]
+        if not archs:
+            raise InputError("give at least one architecture")
+        cases, reach = _reach_threats(full, fields, targets)
+        cov = None
+        if coverage_case:
+            ca = get_architecture(coverage_case["architecture"])
+            cov = {**_coverage_threats(coverage_case), "architecture": ca, "resolved": resolve(ca)}
+        return cls({a.id: (a, resolve(a)) for a in archs}, cases, reach, cov)
+
+    def metrics(self, setting: Setting, only=None) -> dict:
+        """The metrics under ``setting`` (of the architectures in ``only``; None: all)."""
+        return _metrics(setting, self.base, self.cases, self.reach, self.coverage, only)
 
 
 def _fill(m, nominal, only, coverage_case):
@@ -181,16 +199,18 @@ def _fill(m, nominal, only, coverage_case):
     return {**m, "reach": reach, "coverage": cov}
 
 
-def _reach_threats(full: bool):
+def _reach_threats(full: bool, fields=None, targets=None):
     from openbmd.analyses.icbm_flights import SHAPES, fly_cases
     from openbmd.analyses.icbm_reach import TARGET_SET, THREAT_SET
     from openbmd.architectures.loader import get_target_set, get_threat_set
     from openbmd.engagement.battlespace import threat_geometry
 
     ts, tg = get_threat_set(THREAT_SET), get_target_set(TARGET_SET)
-    fs = list(ts.areas) if full else [ts.area(n) for n in REDUCED_FIELDS]
-    tt = list(tg.targets) if full else [tg.target(n) for n in REDUCED_TARGETS]
+    fs = list(ts.areas) if full and not fields else [ts.area(n) for n in fields or REDUCED_FIELDS]
+    tt = list(tg.targets) if full and not targets else [tg.target(n) for n in targets or REDUCED_TARGETS]
     cases, s, _ = fly_cases(fs, tt, SHAPES)
+    if not cases:
+        raise InputError("no ICBM case: every target is out of the fields' missiles' reach")
     return cases, _Threats(s, threat_geometry(s.ecef_m, s.vel_m_s), np.arange(len(cases)))
 
 

@@ -21,6 +21,10 @@ def sensitivity(
         "--figure", metavar="NAME", help="Figure to sweep (repeatable; default: every one, see the table).")] = None,
     full: Annotated[bool, typer.Option(
         "--full", help="Every ICBM field and US target (default: a reduced set, named in the output).")] = False,
+    field: Annotated[Optional[list[str]], typer.Option(
+        "--field", metavar="NAME", help="Russian ICBM field (repeatable) in place of the reduced set's.")] = None,
+    target: Annotated[Optional[list[str]], typer.Option(
+        "--target", metavar="NAME", help="US target (repeatable) in place of the reduced set's.")] = None,
     no_coverage: Annotated[bool, typer.Option(
         "--no-coverage", help="Skip the coverage metric (EPAA Phase 3 vs the IRBM from Tabriz).")] = False,
     json_: opt.Json = False,
@@ -39,6 +43,7 @@ def sensitivity(
         raise InputError(f"--out {out_dir}: exists and is not a directory")
     with progress("sensitivity", enabled=True) as report:
         result = run(architecture or DEFAULT_ARCHITECTURES, figures=figure or None, full=full,
+                     fields=field or None, targets=target or None,
                      coverage_case=None if no_coverage else COVERAGE_CASE, progress=report)
     summary = result.summary()
     written = _write(out_dir, summary) if out_dir is not None else []

@@ -39,9 +39,14 @@ def tornado_figure(summary: dict):
     figs = summary["figures"]
     panels = metrics(summary)
     flipped = {f["figure"] for f in summary["flips"]}
-    fig = Figure(figsize=(4.2 * len(panels) + 3.2, 0.42 * len(figs) + 1.8), dpi=110)
+    ncol = min(2, len(panels))
+    nrow = -(-len(panels) // ncol)
+    fig = Figure(figsize=(5.0 * ncol + 3.6, nrow * (0.34 * len(figs) + 1.2) + 0.6), dpi=110)
     FigureCanvasAgg(fig)
-    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    grid = fig.subplots(nrow, ncol, sharey=True, squeeze=False)
+    axes = grid.ravel()
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
     labels = [f"{'* ' if f['name'] in flipped else ''}{f['name']} "
               f"({_value(f['low_value'])} | {_value(f['nominal_value'])} | {_value(f['high_value'])})" for f in figs]
     ys = list(range(len(figs)))[::-1]
@@ -56,8 +61,9 @@ def tornado_figure(summary: dict):
         ax.axvline(nom, color="black", lw=1)
         ax.set_title(title, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(ys)
-    axes[0].set_yticklabels(labels, fontsize=8)
+    for row in grid:
+        row[0].set_yticks(ys)
+        row[0].set_yticklabels(labels, fontsize=8)
     fig.suptitle("What the answers rest on: each figure at its low (blue) and high (orange) value "
                  "(* flips a verdict; labels: low | nominal | high)", fontsize=10)
     fig.tight_layout()
@@ -80,21 +86,29 @@ def sensitivity_section(summary: dict, png) -> dict:
         cells = [" | ".join(_num(get(f[e]) if e != "nominal" else get(summary["nominal"]))
                             for e in ("low", "nominal", "high")) for _, _, get in panels]
         rows.append([f["name"], f["label"], vals, *cells, f["why"]])
-    flips = [f"{f['figure']} at its {f['at']} value ({_value(f['value'])}): “{f['text']}” turns "
-             f"{'true' if f['now'] else 'false'}" for f in summary["flips"]] or ["no verdict flips"]
-    verdicts = [f"{v['text']}: {'true' if v['nominal'] else 'false'} at the nominal figures"
-                for v in summary["verdicts"] if v["nominal"] is not None]
     return {"id": "sensitivity", "title": "What the answers rest on", "blocks": [
         ("p", f"Each notional or disputed figure at the low and the high end of its plausible range, everything "
               f"else nominal, on a reduced case set ({cs['cases']} Russian ICBM cases: "
               f"{', '.join(cs['fields'])} x {', '.join(cs['targets'])} x {', '.join(cs['shapes'])}) and the "
               "coverage case on a coarse grid. A verdict that flips is conditional on that figure."),
-        ("list", verdicts),
-        ("h3", "Verdicts that flip"),
-        ("list", flips),
+        ("list", conditional(summary)),
         ("img", {"path": png, "caption": "tornado: each metric at the figure's low (blue) and high (orange) value"}),
         ("table", {"columns": ["figure", "what", "low | nominal | high", *[t for _, t, _ in panels], "why"],
                    "rows": rows})]}
+
+
+def conditional(summary: dict) -> list[str]:
+    """Each verdict of the run as a conditional statement: true or false at the nominal figures,
+    and the figures (at which end of their range) that turn it."""
+    out = []
+    for v in summary["verdicts"]:
+        if v["nominal"] is None:
+            continue
+        by = [f"{f['figure']} at {_value(f['value'])}" for f in summary["flips"] if f["verdict"] == v["name"]]
+        now = "true" if v["nominal"] else "false"
+        out.append(f"{v['text']}: {now} at the nominal figures; " + (
+            f"{'false' if v['nominal'] else 'true'} with {', '.join(by)}" if by else "no figure's range turns it"))
+    return out
 
 
 def _num(v) -> str:
