@@ -25,7 +25,7 @@ def assess(
                                                    help="Grid step of the pacing analysis.")] = 1.0,
     no_sensitivity: Annotated[bool, typer.Option(
         "--no-sensitivity", help="Skip 'what the answers rest on' (each notional figure at its low and high "
-                                 "value; ~30 s).")] = False,
+                                 "value; ~10-20 s).")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the JSON document instead of its path.")] = False,
 ) -> None:
     """Run the whole assessment and print the path of the HTML report."""

@@ -88,7 +88,7 @@ def sensitivity_section(summary: dict, png) -> dict:
         rows.append([f["name"], f["label"], vals, *cells, f["why"]])
     return {"id": "sensitivity", "title": "What the answers rest on", "blocks": [
         ("p", f"Each notional or disputed figure at the low and the high end of its plausible range, everything "
-              f"else nominal, on a reduced case set ({cs['cases']} Russian ICBM cases: "
+              f"else nominal, on {'every' if cs['full'] else 'a reduced set of'} {cs['cases']} Russian ICBM cases ("
               f"{', '.join(cs['fields'])} x {', '.join(cs['targets'])} x {', '.join(cs['shapes'])}) and the "
               "coverage case on a coarse grid. A verdict that flips is conditional on that figure."),
         ("list", conditional(summary)),
