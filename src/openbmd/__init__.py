@@ -15,7 +15,7 @@ __all__ = [
     "draw_range_ring_map", "engage", "find_area", "fly", "fly_batch", "get_architecture", "get_interceptor",
     "get_missile", "get_sensor", "get_target_set", "get_threat_set", "horizon_range", "icbm_reach",
     "interceptor_ids", "load_raid", "max_range_km", "missile_ids", "pacing", "raid", "range_ring", "region_grid",
-    "resolve", "sensor_ids", "write_assessment",
+    "resolve", "sensitivity", "sensor_ids", "write_assessment",
 ]
 
 

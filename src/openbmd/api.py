@@ -15,7 +15,7 @@ Flight, reach and geography::
 Engagement and analyses (each returns an immutable result with ``.summary()`` where it
 has a JSON form)::
 
-    engage, coverage, pacing, icbm_reach, load_raid, raid, assess
+    engage, coverage, pacing, icbm_reach, load_raid, raid, assess, sensitivity
 
 Presentation (reads results, computes nothing)::
 
@@ -33,6 +33,7 @@ from openbmd.analyses.icbm_reach import icbm_reach
 from openbmd.analyses.pacing import pacing
 from openbmd.analyses.raid import load_raid, raid
 from openbmd.analyses.regions import region_grid
+from openbmd.analyses.sensitivity import sensitivity
 from openbmd.architectures.loader import architecture_ids as _architecture_ids
 from openbmd.architectures.loader import find_area, get_architecture
 from openbmd.architectures.loader import get_target_set as _get_target_set
@@ -56,7 +57,7 @@ __all__ = [
     "draw_range_ring_map", "engage", "find_area", "fly", "fly_batch", "get_architecture", "get_interceptor",
     "get_missile", "get_sensor", "get_target_set", "get_threat_set", "horizon_range", "icbm_reach",
     "interceptor_ids", "load_raid", "max_range_km", "missile_ids", "pacing", "raid", "range_ring", "region_grid",
-    "resolve", "sensor_ids", "write_assessment",
+    "resolve", "sensitivity", "sensor_ids", "write_assessment",
 ]
 
 

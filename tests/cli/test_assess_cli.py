@@ -42,13 +42,26 @@ def test_html_is_self_contained(report):
 def test_json_has_the_sections(report):
     _, out = report
     doc = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
-    assert set(doc) == {"meta", "coverage", "pacing", "icbm_reach", "validation", "assumptions"}
+    assert set(doc) == {"meta", "coverage", "pacing", "icbm_reach", "validation", "sensitivity", "assumptions"}
     assert doc["meta"]["openbmd_version"] == __version__
     assert doc["meta"]["architectures"] == ["epaa-phase-1"]
     assert "epaa-phase-1" in doc["icbm_reach"]
     assert any(k.startswith("epaa-phase-1/") for k in doc["coverage"])
     for c in doc["validation"]:
         assert c["verdict"] in ("agrees", "partly", "disagrees", "not evaluated") and c["source"]
+
+
+def test_sensitivity_section(report):
+    _, out = report
+    doc = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
+    sens = doc["sensitivity"]
+    assert sens["architectures"] == ["epaa-phase-1"]  # none of phase 3-4 or gmd in the run: its own
+    assert sens["figures"] and sens["nominal"]["reach"]["epaa-phase-1"]["engageable_cases"] == sum(
+        c["engageable"] for c in doc["icbm_reach"]["epaa-phase-1"]["cases"]
+        if c["field"] in sens["case_set"]["fields"] and c["target"] in sens["case_set"]["targets"])
+    assert (out / "figures" / "sensitivity.png").is_file()
+    html = (out / "assessment.html").read_text(encoding="utf-8")
+    assert "What the answers rest on" in html and "warhead-rcs" in html
 
 
 def test_unknown_architecture_is_one_line(run, tmp_path):

@@ -10,7 +10,10 @@ For the given architectures (default: EPAA phases 1-4 and GMD):
    launches from Tabriz and Semnan, defended against both);
 3. icbm-reach for every architecture (Russian ICBM fields -> US targets);
 4. the comparison with what open sources state (:mod:`openbmd.analyses.validation`);
-5. every assumption and source: the architectures' sensors and batteries with
+5. what the answers rest on (:mod:`openbmd.analyses.sensitivity`, unless ``sensitivity=False``):
+   every notional or disputed figure at its low and high value on icbm-reach's full case set (its
+   flights, memoised) and a coarse coverage case, and the verdicts that flip (~10-20 s, warm caches);
+6. every assumption and source: the architectures' sensors and batteries with
    their citations, the interceptors and missiles used, the notional parameters.
 
 Nothing here draws or writes files: :func:`openbmd.report.assessment.write_assessment` does.
@@ -38,7 +41,8 @@ class Assessment:
     coverage: dict  #: (architecture id, class) -> CoverageResult, for architectures defending Europe
     pacing: dict | None  #: the pacing table over the EPAA phases among them (None without phases)
     icbm_reach: dict  #: architecture id -> IcbmReachResult
-    doc: dict  #: the JSON document: meta, coverage, pacing, icbm_reach, validation, assumptions
+    doc: dict  #: the JSON document: meta, coverage, pacing, icbm_reach, validation, sensitivity, assumptions
+    sensitivity: object = None  #: SensitivityResult (None: not asked)
 
     def summary(self) -> dict:
         """The JSON document (plain dicts and lists; numpy values until passed through ``jsonable``)."""
@@ -53,10 +57,11 @@ def _in_europe(arch) -> bool:
 
 
 def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.5, pacing_step_deg: float = 1.0,
-           pacing_areas=("Tabriz", "Semnan"), progress=None) -> Assessment:
+           pacing_areas=("Tabriz", "Semnan"), sensitivity: bool = True, progress=None) -> Assessment:
     """Run the assessment (see the module docstring) and return its results.
 
     ``architectures``: ids, TOML paths or Architecture objects (default :data:`DEFAULT_ARCHITECTURES`).
+    ``sensitivity``: add what the answers rest on (see the module docstring).
     ``progress(stage: str, done: int, total: int)`` is called as work advances.
     """
     from openbmd.analyses.pacing import class_missiles, pacing
@@ -86,6 +91,7 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
                       progress=lambda d, t: say("pacing", d, t))
     say("icbm-reach", 0, len(archs))
     reach = _icbm_reach_all(archs, say)
+    sens = _sensitivity(archs, say) if sensitivity else None
 
     cov_summaries = {f"{aid}/{cls}": r.summary() for (aid, cls), r in cov.items()}
     reach_summaries = {aid: r.summary() for aid, r in reach.items()}
@@ -93,9 +99,21 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     meta = _meta(started, time.perf_counter() - t0, archs, area, map_step_deg, pacing_step_deg, pacing_areas,
                  classes)
     doc = {"meta": meta, "coverage": cov_summaries, "pacing": pace, "icbm_reach": reach_summaries,
-           "validation": claims, "assumptions": assumptions(archs, classes)}
+           "validation": claims, "sensitivity": sens.summary() if sens is not None else None,
+           "assumptions": assumptions(archs, classes)}
     return Assessment(architectures=tuple(archs), resolved=resolved, class_missiles=classes, coverage=cov,
-                      pacing=pace, icbm_reach=reach, doc=doc)
+                      pacing=pace, icbm_reach=reach, doc=doc, sensitivity=sens)
+
+
+def _sensitivity(archs, say):
+    """Every figure at its low and high value against the run's EPAA Phase 3-4 and GMD (the
+    run's architectures when it has none of them), on every ICBM case: the flights are
+    icbm-reach's, memoised, so the nominal row is the report's own icbm-reach answer."""
+    from openbmd.analyses.sensitivity import DEFAULT_ARCHITECTURES, sensitivity
+
+    chosen = [a for a in archs if a.id in DEFAULT_ARCHITECTURES] or list(archs)
+    say("sensitivity", 0, 1)
+    return sensitivity(chosen, full=True, progress=lambda d, t: say("sensitivity", d, t))
 
 
 def _coverage_all(europe, classes, area, step_deg, say) -> dict:

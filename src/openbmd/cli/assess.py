@@ -23,6 +23,9 @@ def assess(
     step_deg: Annotated[float, typer.Option("--step-deg", metavar="DEG", help="Grid step of the maps.")] = 0.5,
     pacing_step_deg: Annotated[float, typer.Option("--pacing-step-deg", metavar="DEG",
                                                    help="Grid step of the pacing analysis.")] = 1.0,
+    no_sensitivity: Annotated[bool, typer.Option(
+        "--no-sensitivity", help="Skip 'what the answers rest on' (each notional figure at its low and high "
+                                 "value; ~10-20 s).")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the JSON document instead of its path.")] = False,
 ) -> None:
     """Run the whole assessment and print the path of the HTML report."""
@@ -37,7 +40,8 @@ def assess(
     except InputError as exc:
         raise InputError(str(exc).replace("output folder ", "--out ", 1)) from None
     try:
-        _run_and_write(architectures, out_dir, from_, step_deg, pacing_step_deg, json_, run, write_assessment)
+        _run_and_write(architectures, out_dir, from_, step_deg, pacing_step_deg, json_,
+                       lambda *a, **k: run(*a, sensitivity=not no_sensitivity, **k), write_assessment)
     except BaseException:
         if not existed:  # a run that failed (bad id, interrupted) leaves no empty folder behind
             _remove_if_empty(out_dir)

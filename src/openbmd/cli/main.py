@@ -13,7 +13,7 @@ import typer
 
 import openbmd
 from openbmd.cli import (architectures, assess, coverage, engage, fly, horizon, icbm_reach, interceptors, missiles,
-                         pacing, radars, raid, range_ring, threat_map)
+                         pacing, radars, raid, range_ring, sensitivity, threat_map)
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError, UnknownIdError
 
@@ -46,6 +46,7 @@ app.command("coverage")(coverage.coverage)
 app.command("icbm-reach")(icbm_reach.icbm_reach)
 app.command("pacing")(pacing.pacing)
 app.command("raid")(raid.raid)
+app.command("sensitivity")(sensitivity.sensitivity)
 app.command("assess")(assess.assess)
 
 

@@ -51,19 +51,28 @@ def write_assessment(result, out_dir, *, progress=None) -> dict:
         draw_pacing_chart(result.pacing, figures / "pacing.png")
     reach_charts = {aid: write_reach_charts(r, figures / f"reach-{aid}") for aid, r in result.icbm_reach.items()}
     doc = result.summary()
+    sens_png = None
+    if doc.get("sensitivity"):
+        from openbmd.report.sensitivity_chart import write_tornado
+
+        sens_png = write_tornado(doc["sensitivity"], figures / "sensitivity.png")
     json_path = out / "assessment.json"
     json_path.write_text(json.dumps(jsonable(doc), indent=1), encoding="utf-8")
     say("report", 0, 1)
     html_path = write_report(out / "assessment.html", doc, result.coverage, maps, result.pacing,
-                             figures / "pacing.png", doc["icbm_reach"], reach_charts)
+                             figures / "pacing.png", doc["icbm_reach"], reach_charts, sens_png)
     return {"html": html_path, "json": json_path}
 
 
-def write_report(path, doc, cov, maps, pace, pacing_png, reach, reach_charts) -> Path:
+def write_report(path, doc, cov, maps, pace, pacing_png, reach, reach_charts, sensitivity_png=None) -> Path:
+    from openbmd.report.sensitivity_chart import sensitivity_section
+
     meta = doc["meta"]
+    sens = doc.get("sensitivity")
     sections = [_summary(doc, cov, pace, reach), _coverage(cov, maps, meta), _pacing(pace, pacing_png),
-                _reach(reach, reach_charts), _validation(doc["validation"]), _assumptions(doc["assumptions"]),
-                _metadata(meta)]
+                _reach(reach, reach_charts),
+                sensitivity_section(sens, sensitivity_png) if sens and sensitivity_png else None,
+                _validation(doc["validation"]), _assumptions(doc["assumptions"]), _metadata(meta)]
     sections = [s for s in sections if s is not None]
     return write_html(path, "openbmd assessment of the EPAA debate",
                       f"openbmd {meta['openbmd_version']} · run {meta['started_utc']} · {meta['seconds']:.0f} s · "
@@ -94,6 +103,11 @@ def _summary(doc, cov, pace, reach):
         blocks.append(("table", {"caption": "Russian ICBMs bound for the United States: engageable cases",
                                  "columns": ["architecture", "cases (field x target x shape x battery)",
                                              "engageable", "by"], "rows": rr}))
+    if doc.get("sensitivity"):
+        from openbmd.report.sensitivity_chart import conditional
+
+        blocks.append(("p", "What these verdicts rest on (section 'What the answers rest on'):"))
+        blocks.append(("list", conditional(doc["sensitivity"])))
     v = doc["validation"]
     counts = {k: sum(c["verdict"] == k for c in v) for k in ("agrees", "partly", "disagrees")}
     blocks.append(("p", f"Against what open sources state: {counts['agrees']} claims agree, {counts['partly']} "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from openbmd.sensors.signature import Signature
+from openbmd.sensors.tracking import FIRM_AFTER, FIRM_SIGMA_M
 
 #: detections handed to the Kalman filter per threat and radar (a track not firm by then never is)
 MAX_TRACK_LOOKS = 80
@@ -52,11 +53,13 @@ def compress(seen: np.ndarray, good: np.ndarray, looks: int):
     return np.take_along_axis(order, col, axis=1), n
 
 
-def radar_track_times(radar, s, rcs_m2, cued: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def radar_track_times(radar, s, rcs_m2, cued: bool = True, *, firm_after: int = FIRM_AFTER,
+                      firm_sigma_m: float = FIRM_SIGMA_M) -> tuple[np.ndarray, np.ndarray]:
     """(T,) first detection (after burnout for a number ``rcs_m2``; from launch for a
     :class:`~openbmd.sensors.signature.Signature` with a booster figure) and (T,) firm track by
     ``radar`` alone, at its cued or uncued range (inf: never): the first look is found once and
-    the filter starts there."""
+    the filter starts there. ``firm_after``/``firm_sigma_m``: the firm-track rule (the tracker's
+    notional default)."""
     rcs = radar.search_rcs_m2(rcs_m2 if isinstance(rcs_m2, Signature) else float(rcs_m2), cued)
     first = radar.first_seen_s(s, rcs)  # the search factor is applied once, here
     out = np.full(len(s), np.inf)
@@ -65,7 +68,8 @@ def radar_track_times(radar, s, rcs_m2, cued: bool = True) -> tuple[np.ndarray, 
     for looks in (FIRST_TRACK_LOOKS, MAX_TRACK_LOOKS):
         if not rows.size:
             break
-        out[rows] = kalman_firm_s(radar, s, rows, first[rows], rcs, looks)
+        out[rows] = kalman_firm_s(radar, s, rows, first[rows], rcs, looks, firm_after=firm_after,
+                                  firm_sigma_m=firm_sigma_m)
         rows = rows[~np.isfinite(out[rows])]
     return first, out
 
@@ -75,7 +79,8 @@ def radar_firm_track_s(radar, s, rcs_m2, cued: bool = True) -> np.ndarray:
     return radar_track_times(radar, s, rcs_m2, cued)[1]
 
 
-def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> np.ndarray:
+def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS, *, firm_after: int = FIRM_AFTER,
+                  firm_sigma_m: float = FIRM_SIGMA_M) -> np.ndarray:
     """Firm times (R,) of the threats ``rows`` first seen at ``first`` (R,): the compiled
     range/azimuth/elevation filter on the radar's noiseless looks (the boost-then-ballistic
     filter for a track whose first look is before the threat's burnout)."""
@@ -105,8 +110,9 @@ def kalman_firm_s(radar, s, rows, first, rcs, looks: int = MAX_TRACK_LOOKS) -> n
     bo = s.burnout_s[rows[good]]
     boost = tt[:, 0] < bo  # the first look while the booster burns
     firm = np.full(K, None, dtype=object)
-    for sel, run in ((~boost, lambda *a: filter_padded(*a, radar.earth)),
-                     (boost, lambda *a: filter_through_boost(*a, bo[sel], radar.earth))):
+    rule = {"firm_after": firm_after, "firm_sigma_m": firm_sigma_m}
+    for sel, run in ((~boost, lambda *a: filter_padded(*a, radar.earth, **rule)),
+                     (boost, lambda *a: filter_through_boost(*a, bo[sel], radar.earth, **rule))):
         if sel.any():
             firm[sel] = run(tt[sel], z[sel], sig[sel], site[sel], rot[sel], n[sel])[2]
     out[good] = [np.inf if f is None else f for f in firm]
