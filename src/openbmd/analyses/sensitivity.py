@@ -248,11 +248,13 @@ def _metrics(setting: Setting, base: dict, cases, reach: _Threats, cov, only=Non
     """The metrics under ``setting`` of the architectures in ``only`` (None: all) and of the
     coverage case when its architecture is among them."""
     from openbmd.missiles import get_missile
-    from openbmd.sensors.horizon import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_signature
+    from openbmd.sensors.signature import Signature
 
     out = {"cases": len(cases), "reach": {}, "coverage": None}
-    rcs = setting.rcs_m2 if setting.rcs_m2 is not None else max(
-        threat_rcs_m2(get_missile(m)) for m in {c.missile for c in cases})
+    # as icbm_reach_set: the largest warhead and booster figures of the missiles flown
+    sigs = [threat_signature(get_missile(m), setting.rcs_m2) for m in sorted({c.missile for c in cases})]
+    rcs = Signature(rv_rcs_m2=max(g.rv_rcs_m2 for g in sigs), booster_rcs_m2=max(g.booster_rcs_m2 for g in sigs))
     for aid, (arch, res) in base.items():
         if only is None or aid in only:
             got = _engage(realise(arch, res, setting), reach, rcs, setting)
@@ -264,9 +266,9 @@ def _metrics(setting: Setting, base: dict, cases, reach: _Threats, cov, only=Non
 
 
 def _coverage(setting: Setting, cov: dict) -> dict:
-    from openbmd.sensors.horizon import threat_rcs_m2
+    from openbmd.sensors.horizon import threat_signature
 
-    rcs = threat_rcs_m2(cov["missile"], setting.rcs_m2)
+    rcs = threat_signature(cov["missile"], setting.rcs_m2)  # as coverage: the booster, then the warhead
     resolved = realise(cov["architecture"], cov["resolved"], setting)
     eng, p = np.zeros(cov["points"], bool), np.zeros(cov["points"])
     for th in cov["chunks"]:
