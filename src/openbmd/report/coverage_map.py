@@ -1,10 +1,13 @@
 """Defended-area maps and GeoJSON: presentation of a CoverageResult (nothing computed here
 beyond drawing geometry: radar fans are the radars' own field of view and radar-equation range).
 
-Map: EPSG:3035 (Europe; the US region uses EPSG:5070), land cells shaded by the
-probability of defense (blues), threatened-but-undefended cells in vermilion,
-out-of-reach land plain; batteries, radars with their fans (field of view out to
-the detection range against the threat's RCS), the launch area and the capitals.
+Map: framed on what it shows, the threatened cells, the batteries and the launch area
+(:mod:`openbmd.report.framing`: a Lambert azimuthal equal-area projection centred on them);
+land cells shaded by the probability of defense (blues), threatened-but-undefended cells in
+vermilion, out-of-reach land plain; batteries, radars with their fans (field of view out to
+the detection range against the threat's RCS), the launch area and the threatened capitals,
+labelled without overlaps (:mod:`openbmd.report.labels`).  The subtitle says where the
+threatened area lies (countries, or parts such as Alaska: :mod:`openbmd.geo.parts`).
 """
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from matplotlib import patheffects
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
@@ -22,7 +24,9 @@ from pyproj import Geod
 
 from openbmd import __version__
 from openbmd.errors import InputError
-from openbmd.report.maps import (OCEAN, _draw_base, _draw_graticule, _fit_aspect, _map_box, project_lonlat)
+from openbmd.report.graticule import draw_graticule
+from openbmd.report.labels import Label, place_labels
+from openbmd.report.maps import OCEAN, _draw_base, _fit_aspect, project_lonlat
 
 UNDEFENDED = "#D55E00"
 P_CMAP = LinearSegmentedColormap.from_list("p_defense", ["#C6DBEF", "#6BAED6", "#2171B5", "#08306B"])
@@ -31,13 +35,20 @@ BATTERY_COLOR = "#0072B2"
 _GEOD = Geod(ellps="WGS84")
 
 
-def _crs_and_extent(result):
-    reg = result.region
-    if reg.id == "us":
-        return "EPSG:5070", (-128.0, -64.0, 22.0, 52.0)
-    west, east = float(reg.lon_deg.min()) - 1.5, float(reg.lon_deg.max()) + 1.5
-    south, north = float(reg.lat_deg.min()) - 1.5, float(reg.lat_deg.max()) + 1.5
-    return "EPSG:3035", (max(west, -180.0), min(east, 180.0), max(south, -89.0), min(north, 89.0))
+def map_frame(result):
+    """The frame of a coverage map: the threatened cells, the batteries and the launch area
+    (the whole region's cells when nothing is threatened)."""
+    from openbmd.report.framing import frame_on
+
+    reg, thr = result.region, result.cells.threatened
+    show = thr if thr.any() else np.ones(len(reg), dtype=bool)
+    corners = cell_corners(reg.lat_deg[show], reg.lon_deg[show], reg.step_deg)
+    lon = [corners[..., 0].ravel(), [result.launch_lon_deg]]
+    lat = [corners[..., 1].ravel(), [result.launch_lat_deg]]
+    for b in result.architecture.batteries:
+        lon.append([b.lon_deg])
+        lat.append([b.lat_deg])
+    return frame_on(np.concatenate(lon), np.concatenate(lat))
 
 
 def cell_corners(lat_deg, lon_deg, step_deg):
@@ -66,7 +77,8 @@ def radar_fan(radar, range_km: float, n: int = 60):
 
 def draw_coverage_map(result, path, *, resolved=None, rcs_m2: float | None = None, title: str | None = None,
                       size_px=(1600, 1300), dpi: int = 160) -> Path:
-    """Write the defended-area map of ``result`` (PNG/SVG/PDF by extension)."""
+    """Write the defended-area map of ``result`` (PNG/SVG/PDF by extension), framed on what it
+    shows (:func:`map_frame`); labels are placed without overlaps (:mod:`openbmd.report.labels`)."""
     from openbmd.architectures.resolve import resolve
     from openbmd.engagement.engage import threat_rcs_m2
     from openbmd.missiles import get_missile
@@ -76,75 +88,110 @@ def draw_coverage_map(result, path, *, resolved=None, rcs_m2: float | None = Non
         raise InputError(f"map file {path.name!r}: extension must be .png, .svg or .pdf")
     resolved = resolved or resolve(result.architecture)
     rcs = threat_rcs_m2(get_missile(result.missile_id), rcs_m2)
-    crs, extent = _crs_and_extent(result)
+    frame = map_frame(result)
+    fig, ax, box = _axes(frame, size_px, dpi)
+    _draw_cells(ax, result, frame.crs)
+    _draw_radars(ax, resolved, rcs, frame.crs)
+    labels = _draw_points(ax, result, resolved, frame.crs)
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_aspect("equal", adjustable="box")
+    place_labels(ax, labels)
+    _legend(ax, rcs)
+    _texts(fig, result, title, frame)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi, facecolor="white")
+    return path
+
+
+def _axes(frame, size_px, dpi):
     w, h = size_px
     fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, facecolor="white")
     ax = fig.add_axes((0.055, 0.07, 0.93, 0.83))
     bb = ax.get_position()
-    box = _fit_aspect(_map_box(extent, crs), bb.width * w, bb.height * h)
+    box = _fit_aspect(frame.box, bb.width * w, bb.height * h)
     ax.set_facecolor(OCEAN)
-    _draw_graticule(ax, crs, box)
-    _draw_base(ax, crs, box)
+    draw_graticule(ax, frame.crs, box)
+    _draw_base(ax, frame.crs, box)
+    return fig, ax, box
+
+
+def _draw_cells(ax, result, crs) -> None:
     reg, c = result.region, result.cells
-    rings = cell_corners(reg.lat_deg, reg.lon_deg, reg.step_deg)
+    thr = c.threatened
+    rings = cell_corners(reg.lat_deg[thr], reg.lon_deg[thr], reg.step_deg)
     x, y = project_lonlat(rings[..., 0].ravel(), rings[..., 1].ravel(), crs)
     polys = np.stack([x, y], axis=-1).reshape(rings.shape)
-    thr = c.threatened
-    colors = np.array([P_CMAP(float(p)) for p in np.clip(c.p_defense, 0, 1)])
-    colors[thr & ~c.engageable] = (0.835, 0.369, 0.0, 1.0)
-    ax.add_collection(PolyCollection(polys[thr], facecolors=colors[thr], edgecolors="none", zorder=2.5,
-                                     alpha=0.85))
-    for r_id, radar in resolved.radars.items():
+    colors = np.array([P_CMAP(float(p)) for p in np.clip(c.p_defense[thr], 0, 1)]).reshape(-1, 4)
+    colors[~c.engageable[thr]] = (0.835, 0.369, 0.0, 1.0)
+    ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="none", zorder=2.5, alpha=0.85))
+
+
+def _draw_radars(ax, resolved, rcs, crs) -> None:
+    for radar in resolved.radars.values():
         rng_km = float(radar.detection_range_km(rcs))
         for ring in radar_fan(radar, rng_km):
             xr, yr = project_lonlat(ring[:, 0], ring[:, 1], crs)
             ax.plot(xr, yr, color=RADAR_COLOR, lw=1.0, ls=(0, (4, 2)), zorder=5)
         xs, ys = project_lonlat(radar.site_lon_deg, radar.site_lat_deg, crs)
         ax.plot([xs], [ys], marker="o", ms=5, color=RADAR_COLOR, mec="white", zorder=7, ls="none")
-    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+
+
+def _draw_points(ax, result, resolved, crs) -> list[Label]:
+    """The launch area, the batteries and the threatened capitals; their labels, most important first."""
+    labels = []
+    xs, ys = project_lonlat(result.launch_lon_deg, result.launch_lat_deg, crs)
+    ax.plot([xs], [ys], marker="*", ms=14, mfc="#B2182B", mec="white", zorder=8, ls="none")
+    labels.append(Label(x=float(xs), y=float(ys), text=result.launch_name,
+                        style={"fontsize": 9, "color": "#B2182B", "zorder": 9}))
     for b in resolved.batteries:
         xs, ys = project_lonlat(b.entry.lon_deg, b.entry.lat_deg, crs)
         ax.plot([xs], [ys], marker="^", ms=9, mfc=BATTERY_COLOR, mec="white", mew=1.2, zorder=8, ls="none")
-        ax.annotate(f"{b.id} ({b.interceptor.id})", (float(xs), float(ys)), xytext=(6, -10),
-                    textcoords="offset points", fontsize=7, color="#0B3C68", zorder=9, path_effects=halo,
-                    annotation_clip=True)
-    xs, ys = project_lonlat(result.launch_lon_deg, result.launch_lat_deg, crs)
-    ax.plot([xs], [ys], marker="*", ms=14, mfc="#B2182B", mec="white", zorder=8, ls="none")
-    ax.annotate(result.launch_name, (float(xs), float(ys)), xytext=(7, 4), textcoords="offset points",
-                fontsize=8, color="#B2182B", path_effects=halo, annotation_clip=True, zorder=9)
+        labels.append(Label(x=float(xs), y=float(ys), text=f"{b.id} ({b.interceptor.id})",
+                            style={"fontsize": 8, "color": "#0B3C68", "zorder": 9}))
     cr = result.city_results
-    for i, city in enumerate(result.cities):
-        if not city.capital or not cr.threatened[i]:
-            continue
+    caps = [(i, c) for i, c in enumerate(result.cities) if c.capital and cr.threatened[i]]
+    for i, city in sorted(caps, key=lambda ic: -ic[1].population):
         xs, ys = project_lonlat(city.lon_deg, city.lat_deg, crs)
-        ok = bool(cr.engageable[i])
-        ax.plot([xs], [ys], marker="o", ms=4, mfc="white" if ok else UNDEFENDED, mec="#222222", mew=0.8,
-                zorder=9, ls="none")
-        ax.annotate(city.name, (float(xs), float(ys)), xytext=(4, 3), textcoords="offset points", fontsize=6.5,
-                    color="#222222", path_effects=halo, annotation_clip=True, zorder=9)
-    ax.set_xlim(box[0], box[1])
-    ax.set_ylim(box[2], box[3])
-    ax.set_aspect("equal", adjustable="box")
-    s = result.summary()
+        ax.plot([xs], [ys], marker="o", ms=4, mfc="white" if cr.engageable[i] else UNDEFENDED, mec="#222222",
+                mew=0.8, zorder=9, ls="none")
+        labels.append(Label(x=float(xs), y=float(ys), text=city.name,
+                            style={"fontsize": 7.5, "color": "#222222", "zorder": 9}))
+    return labels
+
+
+def _legend(ax, rcs) -> None:
     handles = [Patch(color=P_CMAP(0.8), label="defended (shade: P(defense))"),
                Patch(color=UNDEFENDED, label="threatened, not defended"),
                Line2D([], [], marker="^", ls="none", mfc=BATTERY_COLOR, mec="white", ms=9, label="battery"),
                Line2D([], [], color=RADAR_COLOR, ls=(0, (4, 2)), marker="o", ms=5,
                       label=f"radar and its reach at RCS {rcs:g} m²"),
                Line2D([], [], marker="*", ls="none", mfc="#B2182B", mec="white", ms=12, label="launch area")]
-    ax.legend(handles=handles, loc="lower left", fontsize=7.5, framealpha=0.92, edgecolor="#B0B8C0", fancybox=False)
-    title = title or (f"{result.architecture.name}: {result.missile_id} from {result.launch_name}")
+    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.92, edgecolor="#B0B8C0", fancybox=False)
+
+
+def where_threatened(result) -> dict[str, float]:
+    """Share of the threatened area in each country, or part of one (Alaska, Hawaii, ...)."""
+    from openbmd.geo.parts import threatened_parts
+
+    reg = result.region
+    return threatened_parts(reg.country, reg.lat_deg, reg.lon_deg, reg.area_km2, result.cells.threatened)
+
+
+def _texts(fig, result, title, frame) -> None:
+    from openbmd.geo.parts import describe_parts
+
+    s, reg = result.summary(), result.region
+    title = title or f"{result.architecture.name}: {result.missile_id} from {result.launch_name}"
     fig.text(0.055, 0.96, title, fontsize=12.5, fontweight="bold", va="center", color="#1E2A36")
+    where = describe_parts(where_threatened(result))
     fig.text(0.055, 0.925,
              f"defended {s['defended_area_fraction']:.0%} of the threatened area of {reg.name} "
-             f"({s['threatened_area_km2'] / 1e6:.2f} M km²); population in threatened cities "
+             f"({s['threatened_area_km2'] / 1e6:.2f} M km², {where}); population in threatened cities "
              f"{s['population_total'] / 1e6:.1f} M, defended {s['population_defended'] / 1e6:.1f} M; "
              f"{reg.step_deg:g}° grid", fontsize=8.5, va="center", color="#3A4652")
-    fig.text(0.985, 0.015, f"openbmd {__version__}; borders: Natural Earth; cities: GeoNames; projection {crs}",
-             fontsize=6.5, color="#6B7580", ha="right", va="bottom")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, facecolor="white")
-    return path
+    fig.text(0.985, 0.015, f"openbmd {__version__}; borders: Natural Earth; cities: GeoNames; "
+             f"projection: {frame.description}", fontsize=6.5, color="#6B7580", ha="right", va="bottom")
 
 
 def coverage_geojson(result) -> dict:

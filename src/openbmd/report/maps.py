@@ -26,8 +26,9 @@ from pyproj.exceptions import CRSError
 from openbmd import __version__
 from openbmd.errors import InputError
 from openbmd.report import borders
+from openbmd.report.framing import laea_crs
 
-__all__ = ["RingSpec", "draw_range_ring_map", "project_lonlat", "densify_great_circle"]
+__all__ = ["RingSpec", "draw_range_ring_map", "ring_frame", "project_lonlat", "densify_great_circle"]
 
 log = logging.getLogger(__name__)
 
@@ -284,37 +285,6 @@ def _draw_base(ax, crs: str, box) -> None:
         ax.add_collection(LineCollection(pieces, colors=color, linewidths=width, zorder=z))
 
 
-def _draw_graticule(ax, crs: str, box) -> None:
-    """Meridians and parallels, labelled where they leave the bottom and left edges."""
-    x0, x1, y0, y1 = box
-    m_pieces = _indexed_pieces(_base_layer("meridians", crs), box)
-    p_pieces = _indexed_pieces(_base_layer("parallels", crs), box)
-    ax.add_collection(LineCollection([p for _, p in m_pieces + p_pieces], colors=GRID,
-                                     linewidths=0.5, zorder=1.5))  # above the land fill
-    xticks = {x: _deg_label(MERIDIANS_DEG[i], "EW") for i, p in m_pieces for x in _crossings(p, 1, y0, 0, x0, x1)}
-    yticks = {y: _deg_label(PARALLELS_DEG[i], "NS") for i, p in p_pieces for y in _crossings(p, 0, x0, 1, y0, y1)}
-    ax.set_xticks(list(xticks), list(xticks.values()))
-    ax.set_yticks(list(yticks), list(yticks.values()))
-    ax.tick_params(length=0, labelsize=8, labelcolor="#5B6570", pad=3)
-
-
-def _crossings(piece, axis: int, level: float, other: int, lo: float, hi: float) -> list[float]:
-    """Where a projected polyline crosses coordinate[axis] == level within [lo, hi]."""
-    a, b = piece[:-1], piece[1:]
-    s = (a[:, axis] - level) * (b[:, axis] - level)
-    idx = np.flatnonzero(s < 0)
-    t = (level - a[idx, axis]) / (b[idx, axis] - a[idx, axis])
-    hits = a[idx, other] + t * (b[idx, other] - a[idx, other])
-    return [float(h) for h in hits if lo <= h <= hi]
-
-
-def _deg_label(value: float, hemis: str) -> str:
-    v = (value + 180) % 360 - 180 if hemis == "EW" else value
-    if v == 0 or abs(v) == 180:
-        return f"{abs(v):.0f}°"
-    return f"{abs(v):.0f}°{hemis[0] if v > 0 else hemis[1]}"
-
-
 def _styles(rings: Sequence[RingSpec]):
     """Colour per ring label (missile) and dash style / marker per launch site."""
     labels = list(dict.fromkeys(r.label for r in rings))
@@ -362,13 +332,18 @@ def _draw_site(ax, ring: RingSpec, marker: str, crs: str) -> None:
 
 
 def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = None,
-                        extent_lonlat=(-25.0, 65.0, 25.0, 72.0), crs: str = "EPSG:3035",
+                        extent_lonlat=None, crs: str | None = None,
                         size_px: tuple[int, int] = (1600, 1200), dpi: int = 160) -> Path:
     """Draw range rings over country borders and write PNG/SVG/PDF (by extension).
 
-    ``extent_lonlat`` is (west, east, south, north) in degrees; the map shows at
-    least that area, widened to fill the frame. Returns the written path.
+    By default the map is framed on the rings and their sites, anywhere on the globe
+    (:func:`ring_frame`). ``extent_lonlat`` is (west, east, south, north) in degrees: the
+    map then shows at least that area, widened to fill the frame. ``crs`` overrides the
+    projection (default: Lambert azimuthal equal-area centred on what is shown). Returns the
+    written path.
     """
+    from openbmd.report.graticule import draw_graticule
+
     path = Path(path)
     if path.suffix.lower() not in MAP_FORMATS:
         raise InputError(f"map file {path.name!r}: extension must be one of {', '.join(MAP_FORMATS)}")
@@ -378,9 +353,11 @@ def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = 
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
     ax = fig.add_axes((0.065, 0.075, 0.92, 0.85 if title else 0.895))
     bbox = ax.get_position()
-    box = _fit_aspect(_map_box(extent_lonlat, crs), bbox.width * width_px, bbox.height * height_px)
+    frame = ring_frame(rings, extent_lonlat=extent_lonlat, crs=crs)
+    crs = frame.crs
+    box = _fit_aspect(frame.box, bbox.width * width_px, bbox.height * height_px)
     ax.set_facecolor(OCEAN)
-    _draw_graticule(ax, crs, box)
+    draw_graticule(ax, crs, box)
     _draw_base(ax, crs, box)
     handles = _draw_rings(ax, rings, crs, box)
     ax.set_xlim(box[0], box[1])
@@ -393,8 +370,30 @@ def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = 
                   edgecolor="#B0B8C0", fancybox=False, title="Range rings", title_fontsize=9)
     if title:
         fig.text(0.065, 0.955, title, fontsize=13, fontweight="bold", va="center", color="#1E2A36")
-    fig.text(0.985, 0.018, f"Borders: Natural Earth; openbmd {__version__}; projection {crs}",
+    fig.text(0.985, 0.018, f"Borders: Natural Earth; openbmd {__version__}; projection: {frame.description}",
              fontsize=7, color="#6B7580", ha="right", va="bottom")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi, facecolor="white")
     return path
+
+
+def ring_frame(rings: Sequence[RingSpec], *, extent_lonlat=None, crs: str | None = None):
+    """The :class:`openbmd.report.framing.Frame` of a ring map: every ring (densified along
+    great circles) and every site, or ``extent_lonlat`` when given."""
+    from openbmd.report.framing import Frame, frame_on
+
+    if extent_lonlat is not None:
+        west, east, south, north = (float(v) for v in extent_lonlat)
+        if crs is None:  # centred on the extent (east < west: across the antimeridian)
+            mid_lon = borders.wrap180((west + ((east - west) % 360) / 2))
+            lat0, lon0 = round(south + north) / 2, round(float(mid_lon) * 2) / 2
+            crs = laea_crs(lat0, lon0)
+        else:
+            lat0, lon0 = (south + north) / 2, 0.0
+        return Frame(crs=crs, box=_map_box(extent_lonlat, crs), centre_lat_deg=lat0, centre_lon_deg=lon0)
+    if not rings:
+        raise InputError("a range-ring map needs at least one ring, or extent_lonlat")
+    pts = [densify_great_circle(np.r_[r.lon_deg, r.lon_deg[0]], np.r_[r.lat_deg, r.lat_deg[0]]) for r in rings]
+    lon = np.concatenate([p[0] for p in pts] + [[r.site_lon_deg for r in rings]])
+    lat = np.concatenate([p[1] for p in pts] + [[r.site_lat_deg for r in rings]])
+    return frame_on(lon, lat, crs=crs)
