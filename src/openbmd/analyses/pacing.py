@@ -9,6 +9,11 @@ the United States) the coverage analysis gives the defended share of the
 threatened territory and of the population of its threatened cities.  A cell
 counts as defended when it is defended against launches from *every* chosen
 launch area (the defence cannot choose where the attack comes from).
+
+Each class also says where its threatened area lies (``threatened_in``: share per country,
+or per part of the United States: Alaska, Hawaii, the contiguous states), and ``notes`` put
+the narrow cases in words, e.g. when a class reaches only Alaska of the United States (a US
+share is then Alaska's, not that of the eastern states the GAO and NRC statements are about).
 """
 from __future__ import annotations
 
@@ -80,7 +85,7 @@ def pacing(phases=DEFAULT_PHASES, *, threat_set="iran", areas=DEFAULT_AREAS, reg
     out_classes = []
     done = 0
     for cls, mid in missiles.items():
-        entry = {"class": cls, "missile": mid, "regions": {}, "first_phase": {}}
+        entry = {"class": cls, "missile": mid, "regions": {}, "first_phase": {}, "threatened_in": {}}
         for region in regions:
             rows = []
             per_area = [run(tuple(phases), mid, area, region, step_deg) for area in areas]
@@ -100,10 +105,35 @@ def pacing(phases=DEFAULT_PHASES, *, threat_set="iran", areas=DEFAULT_AREAS, reg
                 if progress:
                     progress(done, len(jobs))
             entry["regions"][region] = rows
+            entry["threatened_in"][region] = where_threatened(results[0].region, thr)
             first = next((r["phase"] for r in rows if (r["defended_area_fraction"] or 0.0) >= DEFENDS_SHARE), None)
             entry["first_phase"][region] = first
         out_classes.append(entry)
     return {"threat_set": threat_set if isinstance(threat_set, str) else threat_set.id,
             "launch_areas": list(areas), "grid_step_deg": step_deg, "defends_share": DEFENDS_SHARE,
-            "classes": out_classes, "seconds": round(time.perf_counter() - t0, 2)}
+            "classes": out_classes, "notes": where_notes(out_classes, areas),
+            "seconds": round(time.perf_counter() - t0, 2)}
+
+
+def where_threatened(region, threatened) -> dict[str, float]:
+    """Share of the threatened area in each country, or part of one (Alaska, Hawaii, the
+    contiguous states: :mod:`openbmd.geo.parts`), largest first, rounded to 0.1 %."""
+    from openbmd.geo.parts import threatened_parts
+
+    shares = threatened_parts(region.country, region.lat_deg, region.lon_deg, region.area_km2, threatened)
+    return {k: round(v, 3) for k, v in shares.items()}
+
+
+def where_notes(classes, areas) -> list[str]:
+    """One sentence per (class, region) whose threatened area lies in few parts (at most three),
+    e.g. that the Iranian ICBM threatens only Alaska of the United States."""
+    from openbmd.geo.parts import describe_parts
+
+    notes = []
+    for c in classes:
+        for region, shares in c.get("threatened_in", {}).items():
+            if 0 < len(shares) <= 3:
+                notes.append(f"{c['class']} ({c['missile']}) from {', '.join(areas)}: the threatened area of "
+                             f"{region} lies in {describe_parts(shares)}.")
+    return notes
 

@@ -155,11 +155,25 @@ def _phase_4_us_defence(c: Claim, ctx, claim):
     if p4 is None or p4["defended_area_fraction"] is None:
         return
     f = p4["defended_area_fraction"]
+    where = _where_us(icbm.get("threatened_in", {}).get("us"))
     claim(c, f"Phase 4 defends {f:.0%} of the US area the Iranian ICBM threatens (launches from "
-             f"{', '.join(pace['launch_areas'])})",
+             f"{', '.join(pace['launch_areas'])}){where}",
           "agrees" if f < c["agrees_below"] else "partly" if f < c["partly_below"] else "disagrees",
           "" if f < c["agrees_below"] else "openbmd's SM-3 IIB (notional figures) reaches the tracks in time from "
                                            "Poland")
+
+
+def _where_us(shares) -> str:
+    """Where the threatened US area lies, and whether the eastern states the GAO/NRC statements
+    are about are in it (the contiguous states are not threatened at all: then they are not)."""
+    from openbmd.geo.parts import describe_parts
+
+    if not shares:
+        return ""
+    text = f"; that area lies in {describe_parts(shares)}"
+    if "contiguous United States" not in shares:
+        text += ", none of it in the eastern United States the GAO and NRC statements are about"
+    return text
 
 
 def _phases_1_3_vs_russian_icbms(c: Claim, ctx, claim):

@@ -59,5 +59,7 @@ def pacing(
                          for r in rows]
                 t.add_row(c["class"], c["missile"], region, *cells, c["first_phase"][region] or "—")
         out().print(t)
+        for note in table.get("notes", []):
+            out().print(note, soft_wrap=True, markup=False)
     if out_path is not None:
         say_written(out_path, json_mode=json_)

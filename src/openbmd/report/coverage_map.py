@@ -91,12 +91,12 @@ def draw_coverage_map(result, path, *, resolved=None, rcs_m2: float | None = Non
     frame = map_frame(result)
     fig, ax, box = _axes(frame, size_px, dpi)
     _draw_cells(ax, result, frame.crs)
-    _draw_radars(ax, resolved, rcs, frame.crs)
+    radar_sites = _draw_radars(ax, resolved, rcs, frame.crs)
     labels = _draw_points(ax, result, resolved, frame.crs)
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_aspect("equal", adjustable="box")
-    place_labels(ax, labels)
+    place_labels(ax, labels, avoid=radar_sites)
     _legend(ax, rcs)
     _texts(fig, result, title, frame)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ def draw_coverage_map(result, path, *, resolved=None, rcs_m2: float | None = Non
 def _axes(frame, size_px, dpi):
     w, h = size_px
     fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, facecolor="white")
-    ax = fig.add_axes((0.055, 0.07, 0.93, 0.83))
+    ax = fig.add_axes((0.055, 0.06, 0.93, 0.825))
     bb = ax.get_position()
     box = _fit_aspect(frame.box, bb.width * w, bb.height * h)
     ax.set_facecolor(OCEAN)
@@ -127,7 +127,9 @@ def _draw_cells(ax, result, crs) -> None:
     ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors="none", zorder=2.5, alpha=0.85))
 
 
-def _draw_radars(ax, resolved, rcs, crs) -> None:
+def _draw_radars(ax, resolved, rcs, crs) -> list[tuple[float, float]]:
+    """The radars' fans and sites; returns the projected sites."""
+    sites = []
     for radar in resolved.radars.values():
         rng_km = float(radar.detection_range_km(rcs))
         for ring in radar_fan(radar, rng_km):
@@ -135,6 +137,8 @@ def _draw_radars(ax, resolved, rcs, crs) -> None:
             ax.plot(xr, yr, color=RADAR_COLOR, lw=1.0, ls=(0, (4, 2)), zorder=5)
         xs, ys = project_lonlat(radar.site_lon_deg, radar.site_lat_deg, crs)
         ax.plot([xs], [ys], marker="o", ms=5, color=RADAR_COLOR, mec="white", zorder=7, ls="none")
+        sites.append((float(xs), float(ys)))
+    return sites
 
 
 def _draw_points(ax, result, resolved, crs) -> list[Label]:
@@ -146,7 +150,7 @@ def _draw_points(ax, result, resolved, crs) -> list[Label]:
                         style={"fontsize": 9, "color": "#B2182B", "zorder": 9}))
     for b in resolved.batteries:
         xs, ys = project_lonlat(b.entry.lon_deg, b.entry.lat_deg, crs)
-        ax.plot([xs], [ys], marker="^", ms=9, mfc=BATTERY_COLOR, mec="white", mew=1.2, zorder=8, ls="none")
+        ax.plot([xs], [ys], marker="^", ms=10, mfc="white", mec=BATTERY_COLOR, mew=2.0, zorder=8, ls="none")
         labels.append(Label(x=float(xs), y=float(ys), text=f"{b.id} ({b.interceptor.id})",
                             style={"fontsize": 8, "color": "#0B3C68", "zorder": 9}))
     cr = result.city_results
@@ -163,7 +167,7 @@ def _draw_points(ax, result, resolved, crs) -> list[Label]:
 def _legend(ax, rcs) -> None:
     handles = [Patch(color=P_CMAP(0.8), label="defended (shade: P(defense))"),
                Patch(color=UNDEFENDED, label="threatened, not defended"),
-               Line2D([], [], marker="^", ls="none", mfc=BATTERY_COLOR, mec="white", ms=9, label="battery"),
+               Line2D([], [], marker="^", ls="none", mfc="white", mec=BATTERY_COLOR, mew=2.0, ms=9, label="battery"),
                Line2D([], [], color=RADAR_COLOR, ls=(0, (4, 2)), marker="o", ms=5,
                       label=f"radar and its reach at RCS {rcs:g} m²"),
                Line2D([], [], marker="*", ls="none", mfc="#B2182B", mec="white", ms=12, label="launch area")]
@@ -183,13 +187,15 @@ def _texts(fig, result, title, frame) -> None:
 
     s, reg = result.summary(), result.region
     title = title or f"{result.architecture.name}: {result.missile_id} from {result.launch_name}"
-    fig.text(0.055, 0.96, title, fontsize=12.5, fontweight="bold", va="center", color="#1E2A36")
-    where = describe_parts(where_threatened(result))
-    fig.text(0.055, 0.925,
+    fig.text(0.055, 0.963, title, fontsize=12.5, fontweight="bold", va="center", color="#1E2A36")
+    where = describe_parts(where_threatened(result), most=3)
+    fig.text(0.055, 0.93,
              f"defended {s['defended_area_fraction']:.0%} of the threatened area of {reg.name} "
-             f"({s['threatened_area_km2'] / 1e6:.2f} M km², {where}); population in threatened cities "
-             f"{s['population_total'] / 1e6:.1f} M, defended {s['population_defended'] / 1e6:.1f} M; "
-             f"{reg.step_deg:g}° grid", fontsize=8.5, va="center", color="#3A4652")
+             f"({s['threatened_area_km2'] / 1e6:.2f} M km²; it lies in {where})", fontsize=8.5, va="center",
+             color="#3A4652")
+    fig.text(0.055, 0.908, f"population in threatened cities {s['population_total'] / 1e6:.1f} M, defended "
+             f"{s['population_defended'] / 1e6:.1f} M; {reg.step_deg:g}° grid", fontsize=8.5, va="center",
+             color="#3A4652")
     fig.text(0.985, 0.015, f"openbmd {__version__}; borders: Natural Earth; cities: GeoNames; "
              f"projection: {frame.description}", fontsize=6.5, color="#6B7580", ha="right", va="bottom")
 

@@ -55,23 +55,23 @@ def _clear(bb: Bbox, taken: list[Bbox], frame: Bbox) -> bool:
     return inside and not any(bb.overlaps(t) for t in taken)
 
 
-def place_labels(ax, labels, *, halo: float = 3.0) -> list[tuple[Label, Bbox]]:
+def place_labels(ax, labels, *, avoid=(), halo: float = 3.0) -> list[tuple[Label, Bbox]]:
     """Draw the labels on ``ax`` without overlaps (see the module docstring); returns the
-    placed labels with their boxes in display pixels.  Call after the axes limits are set."""
+    placed labels with their boxes in display pixels.  ``avoid``: further (x, y) data points
+    (unlabelled markers) that labels keep clear of.  Call after the axes limits are set."""
     fig = ax.figure
     renderer = _renderer(fig)
     ax.apply_aspect()
     frame = ax.get_window_extent(renderer)
     to_px = ax.transData.transform
     marks = []
-    for lab in labels:
-        px, py = to_px((lab.x, lab.y))
+    for px, py in [to_px((lab.x, lab.y)) for lab in labels] + [to_px(p) for p in avoid]:
         marks.append(Bbox.from_extents(px - MARKER_HALF_PX, py - MARKER_HALF_PX,
                                        px + MARKER_HALF_PX, py + MARKER_HALF_PX))
     effects = [patheffects.withStroke(linewidth=halo, foreground="white")] if halo else []
     placed: list[tuple[Label, Bbox]] = []
     for k, lab in enumerate(labels):
-        others = [m for j, m in enumerate(marks) if j != k]
+        others = marks[:k] + marks[k + 1:]
         text = ax.annotate(lab.text, (lab.x, lab.y), textcoords="offset points", xytext=(0, 0),
                            path_effects=effects, annotation_clip=False, **lab.style)
         for offset, ha, va in CANDIDATES:
