@@ -100,7 +100,7 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
                  classes)
     doc = {"meta": meta, "coverage": cov_summaries, "pacing": pace, "icbm_reach": reach_summaries,
            "validation": claims, "sensitivity": sens.summary() if sens is not None else None,
-           "assumptions": assumptions(archs, classes)}
+           "assumptions": assumptions(archs, classes, flown=_flown(reach_summaries))}
     return Assessment(architectures=tuple(archs), resolved=resolved, class_missiles=classes, coverage=cov,
                       pacing=pace, icbm_reach=reach, doc=doc, sensitivity=sens)
 
@@ -133,13 +133,14 @@ def _coverage_all(europe, classes, area, step_deg, say) -> dict:
 
 def _meta(started, seconds, archs, area, map_step_deg, pacing_step_deg, pacing_areas, classes) -> dict:
     from openbmd import __version__
+    from openbmd._provenance import source_commit
 
     meta = {"openbmd_version": __version__, "started_utc": started.isoformat(timespec="seconds"),
             "seconds": round(seconds, 1), "python": sys.version.split()[0], "platform": platform.platform(),
             "numpy": np.__version__, "architectures": [a.id for a in archs], "coverage_launch_area": area,
             "map_grid_step_deg": map_step_deg, "pacing_grid_step_deg": pacing_step_deg,
             "pacing_launch_areas": list(pacing_areas), "command": " ".join(sys.argv) if sys.argv else "",
-            "class_missiles": classes}
+            "class_missiles": classes, "git_commit": source_commit()}
     try:
         import numba
 
@@ -157,7 +158,23 @@ def _icbm_reach_all(archs, say) -> dict:
     return {a.id: r for a, r in zip(archs, results)}
 
 
-def assumptions(archs, classes) -> dict:
+def _flown(reach_summaries) -> list[str]:
+    """The Russian missiles icbm-reach flew (they belong in the threat table too)."""
+    return sorted({c["missile"] for s in reach_summaries.values() for c in s["cases"]})
+
+
+def _sensor_site(s) -> dict:
+    """A sensor entry's site: its own, else its catalog site (None for a sensor without one)."""
+    from openbmd.sensors import get_sensor
+
+    if s.lat_deg is not None:
+        return {"lat_deg": s.lat_deg, "lon_deg": s.lon_deg, "site": "placed by the architecture"}
+    cat = get_sensor(s.sensor)
+    return {"lat_deg": getattr(cat, "site_lat_deg", None), "lon_deg": getattr(cat, "site_lon_deg", None),
+            "site": getattr(cat, "site_name", "") or "catalog site"}
+
+
+def assumptions(archs, classes, flown=()) -> dict:
     """Every figure the run rests on, with its source: architectures, interceptors, missiles, notional choices."""
     from openbmd.sensors.radar import UNCUED_VOLUME_RATIO
     from openbmd.engagement.engine import MAX_OPPORTUNITIES
@@ -176,7 +193,7 @@ def assumptions(archs, classes) -> dict:
             "data_center": None if a.data_center is None else {"parties": list(a.data_center.parties),
                                                                  "latency_s": a.data_center.latency_s,
                                                                  "source": a.data_center.source},
-            "sensors": [{"id": s.id, "sensor": s.sensor, "lat_deg": s.lat_deg, "lon_deg": s.lon_deg,
+            "sensors": [{"id": s.id, "sensor": s.sensor, **_sensor_site(s),
                          "party": s.party, "source": s.source} for s in a.sensors],
             "batteries": [{"id": b.id, "interceptor": b.interceptor, "lat_deg": b.lat_deg, "lon_deg": b.lon_deg,
                            "magazine": b.magazine, "fire_control": b.fire_control,
@@ -191,7 +208,7 @@ def assumptions(archs, classes) -> dict:
             "min_intercept_alt_km": kv.min_intercept_alt_km, "max_intercept_alt_km": kv.max_intercept_alt_km,
             "max_range_km": kv.max_range_km, "pk_single_shot": kv.pk_single_shot, "pk_notional": kv.pk_notional,
             "sources": icp.sources_dict()})
-    for cls, mid in classes.items():
+    for cls, mid in [*classes.items(), *(("ICBM (Russia, icbm-reach)", m) for m in flown)]:
         m = get_missile(mid)
         out["missiles"].append({"class": cls, "id": m.id, "name": m.name, "country": m.country,
                                 "published_range_km": list(getattr(m, "published_range_km", None) or []),

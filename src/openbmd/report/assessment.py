@@ -5,11 +5,12 @@ Reads an :class:`openbmd.analyses.assess.Assessment`; computes nothing.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from openbmd._json import jsonable
 from openbmd.errors import InputError
-from openbmd.report.html import write_html
+from openbmd.report.html import text, write_html
 
 VERDICT_CSS = {"agrees": "agree", "partly": "partly", "disagrees": "disagree", "not evaluated": "muted"}
 
@@ -153,7 +154,7 @@ def _pacing(pace, png):
     for c in pace["classes"]:
         for region, rs in c["regions"].items():
             for r in rs:
-                rows.append([c["class"], c["missile"], region, r["phase"], r["year"],
+                rows.append([c["class"], c["missile"], region, r["phase"], str(r["year"]),
                              f"{r['threatened_area_km2'] / 1e6:.2f}", _pct(r["defended_area_fraction"]),
                              _pct(r["population_defended_fraction"])])
     firsts = [f"{c['class']}: " + ", ".join(f"{reg} {ph or 'no phase'}" for reg, ph in c["first_phase"].items())
@@ -162,10 +163,40 @@ def _pacing(pace, png):
         ("p", f"Launches from {', '.join(pace['launch_areas'])}; a cell counts as defended only if it is defended "
               f"against every one of them; {pace['grid_step_deg']:g}° grid. A phase 'defends' a class in a region "
               f"when it defends at least {pace['defends_share']:.0%} of the threatened area."),
-        ("list", [f"first phase that defends {f}" for f in firsts]),
+        ("list", [f"first phase that defends {f}" for f in firsts] + list(pace.get("notes", []))),
+        ("table", {"caption": "where the threatened area lies (share of it per country, or part of the United "
+                              "States)", "columns": ["class", "missile", "region", "threatened area lies in"],
+                   "rows": _where_rows(pace)}),
         ("img", {"path": png, "caption": "defended share of the threatened area per phase"}),
         ("table", {"columns": ["class", "missile", "region", "phase", "year", "threatened area M km²",
                                "defended area", "defended population"], "rows": rows})]}
+
+
+def _where_rows(pace):
+    from openbmd.geo.parts import describe_parts
+
+    return [[c["class"], c["missile"], region, describe_parts(shares, most=6)]
+            for c in pace["classes"] for region, shares in c.get("threatened_in", {}).items()]
+
+
+def _same_site_notes(reach) -> list[str]:
+    """Where one battery site needs a different speed in different architectures, and why."""
+    by = {}
+    for aid, s in reach.items():
+        for b in s.get("sites", []):
+            by.setdefault(b["battery"], []).append((aid, b["interceptor"], b.get("slowest_needed_burnout_speed_km_s")))
+    notes = []
+    for battery, rows in by.items():
+        speeds = {v for _, _, v in rows}
+        if len(rows) > 1 and len(speeds) > 1:
+            each = ", ".join(f"{aid} ({icp}) {'none within the sweep' if v is None else f'{v:g} km/s'}"
+                             for aid, icp, v in rows)
+            notes.append(f"{battery} needs a different speed in different architectures: {each}. The needed speed "
+                         "is that of a variant of the battery's own interceptor, which keeps that interceptor's "
+                         "burn time, launch mass and kill vehicle (its range and altitude caps scale from its own "
+                         "catalog speed), so the same burnout speed means a different fly-out for each interceptor; "
+                         "the architectures' sensors and command (reaction time, launch mode) differ too.")
+    return notes
 
 
 def _reach(reach, charts):
@@ -178,6 +209,9 @@ def _reach(reach, charts):
                     "none where even 7 km/s cannot (most often the threat is never in track: the EPAA radars face Iran). "
                     "The reaction-time sweep repeats the speed search with the interceptor launched 0, 30, 60 and "
                     "120 s after firm track.")]
+    notes = _same_site_notes(reach)
+    if notes:
+        blocks.append(("list", notes))
     for aid, s in reach.items():
         blocks.append(("h3", aid))
         site_rows = []
@@ -234,9 +268,10 @@ def _assumptions(a):
         cmd = arch["command"]
         blocks.append(("p", f"Command: reaction {cmd['reaction_s']:g} s, doctrine {cmd['doctrine']}, kill assessment "
                             f"{cmd['look_s']:g} s, early warning {cmd['early_warning'] or 'none'}. {cmd['source']}"))
-        blocks.append(("table", {"caption": "sensors", "columns": ["id", "sensor", "lat", "lon", "party", "source"],
-                                 "rows": [[s["id"], s["sensor"], s["lat_deg"], s["lon_deg"], s["party"], s["source"]]
-                                          for s in arch["sensors"]]}))
+        blocks.append(("table", {"caption": "sensors", "columns": ["id", "sensor", "lat", "lon", "site", "party",
+                                                                   "source"],
+                                 "rows": [[s["id"], s["sensor"], s["lat_deg"], s["lon_deg"], s.get("site"),
+                                           s["party"], s["source"]] for s in arch["sensors"]]}))
         blocks.append(("table", {"caption": "batteries",
                                  "columns": ["id", "interceptor", "lat", "lon", "magazine", "fire control",
                                              "engage on remote", "source"],
@@ -248,18 +283,36 @@ def _assumptions(a):
     blocks.append(("h3", "Interceptors"))
     blocks.append(("table", {"columns": ["id", "burnout speed km/s", "published spread", "intercept altitude km",
                                          "range cap km", "Pk (notional?)", "sources"],
-                             "rows": [[i["id"], i["burnout_speed_km_s"], str(i["burnout_speed_spread_km_s"]),
-                                       f"{i['min_intercept_alt_km']:g}-{i['max_intercept_alt_km']:g}",
-                                       i["max_range_km"], f"{i['pk_single_shot']:g} ({'yes' if i['pk_notional'] else 'no'})",
+                             "rows": [[i["id"], i["burnout_speed_km_s"], _span(i["burnout_speed_spread_km_s"]),
+                                       f"{i['min_intercept_alt_km']:g}–{i['max_intercept_alt_km']:g}",
+                                       _cap(i["max_range_km"]),
+                                       f"{i['pk_single_shot']:g} ({'yes' if i['pk_notional'] else 'no'})",
                                        "; ".join(f"{k}: {v}" for k, v in i["sources"].items())]
                                       for i in a["interceptors"]]}))
     blocks.append(("h3", "Threat missiles"))
     blocks.append(("table", {"columns": ["class", "id", "country", "published range km", "notes"],
-                             "rows": [[m["class"], m["id"], m["country"], str(m["published_range_km"]), m["notes"]]
+                             "rows": [[m["class"], m["id"], m["country"], _span(m["published_range_km"]), m["notes"]]
                                       for m in a["missiles"]]}))
     return {"id": "assumptions", "title": "Assumptions and sources", "blocks": blocks}
 
 
+def _span(v) -> str:
+    """A published spread [low, high] as "low–high" (one value as itself, none as a dash)."""
+    vals = [x for x in (v or []) if x is not None]
+    if not vals:
+        return "—"
+    return "–".join(f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}" for x in (vals if len(vals) > 1 else vals[:1]))
+
+
+def _cap(km) -> str:
+    """A kill vehicle's range cap: a number, or none (the fly-out tables alone bound it)."""
+    if km is None or not math.isfinite(km):
+        return "none (fly-out bound)"
+    return f"{km:,.0f}"
+
+
 def _metadata(meta):
-    return {"id": "run", "title": "Run", "blocks": [
-        ("table", {"columns": ["key", "value"], "rows": [[k, str(v)] for k, v in meta.items()]})]}
+    rows = [[k, text(v)] for k, v in meta.items()]
+    if "git_commit" not in meta:  # an assessment.json written before the commit was recorded
+        rows.append(["git_commit", "unknown"])
+    return {"id": "run", "title": "Run", "blocks": [("table", {"columns": ["key", "value"], "rows": rows})]}

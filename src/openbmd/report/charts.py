@@ -8,6 +8,16 @@ from __future__ import annotations
 import numpy as np
 
 
+#: one colour per line (Okabe & Ito 2008, colour-blind safe; then Paul Tol's muted purple and grey)
+PACING_COLORS = ("#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#882255", "#555555")
+
+
+def _where(c: dict, region: str) -> str:
+    """", only Alaska" when the class's threatened area in the region lies in one part."""
+    shares = c.get("threatened_in", {}).get(region) or {}
+    return f", only {next(iter(shares))}" if len(shares) == 1 else ""
+
+
 def draw_pacing_chart(table: dict, path) -> None:
     """Defended share of the threatened area per phase, one line per (class, region)."""
     from matplotlib.figure import Figure
@@ -15,17 +25,21 @@ def draw_pacing_chart(table: dict, path) -> None:
     fig = Figure(figsize=(8.5, 4.8), dpi=140)
     ax = fig.add_subplot(111)
     styles = {"nato-europe": "-", "us": "--"}
-    colors = {"MRBM": "#0072B2", "IRBM": "#E69F00", "ICBM": "#D55E00"}
+    markers = {"MRBM": "o", "IRBM": "s", "ICBM": "D"}
     labels = None
+    k = 0
     for c in table["classes"]:
         for region, rows in c["regions"].items():
             ys = [r["defended_area_fraction"] for r in rows]
             if all(y is None for y in ys):
                 continue
             labels = [r["phase"].replace("epaa-", "") for r in rows]
-            ax.plot(range(len(rows)), [np.nan if y is None else 100 * y for y in ys], marker="o",
-                    ls=styles.get(region, ":"), color=colors.get(c["class"], "k"),
-                    label=f"{c['class']} ({c['missile']}) - {region}")
+            where = _where(c, region)
+            ax.plot(range(len(rows)), [np.nan if y is None else 100 * y for y in ys],
+                    marker=markers.get(c["class"], "o"), ls=styles.get(region, ":"),
+                    color=PACING_COLORS[k % len(PACING_COLORS)],
+                    label=f"{c['class']} ({c['missile']}) - {region}{where}")
+            k += 1
     if labels:
         ax.set_xticks(range(len(labels)), labels)
     ax.set_ylim(-3, 103)
