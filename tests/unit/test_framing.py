@@ -61,7 +61,7 @@ def test_threatened_parts_are_area_shares():
     area = np.array([1.0, 3.0, 5.0, 7.0])
     shares = threatened_parts(country, lat, lon, area, np.array([True, True, False, False]))
     assert shares == {"Alaska": 1.0}
-    assert describe_parts(shares) == "only Alaska"
+    assert describe_parts(shares) == "Alaska only"
     both = threatened_parts(country, lat, lon, area, np.array([True, False, True, False]))
     assert both == pytest.approx({"contiguous United States": 5 / 6, "Alaska": 1 / 6})
     assert list(both) == ["contiguous United States", "Alaska"]  # largest first

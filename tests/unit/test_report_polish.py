@@ -56,7 +56,7 @@ def _pace():
     return {"launch_areas": ["Tabriz", "Semnan"], "grid_step_deg": 2.0, "defends_share": 0.5,
             "classes": [{"class": "ICBM", "missile": "iran-icbm-notional", "regions": {"us": rows},
                          "first_phase": {"us": None}, "threatened_in": {"us": {"Alaska": 1.0}}}],
-            "notes": ["ICBM (iran-icbm-notional) from Tabriz, Semnan: the threatened area of us lies in only Alaska."]}
+            "notes": ["ICBM (iran-icbm-notional) from Tabriz, Semnan: the threatened area of United States lies in Alaska only."]}
 
 
 def _reach():
@@ -109,7 +109,7 @@ def test_pictures_link_to_their_files(report):
 
 def test_where_and_why_are_said(report):
     html, _ = report
-    assert "only Alaska" in html
+    assert "<td>Alaska only</td>" in html  # computed from threatened_in by the report
     assert "redzikowo needs a different speed in different architectures" in html
 
 
@@ -166,8 +166,8 @@ def test_pacing_notes_and_the_phase_4_row_say_only_alaska():
 
     classes = [{"class": "ICBM", "missile": "m", "threatened_in": {"us": {"Alaska": 1.0}, "nato-europe": {}}}]
     (note,) = where_notes(classes, ("Tabriz",))
-    assert "only Alaska" in note and note.startswith("ICBM (m)")
-    assert "only Alaska" in _where_us({"Alaska": 1.0}) and "eastern United States" in _where_us({"Alaska": 1.0})
+    assert "lies in Alaska only" in note and note.startswith("ICBM (m)")
+    assert "Alaska only" in _where_us({"Alaska": 1.0}) and "eastern United States" in _where_us({"Alaska": 1.0})
     assert "eastern" not in _where_us({"contiguous United States": 0.7, "Alaska": 0.3})
 
 

@@ -82,7 +82,7 @@ def pacing(phases=DEFAULT_PHASES, *, threat_set="iran", areas=DEFAULT_AREAS, reg
     t0 = time.perf_counter()
     missiles = class_missiles(threat_set)
     jobs = [(c, p, r) for c in missiles for r in regions for p in phases]
-    out_classes = []
+    out_classes, region_names = [], {}
     done = 0
     for cls, mid in missiles.items():
         entry = {"class": cls, "missile": mid, "regions": {}, "first_phase": {}, "threatened_in": {}}
@@ -106,12 +106,13 @@ def pacing(phases=DEFAULT_PHASES, *, threat_set="iran", areas=DEFAULT_AREAS, reg
                     progress(done, len(jobs))
             entry["regions"][region] = rows
             entry["threatened_in"][region] = where_threatened(results[0].region, thr)
+            region_names[region] = results[0].region.name
             first = next((r["phase"] for r in rows if (r["defended_area_fraction"] or 0.0) >= DEFENDS_SHARE), None)
             entry["first_phase"][region] = first
         out_classes.append(entry)
     return {"threat_set": threat_set if isinstance(threat_set, str) else threat_set.id,
             "launch_areas": list(areas), "grid_step_deg": step_deg, "defends_share": DEFENDS_SHARE,
-            "classes": out_classes, "notes": where_notes(out_classes, areas),
+            "classes": out_classes, "notes": where_notes(out_classes, areas, region_names),
             "seconds": round(time.perf_counter() - t0, 2)}
 
 
@@ -124,7 +125,7 @@ def where_threatened(region, threatened) -> dict[str, float]:
     return {k: round(v, 3) for k, v in shares.items()}
 
 
-def where_notes(classes, areas) -> list[str]:
+def where_notes(classes, areas, region_names=None) -> list[str]:
     """One sentence per (class, region) whose threatened area lies in few parts (at most three),
     e.g. that the Iranian ICBM threatens only Alaska of the United States."""
     from openbmd.geo.parts import describe_parts
@@ -133,7 +134,8 @@ def where_notes(classes, areas) -> list[str]:
     for c in classes:
         for region, shares in c.get("threatened_in", {}).items():
             if 0 < len(shares) <= 3:
+                name = (region_names or {}).get(region, region)
                 notes.append(f"{c['class']} ({c['missile']}) from {', '.join(areas)}: the threatened area of "
-                             f"{region} lies in {describe_parts(shares)}.")
+                             f"{name} lies in {describe_parts(shares)}.")
     return notes
 

@@ -69,11 +69,11 @@ def threatened_parts(country, lat_deg, lon_deg, area_km2, threatened) -> dict[st
 
 
 def describe_parts(shares: dict[str, float], most: int = 4) -> str:
-    """Words for where the threatened area lies: "only Alaska", "Turkey (60 %), Greece (25 %), ..."."""
+    """Words for where the threatened area lies: "Alaska only", "Turkey (60 %), Greece (25 %), ..."."""
     if not shares:
         return "nothing threatened"
     if len(shares) == 1:
-        return f"only {next(iter(shares))}"
+        return f"{next(iter(shares))} only"
     items = list(shares.items())
     text = ", ".join(f"{n} ({100 * s:.0f} %)" for n, s in items[:most])
     return text + (f" and {len(items) - most} more" if len(items) > most else "")
