@@ -13,8 +13,8 @@ import pytest
 from pyproj import Geod
 
 from openbmd.geo.parts import describe_parts, part_of, threatened_parts
-from openbmd.report.framing import contains, frame_on
-from openbmd.report.maps import RingSpec, draw_range_ring_map, project_lonlat, ring_frame
+from openbmd.report.framing import contains, frame_on, ring_frame
+from openbmd.report.maps import RingSpec, draw_range_ring_map, project_lonlat
 
 GEOD = Geod(ellps="WGS84")
 SOHAE = (39.66, 124.71)  # lat, lon: Sohae launch site, North Korea

@@ -15,7 +15,7 @@ import numpy as np
 
 from openbmd.errors import InputError
 
-__all__ = ["Frame", "contains", "frame_on", "laea_crs"]
+__all__ = ["Frame", "contains", "frame_on", "laea_crs", "ring_frame"]
 
 MARGIN_FRAC = 0.06  #: padding on each side, as a share of the larger side of the box
 MIN_HALF_SPAN_M = 150e3  #: a frame around a single point still shows 300 km
@@ -108,3 +108,26 @@ def contains(frame: Frame, lon_deg, lat_deg) -> np.ndarray:
     x0, x1, y0, y1 = frame.box
     with np.errstate(invalid="ignore"):
         return np.isfinite(x) & np.isfinite(y) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+
+
+def ring_frame(rings, *, extent_lonlat=None, crs: str | None = None) -> Frame:
+    """The :class:`Frame` of a range-ring map: every ring (densified along
+    great circles) and every site, or ``extent_lonlat`` when given."""
+    from openbmd.report.borders import wrap180
+    from openbmd.report.maps import _map_box, densify_great_circle
+
+    if extent_lonlat is not None:
+        west, east, south, north = (float(v) for v in extent_lonlat)
+        if crs is None:  # centred on the extent (east < west: across the antimeridian)
+            mid_lon = wrap180((west + ((east - west) % 360) / 2))
+            lat0, lon0 = round(south + north) / 2, round(float(mid_lon) * 2) / 2
+            crs = laea_crs(lat0, lon0)
+        else:
+            lat0, lon0 = (south + north) / 2, 0.0
+        return Frame(crs=crs, box=_map_box(extent_lonlat, crs), centre_lat_deg=lat0, centre_lon_deg=lon0)
+    if not rings:
+        raise InputError("a range-ring map needs at least one ring, or extent_lonlat")
+    pts = [densify_great_circle(np.r_[r.lon_deg, r.lon_deg[0]], np.r_[r.lat_deg, r.lat_deg[0]]) for r in rings]
+    lon = np.concatenate([p[0] for p in pts] + [[r.site_lon_deg for r in rings]])
+    lat = np.concatenate([p[1] for p in pts] + [[r.site_lat_deg for r in rings]])
+    return frame_on(lon, lat, crs=crs)

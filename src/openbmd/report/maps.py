@@ -26,9 +26,8 @@ from pyproj.exceptions import CRSError
 from openbmd import __version__
 from openbmd.errors import InputError
 from openbmd.report import borders
-from openbmd.report.framing import laea_crs
 
-__all__ = ["RingSpec", "draw_range_ring_map", "ring_frame", "project_lonlat", "densify_great_circle"]
+__all__ = ["RingSpec", "draw_range_ring_map", "project_lonlat", "densify_great_circle"]
 
 log = logging.getLogger(__name__)
 
@@ -295,7 +294,8 @@ def _styles(rings: Sequence[RingSpec]):
     return colors, styles, markers
 
 
-def _draw_rings(ax, rings: Sequence[RingSpec], crs: str, box) -> list:
+def _draw_rings(ax, rings: Sequence[RingSpec], crs: str, box) -> tuple[list, list]:
+    """Draw the rings and site markers; returns the legend handles and the site labels."""
     colors, styles, markers = _styles(rings)
     halo = [patheffects.withStroke(linewidth=4.0, foreground="white", alpha=0.8)]
     handles, seen_labels, seen_sites = [], set(), {}
@@ -315,20 +315,21 @@ def _draw_rings(ax, rings: Sequence[RingSpec], crs: str, box) -> list:
             seen_labels.add(ring.label)
             handles.append(Line2D([], [], color=color, lw=2.5, label=ring.label))
         seen_sites.setdefault(ring.site_key, ring)
-    for key, ring in seen_sites.items():
-        _draw_site(ax, ring, markers[key], crs)
+    labels = [_draw_site(ax, ring, markers[key], crs) for key, ring in seen_sites.items()]
     if len(seen_sites) > 1:
         handles += [Line2D([], [], color="#333333", lw=1.6, ls=styles[k], marker=markers[k],
                            markerfacecolor="white", label=r.site_label) for k, r in seen_sites.items()]
-    return handles
+    return handles, labels
 
 
-def _draw_site(ax, ring: RingSpec, marker: str, crs: str) -> None:
+def _draw_site(ax, ring: RingSpec, marker: str, crs: str):
+    """The site's marker; its label, placed later among the others (openbmd.report.labels)."""
+    from openbmd.report.labels import Label
+
     x, y = project_lonlat(ring.site_lon_deg, ring.site_lat_deg, crs)
     ax.plot([x], [y], marker=marker, ms=8, mfc="white", mec="#222222", mew=1.6, zorder=7, ls="none")
-    ax.annotate(ring.site_label, (float(x), float(y)), xytext=(7, 5), textcoords="offset points",
-                fontsize=8.5, color="#222222", zorder=8, annotation_clip=True,
-                path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+    return Label(x=float(x), y=float(y), text=ring.site_label, style={"fontsize": 8.5, "color": "#222222",
+                                                                      "zorder": 8})
 
 
 def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = None,
@@ -337,12 +338,14 @@ def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = 
     """Draw range rings over country borders and write PNG/SVG/PDF (by extension).
 
     By default the map is framed on the rings and their sites, anywhere on the globe
-    (:func:`ring_frame`). ``extent_lonlat`` is (west, east, south, north) in degrees: the
+    (:func:`openbmd.report.framing.ring_frame`). ``extent_lonlat`` is (west, east, south, north) in degrees: the
     map then shows at least that area, widened to fill the frame. ``crs`` overrides the
     projection (default: Lambert azimuthal equal-area centred on what is shown). Returns the
     written path.
     """
+    from openbmd.report.framing import ring_frame
     from openbmd.report.graticule import draw_graticule
+    from openbmd.report.labels import place_labels
 
     path = Path(path)
     if path.suffix.lower() not in MAP_FORMATS:
@@ -359,10 +362,11 @@ def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = 
     ax.set_facecolor(OCEAN)
     draw_graticule(ax, crs, box)
     _draw_base(ax, crs, box)
-    handles = _draw_rings(ax, rings, crs, box)
+    handles, site_labels = _draw_rings(ax, rings, crs, box)
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_aspect("equal", adjustable="box")
+    place_labels(ax, site_labels)
     for spine in ax.spines.values():
         spine.set_edgecolor("#7A8590")
     if handles:
@@ -375,25 +379,3 @@ def draw_range_ring_map(rings: Sequence[RingSpec], path, *, title: str | None = 
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi, facecolor="white")
     return path
-
-
-def ring_frame(rings: Sequence[RingSpec], *, extent_lonlat=None, crs: str | None = None):
-    """The :class:`openbmd.report.framing.Frame` of a ring map: every ring (densified along
-    great circles) and every site, or ``extent_lonlat`` when given."""
-    from openbmd.report.framing import Frame, frame_on
-
-    if extent_lonlat is not None:
-        west, east, south, north = (float(v) for v in extent_lonlat)
-        if crs is None:  # centred on the extent (east < west: across the antimeridian)
-            mid_lon = borders.wrap180((west + ((east - west) % 360) / 2))
-            lat0, lon0 = round(south + north) / 2, round(float(mid_lon) * 2) / 2
-            crs = laea_crs(lat0, lon0)
-        else:
-            lat0, lon0 = (south + north) / 2, 0.0
-        return Frame(crs=crs, box=_map_box(extent_lonlat, crs), centre_lat_deg=lat0, centre_lon_deg=lon0)
-    if not rings:
-        raise InputError("a range-ring map needs at least one ring, or extent_lonlat")
-    pts = [densify_great_circle(np.r_[r.lon_deg, r.lon_deg[0]], np.r_[r.lat_deg, r.lat_deg[0]]) for r in rings]
-    lon = np.concatenate([p[0] for p in pts] + [[r.site_lon_deg for r in rings]])
-    lat = np.concatenate([p[1] for p in pts] + [[r.site_lat_deg for r in rings]])
-    return frame_on(lon, lat, crs=crs)
