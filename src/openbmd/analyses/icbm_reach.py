@@ -29,19 +29,24 @@ battle space under the kill vehicle's limits).  Per (case, battery):
 ``needed_burnout_speed_km_s``
     the slowest burnout speed of the sweep (``speeds_km_s`` plus the
     interceptor's own speed) at which this battery could engage this case on
-    the same timeline; ``None`` when even the fastest cannot.  A variant
-    interceptor keeps the catalog's burn time, launch mass, diameter, drag
-    and kill vehicle, its equivalent single-stage booster is re-calibrated to
-    the new speed (:func:`openbmd.interceptors.booster.kinematic_booster`),
-    and its two kinematic kill-vehicle caps, ``max_range_km`` and
+    the same timeline; ``None`` when even the fastest cannot;
+    ``needed_burnout_speed_bound`` is ``"at_most"`` when it is the sweep's
+    slowest speed (the case may need less; shown ``<=``).  A variant
+    interceptor (:func:`openbmd.interceptors.variants.interceptor_at_speed`)
+    is, below the catalog speed, the catalog booster with its burn cut short
+    (launch mass, Isp, thrust, diameter, drag and kill vehicle kept; it flies
+    as the catalog one up to the cut) and, above it, the same load
+    re-calibrated to a higher Isp
+    (:func:`openbmd.interceptors.booster.kinematic_booster`);
+    its two kinematic kill-vehicle caps, ``max_range_km`` and
     ``max_intercept_alt_km`` (both derived from the speed in the catalog: a
     free-flight range and a ballistic ceiling, each ~v^2), scale with
     ``(v / v_catalog)^2``; at the catalog speed the variant IS the catalog
     interceptor.  Engageability grows with speed (the test suite checks it
     over the whole grid), so the speed is found by bisection on the grid,
-    starting from the catalog interceptor's answer; speeds at which no
-    single stage of the catalog's mass and burn time exists are left out of
-    that battery's grid (``speeds_km_s`` per battery says which remain).
+    starting from the catalog interceptor's answer; a speed no variant
+    reaches is left out of that battery's grid (``speeds_km_s`` per battery
+    says which remain; every catalog interceptor builds 3-7 km/s and its figures).
 ``reaction_sweep`` (per battery, :class:`ReactionSweep`)
     the same needed speed at every reaction time of ``reaction_sweep_s``
     (plus the architecture's own): the flights, firm tracks, geometry and
@@ -72,7 +77,7 @@ import numpy as np
 from openbmd.analyses.icbm_flights import SAMPLE_DT_S, SHAPES, Case, clear_flight_memo, fly_cases  # noqa: F401
 from openbmd.analyses.icbm_sweeps import (MARGIN_TOL_S, ReactionSweep, figures_km_s,  # noqa: F401
                                           interceptor_at_speed,
-                                          margins_s, needed_speeds, reaction_sweep, sweep_speeds)
+                                          margins_s, needed_speeds, reaction_sweep, speed_bound, sweep_speeds)
 from openbmd.errors import InputError
 
 DEFAULT_SPEEDS_KM_S = tuple(float(v) for v in np.arange(3.0, 7.01, 0.25))
@@ -131,17 +136,20 @@ class IcbmReachResult:
                 "battery": b.battery_id, "interceptor": b.interceptor_id, "engageable": eng,
                 "margin_s": round(float(b.margin_s[i]), 1) if eng else None,
                 "needed_burnout_speed_km_s": float(need) if np.isfinite(need) else None,
+                "needed_burnout_speed_bound": speed_bound(need, b.speeds_km_s),
                 "launch_s": _rounded(b.launch_s, i, eng), "intercept_altitude_km": _rounded(b.intercept_altitude_km, i, eng),
                 "reason": b.reason[i], "flight_time_s": round(c.flight_time_s, 1)})
         sites = []
         for b in self.batteries:
             need = b.needed_burnout_speed_km_s
+            slow = float(np.nanmin(need)) if np.isfinite(need).any() else None
             sites.append({
                 "battery": b.battery_id, "interceptor": b.interceptor_id,
                 "burnout_speed_km_s": b.burnout_speed_km_s, "lat_deg": b.lat_deg, "lon_deg": b.lon_deg,
                 "cases": len(self.cases), "engageable_cases": int(b.engageable.sum()),
                 "max_margin_s": float(np.nanmax(b.margin_s)) if b.engageable.any() else None,
-                "slowest_needed_burnout_speed_km_s": float(np.nanmin(need)) if np.isfinite(need).any() else None,
+                "slowest_needed_burnout_speed_km_s": slow,
+                "slowest_needed_burnout_speed_bound": speed_bound(slow, b.speeds_km_s),
                 "cases_engageable_within_sweep": int(np.isfinite(need).sum()),
                 "speeds_km_s": list(b.speeds_km_s),
                 # each answer at each disputed figure: cases engageable at that burnout speed
@@ -175,11 +183,14 @@ ASSUMPTIONS = [
     "null when not engageable.",
     "needed_burnout_speed_km_s: slowest speed of the sweep (3-7 km/s by 0.25, plus the interceptor's own "
     "and the ends of its published spread; engageable_cases_at_figure per site counts the cases at each) "
-    "at which the battery could engage; variants keep burn time, mass and kill vehicle, the booster is "
-    "re-calibrated, max_range_km and max_intercept_alt_km scale with (v / v_catalog)^2; null when 7 km/s cannot.",
+    "at which the battery could engage; needed_burnout_speed_bound 'at_most' (shown <=) when that is the "
+    "sweep's slowest speed (the case may need less); null when even the fastest cannot. A slower variant is "
+    "the catalog booster with its burn cut short (launch mass, Isp, thrust, kill vehicle kept; the unburnt "
+    "propellant dropped at burnout), a faster one the same load at a re-calibrated Isp (N); max_range_km and "
+    "max_intercept_alt_km scale with (v / v_catalog)^2.",
     "reaction_sweep: the needed speed again at each reaction time of the sweep (default 0, 30, 60, 120 s and "
     "the architecture's own), every reaction time solved on its own; its median is over the cases engageable "
-    "within the speed sweep at the shortest reaction time (a case that drops out counts as beyond 7 km/s).",
+    "within the speed sweep at the shortest reaction time (a case that drops out counts as beyond the fastest).",
     "Warhead radar cross-section: the missile's (catalog default 0.1 m^2); no decoys, no countermeasures; "
     "the spent stages and the post-boost vehicle are not tracked as separate objects.",
 ]

@@ -5,7 +5,10 @@ the earliest launch per flight) answers everything here:
 
 - ``margin_s``: the same lane with every launch moved later (:func:`margins_s`, bisection);
 - ``needed_burnout_speed_km_s``: the same lane with variant shooters, the catalog interceptor
-  re-built at other burnout speeds (:func:`interceptor_at_speed`, :func:`needed_speeds`);
+  re-built at other burnout speeds (:func:`openbmd.interceptors.variants.interceptor_at_speed`:
+  the burn cut short below the catalog speed, a re-calibrated Isp above it; :func:`needed_speeds`); a
+  case engageable at the slowest speed of the sweep needs *at most* that speed
+  (:func:`speed_bounds`: ``"at_most"``, shown as ``<=``);
 - the reaction sweep: the same lane with the launch moved by the change of reaction time
   (:func:`reaction_sweep`).
 """
@@ -18,8 +21,26 @@ import numpy as np
 from openbmd.engagement.engine import Lane
 from openbmd.engagement.shooter import REACH_SLACK_KM, Shooter
 from openbmd.errors import InputError
+from openbmd.interceptors.variants import interceptor_at_speed  # noqa: F401  (re-exported: the sweep's variants)
 
 MARGIN_TOL_S = 1.0  #: margin_s check (a launch this much later must fail) and bisection tolerance (s)
+AT_MOST = "at_most"  #: a needed speed at the slowest speed of the sweep: the true one may be slower
+
+
+def speed_bound(value, grid) -> str | None:
+    """``"at_most"`` when ``value`` (a needed speed, km/s) is the slowest speed of ``grid``: the case is
+    engageable at every speed of the sweep, so it needs that speed or less; else None (a needed speed
+    inside the grid lies between the grid speed below it and itself; None/NaN: beyond the sweep)."""
+    if value is None or not np.isfinite(value) or not len(grid):
+        return None
+    return AT_MOST if float(value) <= min(float(v) for v in grid) + 1e-9 else None
+
+
+def bound_mark(value, bound) -> str:
+    """A needed speed as text: ``≤3`` at the floor of the sweep, ``6.5`` inside it, ``none`` beyond it."""
+    if value is None:
+        return "none"
+    return ("≤" if bound == AT_MOST else "") + f"{value:g}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,6 +50,7 @@ class ReactionSweep:
     reaction_s: tuple  #: (R,) ascending, the architecture's own included
     engageable: np.ndarray  #: (R, C) bool: the catalog interceptor can engage
     needed_burnout_speed_km_s: np.ndarray  #: (R, C) NaN where even the fastest of the sweep cannot
+    speeds_km_s: tuple = ()  #: the speed grid searched (its slowest marks a bound: :func:`speed_bound`)
 
     def rows(self) -> list[dict]:
         """Per reaction time: cases engageable at the interceptor's own speed and within the
@@ -38,37 +60,21 @@ class ReactionSweep:
         its fastest speed: None when the median does)."""
         need = self.needed_burnout_speed_km_s
         base = np.isfinite(need[0]) if need.size else np.zeros(0, bool)
+        grid = self.speeds_km_s
         out = []
         for k, r in enumerate(self.reaction_s):
             fin = np.isfinite(need[k])
             med = float(np.median(np.where(fin, need[k], np.inf)[base])) if base.any() else None
+            med = med if med is not None and np.isfinite(med) else None
+            slow = float(need[k][fin].min()) if fin.any() else None
             out.append({
                 "reaction_s": float(r), "engageable_cases_at_own_speed": int(self.engageable[k].sum()),
                 "cases_engageable_within_sweep": int(fin.sum()),
-                "slowest_needed_burnout_speed_km_s": float(need[k][fin].min()) if fin.any() else None,
-                "median_needed_burnout_speed_km_s": med if med is not None and np.isfinite(med) else None})
+                "slowest_needed_burnout_speed_km_s": slow,
+                "slowest_needed_burnout_speed_bound": speed_bound(slow, grid),
+                "median_needed_burnout_speed_km_s": med,
+                "median_needed_burnout_speed_bound": speed_bound(med, grid)})
         return out
-
-
-def interceptor_at_speed(icp, speed_km_s: float):
-    """The interceptor with another burnout speed (see the module doc); the catalog one at its own speed."""
-    from openbmd.interceptors.booster import kinematic_booster
-
-    v0 = icp.burnout_speed_km_s
-    if v0 is not None and abs(speed_km_s - v0) < 1e-9:
-        return icp
-    if not icp.kinematic or v0 is None:
-        raise InputError(f"interceptor {icp.id!r} is given by [[stages]]; a burnout-speed sweep needs the "
-                         "kinematic form (burnout_speed_km_s, burn_time_s, launch_mass_kg)")
-    f = (speed_km_s / v0) ** 2
-    kv = icp.kill_vehicle
-    kv = replace(kv, max_range_km=kv.max_range_km * f, max_intercept_alt_km=kv.max_intercept_alt_km * f)
-    bst = icp.booster
-    booster = kinematic_booster(icp.id, icp.name, burnout_speed_km_s=float(speed_km_s),
-                                burn_time_s=icp.burn_time_s, launch_mass_kg=icp.launch_mass_kg,
-                                diameter_m=bst.diameter_m, drag_mach=tuple(bst.drag_mach), drag_cd=tuple(bst.drag_cd))
-    return replace(icp, booster=booster, kill_vehicle=kv, burnout_speed_km_s=float(speed_km_s),
-                   burnout_speed_spread_km_s=None)
 
 
 _VARIANTS: dict = {}  #: (interceptor, speed) -> variant or None (not buildable): shared by every battery
@@ -184,4 +190,4 @@ def reaction_sweep(lane: Lane, reaction_s: float, reactions_s, speeds_km_s) -> R
         moved = replace(lane, launch_s=lane.launch_s + (r - reaction_s))
         eng[k] = moved.engageable(np.arange(T))
         need[k] = needed_speeds(moved, eng[k], speeds_km_s)[0]
-    return ReactionSweep(rs, eng, need)
+    return ReactionSweep(rs, eng, need, sweep_speeds(lane.shooter.interceptor, speeds_km_s)[0])

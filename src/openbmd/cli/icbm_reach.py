@@ -113,6 +113,8 @@ def _write(folder: Path, result, summary) -> list[Path]:
 
 
 def _table(summary) -> Table:
+    from openbmd.analyses.icbm_sweeps import bound_mark
+
     table = Table(title=f"{summary['architecture']}: Russian ICBMs bound for the US "
                         f"(reaction {summary['reaction_s']:g} s)")
     for name, just in (("field", "left"), ("target", "left"), ("shape", "left"), ("battery", "left"),
@@ -124,7 +126,7 @@ def _table(summary) -> Table:
         table.add_row(c["field"], c["target"], c["shape"], f"{c['battery']} ({c['interceptor']})",
                       "yes" if c["engageable"] else "no",
                       f"{c['margin_s']:.0f}" if c["margin_s"] is not None else "-",
-                      f"{need:g}" if need is not None else "none",
+                      bound_mark(need, c.get("needed_burnout_speed_bound")),
                       c["reason"] or "")
     table.caption = "; ".join(
         f"{s['battery']}: {s['engageable_cases']}/{s['cases']} engageable, "
@@ -134,14 +136,16 @@ def _table(summary) -> Table:
 
 
 def _sweep_table(summary) -> Table:
+    from openbmd.analyses.icbm_sweeps import bound_mark
+
     table = Table(title=f"{summary['architecture']}: needed burnout speed against reaction time")
     for name, just in (("battery", "left"), ("interceptor", "left"), ("reaction s", "right"),
                        ("engageable at own speed", "right"),
                        ("within sweep", "right"), ("slowest km/s", "right"), ("median km/s", "right")):
         table.add_column(name, justify=just)
 
-    def speed(v):
-        return f"{v:g}" if v is not None else "none"
+    def speed(r, key):
+        return bound_mark(r[f"{key}_km_s"], r.get(f"{key}_bound"))
 
     last = None
     for r in summary["reaction_sweep"]:
@@ -151,8 +155,8 @@ def _sweep_table(summary) -> Table:
         table.add_row(r["battery"] if first else "",
                       f"{r['interceptor']} ({r['burnout_speed_km_s']:g} km/s)" if first else "",
                       f"{r['reaction_s']:g}{own}", str(r["engageable_cases_at_own_speed"]),
-                      str(r["cases_engageable_within_sweep"]), speed(r["slowest_needed_burnout_speed_km_s"]),
-                      speed(r["median_needed_burnout_speed_km_s"]))
+                      str(r["cases_engageable_within_sweep"]), speed(r, "slowest_needed_burnout_speed"),
+                      speed(r, "median_needed_burnout_speed"))
     table.caption = ("* the architecture's reaction time; median over the cases engageable within the speed sweep "
                      "at the shortest reaction time (none: half of them drop out)")
     return table

@@ -199,14 +199,22 @@ def _same_site_notes(reach) -> list[str]:
     return notes
 
 
+def _le(d: dict, key: str):
+    """``d[key + '_km_s']``, as text with a leading \u2264 when ``d[key + '_bound']`` is 'at_most' (the sweep's floor)."""
+    v = d.get(f"{key}_km_s")
+    return f"\u2264{v:g}" if v is not None and d.get(f"{key}_bound") == "at_most" else v
+
+
 def _reach(reach, charts):
     if not reach:
         return None
     blocks = [("p", "Every Russian ICBM field against every US target on minimum-energy, lofted and depressed "
                     "trajectories, engaged by every battery under the architecture's timeline. margin: how long "
                     "after its earliest possible launch the battery could still launch and intercept. needed speed: "
-                    "the slowest interceptor burnout speed (sweep 3-7 km/s) at which the battery could engage; "
-                    "none where even 7 km/s cannot (most often the threat is never in track: the EPAA radars face Iran). "
+                    "the slowest interceptor burnout speed (sweep 3-7 km/s by 0.25 plus each interceptor's disputed "
+                    "figures, e.g. GBI 6.3 and 8.5) at which the battery could engage; \u2264 3 where even the slowest "
+                    "engages; none where even the fastest cannot (most often the threat is never in track: the "
+                    "EPAA radars face Iran). "
                     "The reaction-time sweep repeats the speed search with the interceptor launched 0, 30, 60 and "
                     "120 s after firm track.")]
     notes = _same_site_notes(reach)
@@ -217,7 +225,7 @@ def _reach(reach, charts):
         site_rows = []
         for b in s.get("sites", []):
             site_rows.append([b["battery"], b["interceptor"], b.get("burnout_speed_km_s"), b["engageable_cases"],
-                              b.get("max_margin_s"), b.get("slowest_needed_burnout_speed_km_s")])
+                              b.get("max_margin_s"), _le(b, "slowest_needed_burnout_speed")])
         blocks.append(("table", {"columns": ["battery", "interceptor", "burnout speed km/s", "engageable cases",
                                              "largest margin s", "slowest needed speed km/s"], "rows": site_rows}))
         sweep = s.get("reaction_sweep") or []
@@ -230,8 +238,9 @@ def _reach(reach, charts):
             def cell(r):
                 if r is None:
                     return None
-                need = r.get("slowest_needed_burnout_speed_km_s")
-                return f"{r['engageable_cases_at_own_speed']} / {'—' if need is None else f'{need:g}'}"
+                need = _le(r, "slowest_needed_burnout_speed")
+                need = "—" if need is None else need if isinstance(need, str) else f"{need:g}"
+                return f"{r['engageable_cases_at_own_speed']} / {need}"
 
             blocks.append(("table", {
                 "caption": "reaction-time sweep: cases engageable at the interceptor's own speed / slowest "
@@ -243,7 +252,7 @@ def _reach(reach, charts):
             blocks.append(("details", {"summary": f"{len(eng)} cases engageable at some speed of the sweep", "blocks": [
                 ("table", {"columns": ["field", "target", "shape", "battery", "engageable", "margin s", "needed km/s"],
                            "rows": [[c["field"], c["target"], c["shape"], c["battery"], c["engageable"],
-                                     c["margin_s"], c["needed_burnout_speed_km_s"]] for c in eng]})]}))
+                                     c["margin_s"], _le(c, "needed_burnout_speed")] for c in eng]})]}))
         imgs = [{"path": p, "caption": f"{aid}: {Path(p).stem}"} for p in charts.get(aid, [])]
         if imgs:
             blocks.append(("details", {"summary": "charts per battery site", "blocks": [("grid", imgs)]}))

@@ -3,7 +3,10 @@
 Presentation only: everything here reads computed samples and writes them out.
 Inside, SI units; every column and property carries its unit in its name.
 GeoJSON and CZML put longitude before latitude (RFC 7946 section 3.1.1; CZML
-``cartographicDegrees`` is [time, lon, lat, height_m]).
+``cartographicDegrees`` is [time, lon, lat, height_m]).  A GeoJSON track or ring that crosses the
+antimeridian is cut there into a MultiLineString (RFC 7946 section 3.1.9); KML (Google Earth joins
+two points the short way across +-180) and CZML (Cesium interpolates positions in Cartesian
+coordinates) take the samples as they are.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import numpy as np
 from openbmd.errors import InputError
 from openbmd.report.maps import MAP_FORMATS, RING_COLORS, RingSpec, draw_range_ring_map
 
-__all__ = ["Track", "write_track", "write_rings", "TRACK_FORMATS", "RING_FORMATS"]
+__all__ = ["Track", "write_track", "write_rings", "split_antimeridian", "TRACK_FORMATS", "RING_FORMATS"]
 
 TRACK_FORMATS = (".csv", ".kml", ".czml", ".geojson")
 RING_FORMATS = (".geojson", ".kml", *MAP_FORMATS)
@@ -140,14 +143,48 @@ def _track_czml(path: Path, tracks, epoch_utc: dt.datetime) -> None:
 
 
 def _track_geojson(path: Path, tracks) -> None:
-    features = [{
-        "type": "Feature",
-        "properties": {"name": tr.name, "time_s": np.asarray(tr.t_s, float).tolist(),
-                       "speed_m_s": np.asarray(tr.speed_m_s, float).tolist()},
-        "geometry": {"type": "LineString", "coordinates": np.column_stack(
-            [np.asarray(a, float) for a in (tr.lon_deg, tr.lat_deg, tr.alt_m)]).tolist()},
-    } for tr in tracks]
+    features = []
+    for tr in tracks:
+        cols = np.column_stack([np.asarray(a, float) for a in (tr.lon_deg, tr.lat_deg, tr.alt_m, tr.t_s, tr.speed_m_s)])
+        parts = split_antimeridian(cols)
+        if len(parts) == 1:
+            geometry = {"type": "LineString", "coordinates": parts[0][:, :3].tolist()}
+            props = {"time_s": parts[0][:, 3].tolist(), "speed_m_s": parts[0][:, 4].tolist()}
+        else:  # RFC 7946 section 3.1.9; the per-vertex properties follow the parts
+            geometry = {"type": "MultiLineString", "coordinates": [p[:, :3].tolist() for p in parts]}
+            props = {"time_s": [p[:, 3].tolist() for p in parts], "speed_m_s": [p[:, 4].tolist() for p in parts]}
+        features.append({"type": "Feature", "properties": {"name": tr.name, **props}, "geometry": geometry})
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+
+
+def split_antimeridian(cols: np.ndarray) -> list[np.ndarray]:
+    """A polyline (N, K) of [lon_deg, lat_deg, ...] cut where it crosses the antimeridian (RFC 7946
+    section 3.1.9): longitudes wrapped to [-180, 180], and a step of more than 180 deg between two
+    samples taken as the short way across +-180 deg.  Each crossing ends a part at +-180 and starts
+    the next at -+180 with the same latitude and other columns (altitude, time, speed), each
+    interpolated linearly in unwrapped longitude.  One part when it never crosses."""
+    cols = np.array(cols, float)
+    lon = cols[:, 0]
+    wrapped = (lon + 180.0) % 360.0 - 180.0
+    cols[:, 0] = np.where(np.abs(lon) <= 180.0, lon, np.where((wrapped == -180.0) & (lon > 0), 180.0, wrapped))
+    parts, start = [], 0
+    current: list = []
+    for i in range(1, len(cols)):
+        a, b = cols[i - 1], cols[i]
+        if abs(b[0] - a[0]) <= 180.0:
+            continue
+        edge = 180.0 if a[0] > 0 else -180.0
+        b_lon = b[0] + (360.0 if edge > 0 else -360.0)
+        f = (edge - a[0]) / (b_lon - a[0]) if b_lon != a[0] else 0.0
+        cross = a + f * (b - a)  # every column but longitude, interpolated
+        end, begin = cross.copy(), cross.copy()
+        end[0], begin[0] = edge, -edge
+        part = np.vstack(current + [cols[start:i]] + ([end[None]] if f > 0 else []))
+        parts.append(part)
+        current = [begin[None]] if f < 1 else []
+        start = i
+    parts.append(np.vstack(current + [cols[start:]]))
+    return [p for p in parts if len(p) >= 2] or [cols]
 
 
 # ---------------------------------------------------------------- rings

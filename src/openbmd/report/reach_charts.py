@@ -1,11 +1,12 @@
 """Charts of the Russian question: per battery site, the burnout speed each case would need.
 
-One PNG per battery (matplotlib, Agg canvas, no pyplot state): a row per
-(field, target), a marker per trajectory shape at the slowest burnout speed
-of the sweep at which that battery could engage it, a cross at the right edge
-where even the fastest speed of the sweep cannot, and a vertical line at the
-interceptor's own burnout speed: a marker left of the line is a case the
-battery can engage today.  Above it, when the result carries a reaction-time
+One PNG per battery (matplotlib, Agg canvas, no pyplot state, ~1300 px wide): a panel per US
+target, each with its own speed axis and a row per ICBM field, a marker per trajectory shape at
+the slowest burnout speed of the sweep at which that battery could engage it, a cross at the
+right edge where even the fastest speed of the sweep cannot, and a vertical line at the
+interceptor's own burnout speed: a marker left of the line is a case the battery can engage
+today.  The sweep's slowest speed is labelled with a leading \u2264 and shaded: a case there
+might need even less (``needed_burnout_speed_bound`` "at_most").  Above them, when the result carries a reaction-time
 sweep, a panel of the needed speed against reaction time (firm track to
 launch): the slowest and the median needed speed at each reaction time, the
 interceptor's own speed as a dashed line, the architecture's reaction time as
@@ -23,54 +24,79 @@ import numpy as np
 SHAPE_STYLE = {"min-energy": ("o", "#1f77b4"), "lofted": ("^", "#2ca02c"), "depressed": ("v", "#d62728")}
 
 
+PANEL_COLS = 4  #: target panels per row
+FLOOR_MARK = "\u2264"  #: before the floor's tick label: a case there needs that speed or less
+
+
 def reach_figure(result, battery):
-    """The matplotlib Figure of one battery (a BatteryReach of ``result``)."""
+    """The matplotlib Figure of one battery (a BatteryReach of ``result``): the reaction-time panel
+    on top (when swept), then one panel per US target, a row per field in each (the same rows in
+    every panel), each panel with its own speed axis."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    pairs = list(dict.fromkeys((c.field, c.target) for c in result.cases))
+    fields = list(dict.fromkeys(c.field for c in result.cases))
+    targets = list(dict.fromkeys(c.target for c in result.cases))
     speeds = [float(v) for v in battery.speeds_km_s] or [3.0, 7.0]
     vmin, vmax = min(speeds), max(speeds)
-    h_cases = max(3.0, 0.26 * len(pairs) + 1.6)
+    ncols = max(1, min(PANEL_COLS, len(targets)))
+    nrows = max(1, -(-len(targets) // ncols))
+    panel_h = max(1.8, 0.19 * len(fields) + 1.0)
     sweep = getattr(battery, "reaction_sweep", None)
-    h_sweep = 3.2 if sweep is not None else 0.0
-    fig = Figure(figsize=(9.0, h_cases + h_sweep), dpi=110)
+    h_sweep = 2.8 if sweep is not None else 0.0
+    fig = Figure(figsize=(1.2 + 3.1 * ncols, 0.9 + h_sweep + panel_h * nrows), dpi=100)
     FigureCanvasAgg(fig)
+    gs = fig.add_gridspec(nrows + (sweep is not None), ncols,
+                          height_ratios=([h_sweep] if sweep is not None else []) + [panel_h] * nrows)
     if sweep is not None:
-        gs = fig.add_gridspec(2, 1, height_ratios=[h_sweep, h_cases])
-        _sweep_panel(fig.add_subplot(gs[0]), result, battery, sweep, vmin, vmax)
-        ax = fig.add_subplot(gs[1])
-    else:
-        ax = fig.add_subplot(1, 1, 1)
-    row = {p: i for i, p in enumerate(pairs)}
-    beyond = vmax + 0.35
-    offsets = {"min-energy": 0.0, "lofted": -0.22, "depressed": 0.22}
+        _sweep_panel(fig.add_subplot(gs[0, :]), result, battery, sweep, vmin, vmax)
+    first = None
+    for k, target in enumerate(targets):
+        r, col = divmod(k, ncols)
+        ax = fig.add_subplot(gs[r + (sweep is not None), col], sharey=first)
+        first = first or ax
+        _target_panel(ax, result, battery, target, fields, vmin, vmax, labels=col == 0)
+    handles, labels = first.get_legend_handles_labels() if first is not None else ([], [])
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.suptitle(f"{result.architecture.id}: {battery.battery_id} ({battery.lat_deg:.2f}, {battery.lon_deg:.2f}) "
+                 f"vs Russian ICBMs, reaction {result.reaction_s:g} s: burnout speed needed to engage "
+                 f"({FLOOR_MARK}{vmin:g}: engaged even at the sweep's slowest; x: not even at {vmax:g})", fontsize=9)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    return fig
+
+
+def _target_panel(ax, result, battery, target, fields, vmin, vmax, *, labels: bool) -> None:
+    """One target: a row per field, a marker per shape at the needed speed (a cross beyond the sweep)."""
+    row = {f: i for i, f in enumerate(fields)}
+    beyond = vmax + 0.8
+    offsets = {"min-energy": 0.0, "lofted": -0.25, "depressed": 0.25}
     for shape, (marker, colour) in SHAPE_STYLE.items():
-        ys, xs, ys_x = [], [], []
+        xs, ys, ys_x = [], [], []
         for i, c in enumerate(result.cases):
-            if c.shape != shape:
+            if c.shape != shape or c.target != target:
                 continue
-            y = row[(c.field, c.target)] + offsets[shape]
+            y = row[c.field] + offsets[shape]
             v = battery.needed_burnout_speed_km_s[i]
             (xs.append(v), ys.append(y)) if np.isfinite(v) else ys_x.append(y)
-        ax.scatter(xs, ys, marker=marker, color=colour, s=28, label=shape, zorder=3)
-        ax.scatter([beyond] * len(ys_x), ys_x, marker="x", color=colour, s=22, zorder=3, alpha=0.6)
-    ax.axvline(battery.burnout_speed_km_s, color="black", lw=1.2, ls="--", zorder=2,
+        ax.scatter(xs, ys, marker=marker, color=colour, s=22, label=shape, zorder=3)
+        ax.scatter([beyond] * len(ys_x), ys_x, marker="x", color=colour, s=16, zorder=3, alpha=0.6)
+    ax.axvline(battery.burnout_speed_km_s, color="black", lw=1.0, ls="--", zorder=2,
                label=f"{battery.interceptor_id} ({battery.burnout_speed_km_s:g} km/s)")
-    ax.set_yticks(range(len(pairs)))
-    ax.set_yticklabels([f"{f} -> {t}" for f, t in pairs], fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlim(vmin - 0.25, beyond + 0.3)
-    ticks = [v for v in np.arange(np.ceil(vmin * 2) / 2, vmax + 0.01, 0.5)]
+    ax.axvspan(vmin - 0.4, vmin + 0.12, color="#dddddd", alpha=0.5, lw=0, zorder=1)  # the floor: <= vmin
+    ax.set_yticks(range(len(fields)))
+    ax.tick_params(axis="y", labelleft=labels, labelsize=7)
+    if labels:
+        ax.set_yticklabels(fields)
+    ax.set_ylim(len(fields) - 0.5, -0.5)
+    ax.set_xlim(vmin - 0.4, beyond + 0.45)
+    ticks = [float(v) for v in np.arange(np.ceil(vmin), np.floor(vmax) + 0.01, 1.0)]
+    ticks = sorted(set(ticks) | {vmin, vmax})
+    ticks = [t for t in ticks if t in (vmin, vmax) or min(abs(t - vmin), abs(t - vmax)) >= 0.6]
     ax.set_xticks(ticks + [beyond])
-    ax.set_xticklabels([f"{v:g}" for v in ticks] + [f"> {vmax:g}"])
-    ax.set_xlabel("burnout speed needed to engage (km/s)")
+    ax.set_xticklabels([(FLOOR_MARK if t == vmin else "") + f"{t:g}" for t in ticks] + [f">{vmax:g}"], fontsize=7)
+    ax.set_xlabel("needed km/s", fontsize=7)
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(f"{result.architecture.id}: {battery.battery_id} ({battery.lat_deg:.2f}, {battery.lon_deg:.2f}) "
-                 f"vs Russian ICBMs, reaction {result.reaction_s:g} s", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
-    fig.tight_layout()
-    return fig
+    ax.set_title(f"to {target}", fontsize=8)
 
 
 def _sweep_panel(ax, result, battery, sweep, vmin, vmax):
@@ -91,6 +117,9 @@ def _sweep_panel(ax, result, battery, sweep, vmin, vmax):
                     color="#444444" if n else "#d62728",
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
     ax.set_ylim(vmin - 0.25, top + 0.3)
+    yt = sorted({vmin} | {float(v) for v in np.arange(np.ceil(vmin + 0.5), vmax + 0.01, 1.0)})
+    ax.set_yticks(yt)
+    ax.set_yticklabels([(FLOOR_MARK if v == vmin else "") + f"{v:g}" for v in yt], fontsize=7)
     span = float(r.max() - r.min()) or 10.0
     ax.set_xlim(r.min() - 0.05 * span, r.max() + 0.05 * span)
     ax.set_xticks(r)
@@ -98,7 +127,7 @@ def _sweep_panel(ax, result, battery, sweep, vmin, vmax):
     ax.set_xlabel("reaction time, firm track to launch (s)", fontsize=8)
     ax.set_ylabel("needed km/s", fontsize=8)
     ax.grid(alpha=0.3)
-    ax.set_title(f"needed burnout speed against reaction time (top row: cases engageable at <= {vmax:g} km/s; "
+    ax.set_title(f"needed burnout speed against reaction time (top row: cases engageable at {FLOOR_MARK} {vmax:g} km/s; "
                  f"median over those at {r.min():g} s)", fontsize=8)
     ax.legend(fontsize=7, loc="lower right", framealpha=0.9, ncol=2)
 
