@@ -55,17 +55,18 @@ def notional_stations(notional: dict, nominal: dict, rows) -> list[dict]:
 def _text(doc: dict, station) -> str:
     aid, n, src = doc["architecture"], doc["engageable_cases"], doc["engageable_cases_sourced_sites"]
     if n == 0:
-        head = f"{aid} engages no Russian ICBM case, at its notional ship stations or elsewhere"
+        head = f"{aid} engages no Russian ICBM case, from its notional ship stations or elsewhere"
     elif src == 0:
-        head = (f"All {n} Russian ICBM cases {aid} engages rest on batteries at notional stations "
-                f"({', '.join(doc['engaged_by'])}): its sourced sites engage none")
+        head = (f"{aid}: all {n} engageable Russian ICBM cases rest on batteries at notional stations "
+                f"({', '.join(doc['engaged_by'])}); its sourced sites engage none, so the answer holds only "
+                "if a ship is on that station")
     else:
-        head = (f"{aid} engages {n} Russian ICBM cases, {src} of them from sourced sites and the rest only from "
+        head = (f"{aid}: {n} engageable Russian ICBM cases, {src} of them from sourced sites, the rest only from "
                 f"notional ship stations ({', '.join(doc['engaged_by']) or 'none'})")
     if "station_figure" in doc:
         f = station["figure"]
         got = doc["station_figure"]
-        head += (f"; with the North Sea ship {value_key(f.low)}: {got[value_key(f.low)]}, moved to "
-                 f"{value_key(f.high)}: {got[value_key(f.high)]} (at {value_key(f.nominal)}: "
-                 f"{got[value_key(f.nominal)]})")
+        head += (f". With the North Sea ship {value_key(f.low)}: {got[value_key(f.low)]}; moved north to "
+                 f"{value_key(f.high)}: {got[value_key(f.high)]} ({got[value_key(f.nominal)]} at "
+                 f"{value_key(f.nominal)})")
     return head
