@@ -3,10 +3,11 @@
 Each :class:`Figure` names a figure, its nominal value, its plausible (low, high) and why,
 and says how a value is applied: a function ``apply(setting, value) -> Setting`` that
 changes only the public objects the engine reads (an architecture's ``.replace()``, an
-interceptor variant as in :mod:`openbmd.analyses.icbm_sweeps`, a radar with another
-reference range or firm-track rule, the engine's ``reaction_s`` and ``rcs_m2``); catalog
-files are never edited.  A new figure (a launch mode, a booster RCS...) is one more
-``register(Figure(...))`` here.
+interceptor variant as in :mod:`openbmd.analyses.icbm_sweeps` or at another burn time
+(:func:`interceptor_with_burn_time`), a radar with another reference range or firm-track rule,
+the engine's ``reaction_s`` and ``launch_on``, the threat signature's ``rcs_m2`` and
+``booster_rcs_m2``); catalog files are never edited.  Values may be numbers or categories
+(``launch-mode``, ``north-sea-station``).  A new figure is one more ``register(Figure(...))`` here.
 """
 from __future__ import annotations
 

@@ -92,6 +92,8 @@ def sensitivity_section(summary: dict, png) -> dict:
               f"{', '.join(cs['fields'])} x {', '.join(cs['targets'])} x {', '.join(cs['shapes'])}) and the "
               "coverage case on a coarse grid. A verdict that flips is conditional on that figure."),
         ("list", conditional(summary)),
+        ("p", "Each answer at each disputed burnout speed (the catalog's spread and its choice), everything "
+              "else nominal:"),
         ("list", at_each_figure(summary)),
         ("img", {"path": png, "caption": "tornado: each metric at the figure's low (blue) and high (orange) value"}),
         ("table", {"columns": ["figure", "what", "low | nominal | high", *[t for _, t, _ in panels], "why"],
