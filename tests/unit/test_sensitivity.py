@@ -244,3 +244,28 @@ def test_burn_time_variant_keeps_speed_and_arrives_sooner_by_about_half_the_burn
 def test_launch_mode_values_are_checked():
     with pytest.raises(InputError, match="allowed: architecture's, firm-track, early-warning"):
         FIGURES["launch-mode"].setting("on-a-hunch")
+
+
+def test_gbi_speed_figure_agrees_with_icbm_reach_needed_speeds_at_each_figure(bench, nominal):
+    """Two methods, one answer: the sweep engages with the GBI variant at 6.3 and 8.5 km/s directly;
+    icbm-reach finds each case's needed speed by bisection and counts the cases at each figure.
+    The report's line shows the sweep's union over GMD's batteries at each value."""
+    from openbmd.analyses.icbm_reach import icbm_reach
+    from openbmd.report.sensitivity_chart import at_each_figure
+
+    fig = FIGURES["gbi-burnout-speed"]
+    rows = ({"figure": fig, "low": bench.metrics(fig.setting(fig.low)), "high": bench.metrics(fig.setting(fig.high))},)
+    reach = icbm_reach("gmd", fields=FIELDS, targets=TARGETS, speeds_km_s=(7.0,), reaction_sweep_s=None).summary()
+    for site in reach["sites"]:
+        at = site["engageable_cases_at_figure"]
+        assert at["6.3"] == rows[0]["low"]["reach"]["gmd"]["by_battery"][site["battery"]]
+        assert at["7"] == nominal["reach"]["gmd"]["by_battery"][site["battery"]]
+        assert at["8.5"] == rows[0]["high"]["reach"]["gmd"]["by_battery"][site["battery"]]
+    summary = S.SensitivityResult(("gmd",), (), False, None, nominal, rows, 0.0).summary()
+    got = summary["figures"][0]["engageable_cases_at"]["gmd"]
+    assert got == {"6.3": rows[0]["low"]["reach"]["gmd"]["engageable_cases"],
+                   "7": nominal["reach"]["gmd"]["engageable_cases"],
+                   "8.5": rows[0]["high"]["reach"]["gmd"]["engageable_cases"]}
+    (line,) = at_each_figure(summary)
+    assert line.startswith("gmd, GBI burnout speed (km/s) 6.3 / 7 / 8.5: engages "
+                           f"{got['6.3']} / {got['7']} / {got['8.5']} of {nominal['cases']} cases")

@@ -86,15 +86,16 @@ def sensitivity_section(summary: dict, png) -> dict:
         cells = [" | ".join(_num(get(f[e]) if e != "nominal" else get(summary["nominal"]))
                             for e in ("low", "nominal", "high")) for _, _, get in panels]
         rows.append([f["name"], f["label"], vals, *cells, f["why"]])
+    at = at_each_figure(summary)
+    each = [("p", "Each answer at each disputed burnout speed (the catalog's spread and its choice), everything "
+                  "else nominal:"), ("list", at)] if at else []
     return {"id": "sensitivity", "title": "What the answers rest on", "blocks": [
         ("p", f"Each notional or disputed figure at the low and the high end of its plausible range, everything "
               f"else nominal, on {'every' if cs['full'] else 'a reduced set of'} {cs['cases']} Russian ICBM cases ("
               f"{', '.join(cs['fields'])} x {', '.join(cs['targets'])} x {', '.join(cs['shapes'])}) and the "
               "coverage case on a coarse grid. A verdict that flips is conditional on that figure."),
         ("list", conditional(summary)),
-        ("p", "Each answer at each disputed burnout speed (the catalog's spread and its choice), everything "
-              "else nominal:"),
-        ("list", at_each_figure(summary)),
+        *each,
         ("img", {"path": png, "caption": "tornado: each metric at the figure's low (blue) and high (orange) value"}),
         ("table", {"columns": ["figure", "what", "low | nominal | high", *[t for _, t, _ in panels], "why"],
                    "rows": rows})]}
