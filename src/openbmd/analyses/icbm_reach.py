@@ -60,7 +60,10 @@ cross-section is the missile's (catalog default 0.1 m^2), the booster's in boost
 (notional 1 m^2: :data:`openbmd.sensors.horizon.DEFAULT_BOOSTER_RCS_M2`); every flight is flown once
 (memoised in the process) and serves every architecture, battery and speed
 (:func:`icbm_reach_set`); threats never in track or beyond the fastest variant's
-kill-vehicle range need no speed search.
+kill-vehicle range need no speed search.  Sites at notional stations (a ship's patrol spot
+chosen by the study, ``notional_station`` in the architecture file) are marked, and
+``notional_stations`` counts the cases only they engage: an answer that rests on them holds
+only if a ship is there.
 """
 from __future__ import annotations
 

@@ -260,7 +260,7 @@ register(Figure(
 register(Figure(
     "sm-3-burn-time", "SM-3 burn time at the same burnout speed (x catalog)", 1.0, 0.5, 1.5,
     "N: no public SM-3 burn time; 45 s (IA/IB), 55 s (IIA), 50 s (IIB) chosen (interceptors catalog); "
-    "x0.5-x1.5 spans a fast-burning to a slow three-pulse stack; the burnout speed and kill vehicle kept",
+    "x0.5-x1.5 swept (N: nothing public bounds it); the burnout speed and kill vehicle kept",
     lambda s, v: s if float(v) == 1.0 else s.with_(interceptor=_burn_scaled("sm-3-", v)),
     ("epaa-phase-3", "epaa-phase-4")))
 register(Figure(
