@@ -12,7 +12,7 @@ def test_json_contract(run):
     assert r.code == 0, r.err
     doc = json.loads(r.out)
     assert set(doc) == {"architectures", "case_set", "coverage_case", "nominal", "figures", "verdicts", "flips",
-                        "seconds"}
+                        "notional_stations", "seconds"}
     assert doc["architectures"] == ["epaa-phase-3"] and doc["coverage_case"] is None
     assert doc["case_set"]["fields"] == ["Kozelsk"] and doc["case_set"]["cases"] == doc["nominal"]["cases"] == 6
     assert [f["name"] for f in doc["figures"]] == ["north-sea-station", "single-shot-pk"]
@@ -22,6 +22,17 @@ def test_json_contract(run):
     assert {v["name"] for v in doc["verdicts"]} >= {"phase-3-none", "gmd-half"}
     for f in doc["flips"]:
         assert {"figure", "at", "value", "verdict", "text", "nominal", "now"} == set(f)
+    # each answer at each value of a figure, and the answers that rest on notional ship stations
+    ship = doc["figures"][0]
+    at = ship["engageable_cases_at"]["epaa-phase-3"]
+    assert at == {"dropped": ship["low"]["reach"]["epaa-phase-3"]["engageable_cases"],
+                  "57.0,3.0": doc["nominal"]["reach"]["epaa-phase-3"]["engageable_cases"],
+                  "64.0,2.0": ship["high"]["reach"]["epaa-phase-3"]["engageable_cases"]}
+    assert at["dropped"] == 0  # the land sites engage none of these on a firm track
+    (ns,) = doc["notional_stations"]
+    assert ns["architecture"] == "epaa-phase-3" and ns["station_figure"] == at
+    assert set(ns["batteries"]) == {"ship-east-med", "ship-black-sea", "ship-north-sea"}
+    assert ns["only_notional"] == (ns["engageable_cases"] > 0 and ns["engageable_cases_sourced_sites"] == 0)
 
 
 def test_table_and_out_folder(run, tmp_path):

@@ -147,3 +147,125 @@ def test_every_figure_declares_a_range_and_a_source():
         assert f.low != f.high and f.nominal not in (f.low, f.high)
         if all(isinstance(v, (int, float)) for v in (f.low, f.nominal, f.high)):
             assert f.low < f.nominal < f.high
+
+
+# ---------------------------------------------------------------- booster RCS, launch mode, burn time
+@pytest.mark.parametrize("name, value, kw", [
+    ("booster-rcs", 10.0, {"booster_rcs_m2": 10.0}),
+    ("launch-mode", "firm-track", {"launch_on": ("firm-track",)}),
+    ("launch-mode", "early-warning", {"launch_on": ("firm-track", "early-warning")}),
+])
+def test_new_figures_equal_icbm_reach_run_with_the_same_keyword(bench, name, value, kw):
+    """The sweep's plumbing (Setting -> signature / engine) against icbm-reach's own keywords."""
+    from openbmd.analyses.icbm_reach import icbm_reach_set
+
+    got = bench.metrics(FIGURES[name].setting(value))
+    for r in icbm_reach_set(list(ARCHS), fields=FIELDS, targets=TARGETS, speeds_km_s=(7.0,),
+                            reaction_sweep_s=None, **kw):
+        s = r.summary()
+        assert got["reach"][r.architecture.id]["by_battery"] == {b["battery"]: b["engageable_cases"]
+                                                                 for b in s["sites"]}
+
+
+@pytest.mark.parametrize("name", ["booster-rcs", "launch-mode", "sm-3-burn-time", "gbi-burn-time"])
+def test_new_figures_at_their_nominal_value_are_the_nominal_row(bench, nominal, name):
+    got = bench.metrics(FIGURES[name].setting(FIGURES[name].nominal))
+    assert got["reach"] == nominal["reach"]
+    assert got["coverage"] == nominal["coverage"]
+
+
+def _outcomes(bench, arch_id, rcs, **kw):
+    from openbmd.engagement.engine import engage_many
+
+    return engage_many(bench.base[arch_id][1], bench.reach.samples, rcs, geometry=bench.reach.geometry, **kw).batteries
+
+
+def test_early_warning_never_launches_later_than_a_firm_track(bench):
+    """Allowing a launch on early warning only adds earlier launches: the earliest allowed launch is
+    never later, what is engageable only grows, and the earliest intercept never comes later."""
+    from openbmd.sensors.signature import Signature
+
+    rcs = Signature(rv_rcs_m2=0.1, booster_rcs_m2=1.0)
+    earlier = 0
+    for a in ARCHS:
+        firm = _outcomes(bench, a, rcs, launch_on=("firm-track",))
+        warn = _outcomes(bench, a, rcs, launch_on=("firm-track", "early-warning"))
+        for f, w in zip(firm, warn):
+            assert np.all(w.launch_s <= f.launch_s)
+            assert np.all(w.engageable[f.engageable])
+            both = f.engageable & w.engageable
+            assert np.all(w.earliest_t_s[both] <= f.earliest_t_s[both] + 1e-9)
+            earlier += int(np.sum(w.launch_s < f.launch_s))
+    assert earlier > 0  # the ordering is not vacuous: early warning does come first
+
+
+def test_a_larger_booster_rcs_is_never_seen_later(bench):
+    """A booster of 10 m^2 is visible wherever one of 0.01 m^2 is: first detection never later.
+    (Over the figure's own 0.5-10 m^2 these flights' first looks do not move: the radar horizon,
+    not the power budget, decides when the booster is first seen.)"""
+    from openbmd.sensors.signature import Signature
+
+    lo, hi = (Signature(rv_rcs_m2=0.1, booster_rcs_m2=v) for v in (0.01, 10.0))
+    sooner = 0
+    for a in ARCHS:
+        for small, big in zip(_outcomes(bench, a, lo), _outcomes(bench, a, hi)):
+            seen = np.isfinite(small.first_detection_s)
+            assert np.all(np.isfinite(big.first_detection_s[seen]))
+            assert np.all(big.first_detection_s[seen] <= small.first_detection_s[seen])
+            sooner += int(np.sum(big.first_detection_s < small.first_detection_s))
+    assert sooner > 0
+
+
+def test_burn_time_variant_keeps_speed_and_arrives_sooner_by_about_half_the_burn_saved():
+    """Same burnout speed, other burn: the speed is re-calibrated (the booster's own reference
+    fly-out), the kill vehicle and catalog are untouched, and far high points are reached sooner by
+    about half the burn time saved (constant acceleration to v_b covers v_b T / 2 in a burn of T)."""
+    from openbmd.analyses.sensitivity_figures import interceptor_with_burn_time
+    from openbmd.interceptors.booster import CALIBRATION_RTOL, reference_burnout_speed_m_s
+    from openbmd.interceptors.catalog import get_interceptor
+    from openbmd.interceptors.flyout import flyout_table
+
+    cat = get_interceptor("sm-3-iia")
+    assert interceptor_with_burn_time(cat, cat.burn_time_s) is cat
+    short, long_ = (interceptor_with_burn_time(cat, cat.burn_time_s * f) for f in (0.5, 1.5))
+    for v in (short, long_):
+        assert reference_burnout_speed_m_s(v.booster) == pytest.approx(4500.0, rel=CALIBRATION_RTOL)
+        assert v.kill_vehicle == cat.kill_vehicle and v.burnout_speed_km_s == cat.burnout_speed_km_s
+    assert short.booster.stages[0].burn_time_s == pytest.approx(0.5 * cat.burn_time_s)
+    assert get_interceptor("sm-3-iia").burn_time_s == cat.burn_time_s == 55.0
+    r, h = np.meshgrid(np.linspace(200.0, 2500.0, 47), np.linspace(100.0, 1000.0, 19), indexing="ij")
+    ts, tl = (flyout_table(v, 57.0).time_to(r, h, limits=False) for v in (short, long_))
+    both = np.isfinite(ts) & np.isfinite(tl)
+    assert both.sum() > 200
+    half_saved = 0.5 * (long_.burn_time_s - short.burn_time_s)
+    assert 0.3 * half_saved < np.median(tl[both] - ts[both]) < 2.0 * half_saved
+
+
+def test_launch_mode_values_are_checked():
+    with pytest.raises(InputError, match="allowed: architecture's, firm-track, early-warning"):
+        FIGURES["launch-mode"].setting("on-a-hunch")
+
+
+def test_gbi_speed_figure_agrees_with_icbm_reach_needed_speeds_at_each_figure(bench, nominal):
+    """Two methods, one answer: the sweep engages with the GBI variant at 6.3 and 8.5 km/s directly;
+    icbm-reach finds each case's needed speed by bisection and counts the cases at each figure.
+    The report's line shows the sweep's union over GMD's batteries at each value."""
+    from openbmd.analyses.icbm_reach import icbm_reach
+    from openbmd.report.sensitivity_chart import at_each_figure
+
+    fig = FIGURES["gbi-burnout-speed"]
+    rows = ({"figure": fig, "low": bench.metrics(fig.setting(fig.low)), "high": bench.metrics(fig.setting(fig.high))},)
+    reach = icbm_reach("gmd", fields=FIELDS, targets=TARGETS, speeds_km_s=(7.0,), reaction_sweep_s=None).summary()
+    for site in reach["sites"]:
+        at = site["engageable_cases_at_figure"]
+        assert at["6.3"] == rows[0]["low"]["reach"]["gmd"]["by_battery"][site["battery"]]
+        assert at["7"] == nominal["reach"]["gmd"]["by_battery"][site["battery"]]
+        assert at["8.5"] == rows[0]["high"]["reach"]["gmd"]["by_battery"][site["battery"]]
+    summary = S.SensitivityResult(("gmd",), (), False, None, nominal, rows, 0.0).summary()
+    got = summary["figures"][0]["engageable_cases_at"]["gmd"]
+    assert got == {"6.3": rows[0]["low"]["reach"]["gmd"]["engageable_cases"],
+                   "7": nominal["reach"]["gmd"]["engageable_cases"],
+                   "8.5": rows[0]["high"]["reach"]["gmd"]["engageable_cases"]}
+    (line,) = at_each_figure(summary)
+    assert line.startswith("gmd, GBI burnout speed (km/s) 6.3 / 7 / 8.5: engages "
+                           f"{got['6.3']} / {got['7']} / {got['8.5']} of {nominal['cases']} cases")

@@ -65,7 +65,10 @@ cross-section is the missile's (catalog default 0.1 m^2), the booster's in boost
 (notional 1 m^2: :data:`openbmd.sensors.horizon.DEFAULT_BOOSTER_RCS_M2`); every flight is flown once
 (memoised in the process) and serves every architecture, battery and speed
 (:func:`icbm_reach_set`); threats never in track or beyond the fastest variant's
-kill-vehicle range need no speed search.
+kill-vehicle range need no speed search.  Sites at notional stations (a ship's patrol spot
+chosen by the study, ``notional_station`` in the architecture file) are marked, and
+``notional_stations`` counts the cases only they engage: an answer that rests on them holds
+only if a ship is there.
 """
 from __future__ import annotations
 
@@ -107,6 +110,7 @@ class BatteryReach:
     intercept_altitude_km: np.ndarray | None = None  #: (C,) earliest intercept's altitude (NaN: none)
     #: the disputed burnout speeds of the catalog (spread ends and the chosen figure), each in the sweep
     figures_km_s: tuple = ()
+    notional_station: str | None = None  #: why the battery's station is notional (None: a sourced site)
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +156,7 @@ class IcbmReachResult:
                 "slowest_needed_burnout_speed_bound": speed_bound(slow, b.speeds_km_s),
                 "cases_engageable_within_sweep": int(np.isfinite(need).sum()),
                 "speeds_km_s": list(b.speeds_km_s),
+                "notional_station": b.notional_station,
                 # each answer at each disputed figure: cases engageable at that burnout speed
                 "engageable_cases_at_figure": {f"{v:g}": int(np.sum(need <= v + 1e-9))
                                                for v in b.figures_km_s if v in b.speeds_km_s}})
@@ -166,6 +171,7 @@ class IcbmReachResult:
                  **row} for b in self.batteries if b.reaction_sweep is not None
                 for row in b.reaction_sweep.rows()],
             "unreachable": [dict(zip(("field", "target", "shape", "missile", "why"), u)) for u in self.unreachable],
+            "notional_stations": notional_station_summary(self.batteries, len(self.cases)),
             "assumptions": ASSUMPTIONS,
             "seconds": round(self.seconds, 2),
             **self.meta,
@@ -259,6 +265,12 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
         raise InputError(f"unknown shape {', '.join(map(repr, bad)) or '(none)'}; allowed: {', '.join(SHAPES)}")
     if missiles not in ("first", "all"):
         raise InputError(f"missiles = {missiles!r}; allowed: first, all")
+    if launch_on is not None:
+        from openbmd.architectures.model import LAUNCH_MODES
+
+        bad = [m for m in launch_on if m not in LAUNCH_MODES] if not isinstance(launch_on, str) else [launch_on]
+        if bad or not launch_on:
+            raise InputError(f"launch_on = {launch_on!r}; allowed: a tuple of {', '.join(LAUNCH_MODES)}")
     sp = [float(v) for v in np.atleast_1d(np.asarray(speeds_km_s, float))]
     if not sp or not all(np.isfinite(v) and 0.5 <= v <= 12.0 for v in sp):
         raise InputError(f"burnout speeds {sp} must be finite, between 0.5 and 12 km/s")
@@ -318,5 +330,27 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launc
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
                                       rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,
                                       o.reason, grid, sweep, o.first_launch_s.copy(),
-                                      o.battlespace.earliest_alt_km.copy(), figures_km_s(rb.interceptor)))
+                                      o.battlespace.earliest_alt_km.copy(), figures_km_s(rb.interceptor),
+                                      rb.entry.notional_station))
     return batteries
+
+
+def notional_station_summary(batteries, n_cases: int) -> dict:
+    """Which answers rest on batteries at notional stations (issue 13 item 6: the EPAA's only
+    engagements of Russian ICBMs came from a notional North Sea ship station): the batteries and
+    why, the cases any battery engages, and those only a notional station's battery engages."""
+    notional = [b for b in batteries if b.notional_station]
+    union = np.zeros(n_cases, bool)
+    sourced = np.zeros(n_cases, bool)
+    for b in batteries:
+        union |= b.engageable
+        if not b.notional_station:
+            sourced |= b.engageable
+    only = int((union & ~sourced).sum())
+    engaged = [b.battery_id for b in notional if (b.engageable & ~sourced).any()]
+    note = None
+    if only:
+        note = (f"{only} of the {int(union.sum())} engageable cases are engaged only from notional ship "
+                f"stations ({', '.join(engaged)}): the answer holds only if a ship is on that station")
+    return {"batteries": {b.battery_id: b.notional_station for b in notional}, "engageable_cases": int(union.sum()),
+            "only_from_notional_stations": only, "note": note}

@@ -1,9 +1,9 @@
 """Which notional or disputed figure flips which verdict: every figure at its low and high value.
 
-For each figure of :mod:`openbmd.analyses.sensitivity_figures` (warhead RCS, radar reference
-range, firm-track rule, reaction time, interceptor burnout speeds, kill-vehicle minimum
-altitude, single-shot Pk, the North Sea ship station...) at its low and its high value, the
-verdicts are recomputed with everything else nominal:
+For each figure of :mod:`openbmd.analyses.sensitivity_figures` (warhead and booster RCS, radar
+reference range, firm-track rule, reaction time, launch mode, interceptor burnout speeds and burn
+times, kill-vehicle minimum altitude, single-shot Pk, the North Sea ship station) at its low and
+its high value, the verdicts are recomputed with everything else nominal:
 
 - ``reach``: per architecture, the Russian ICBM cases (field x target x shape, as
   ``openbmd icbm-reach``) that at least one battery can engage, and per battery;
@@ -15,7 +15,9 @@ the coverage cells in :func:`openbmd.analyses.coverage.engage_points`'s chunks) 
 :func:`openbmd.engagement.engine.engage_many` under each setting, so the nominal row IS the
 plain ``icbm-reach``/``coverage`` answer on the same cases and grid (the tests check it).
 The default case set is reduced (:data:`REDUCED_FIELDS` x :data:`REDUCED_TARGETS` x every
-shape); ``full=True`` takes every field and target.
+shape); ``full=True`` takes every field and target.  The summary also says which answers rest
+on batteries at notional ship stations and shows each answer at each value of every figure
+(:mod:`openbmd.analyses.sensitivity_notes`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from openbmd.analyses.sensitivity_figures import FIGURES, Setting, get_figures  # noqa: F401
+from openbmd.analyses.sensitivity_notes import answers_at_values, notional_stations
 from openbmd.errors import InputError
 
 DEFAULT_ARCHITECTURES = ("epaa-phase-3", "epaa-phase-4", "gmd")
@@ -90,6 +93,8 @@ class SensitivityResult:
     nominal: dict  #: metrics
     rows: tuple  #: per figure: {"figure": Figure, "low": metrics, "high": metrics}
     seconds: float
+    #: {architecture: {battery: why its station is notional}} (BatteryEntry.notional_station)
+    notional: dict = field(default_factory=dict)
 
     def verdicts(self, metrics) -> dict:
         return {v.name: v.of(metrics) for v in VERDICTS}
@@ -121,11 +126,14 @@ class SensitivityResult:
             "figures": [{"name": r["figure"].name, "label": r["figure"].label, "why": r["figure"].why,
                          "nominal_value": r["figure"].nominal, "low_value": r["figure"].low,
                          "high_value": r["figure"].high, "low": r["low"], "high": r["high"],
-                         "verdicts": {"low": self.verdicts(r["low"]), "high": self.verdicts(r["high"])}}
+                         "verdicts": {"low": self.verdicts(r["low"]), "high": self.verdicts(r["high"])},
+                         # each answer at each value of the figure (e.g. GMD at 6.3 / 7 / 8.5 km/s)
+                         "engageable_cases_at": answers_at_values(r, self.nominal, r["figure"])}
                         for r in self.rows],
             "verdicts": [{"name": v.name, "text": v.text, "nominal": self.verdicts(self.nominal)[v.name]}
                          for v in VERDICTS],
             "flips": self.flips(),
+            "notional_stations": notional_stations(self.notional, self.nominal, self.rows),
             "seconds": round(self.seconds, 2),
         }
 
@@ -156,9 +164,11 @@ def sensitivity(architectures=DEFAULT_ARCHITECTURES, *, figures=None, full: bool
         for end in ("low", "high"):
             row[end] = _fill(run(f.setting(getattr(f, end)), only), nominal, only, coverage_case)
         rows.append(row)
+    notional = {aid: {b.id: b.entry.notional_station for b in res.batteries if b.entry.notional_station}
+                for aid, (_, res) in bench.base.items()}
     return SensitivityResult(tuple(bench.base), tuple(bench.cases), full,
                              dict(coverage_case) if coverage_case else None, nominal, tuple(rows),
-                             time.perf_counter() - t0)
+                             time.perf_counter() - t0, notional)
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,13 +263,19 @@ def _metrics(setting: Setting, base: dict, cases, reach: _Threats, cov, only=Non
 
     out = {"cases": len(cases), "reach": {}, "coverage": None}
     # as icbm_reach_set: the largest warhead and booster figures of the missiles flown
-    sigs = [threat_signature(get_missile(m), setting.rcs_m2) for m in sorted({c.missile for c in cases})]
+    sigs = [threat_signature(get_missile(m), setting.rcs_m2, setting.booster_rcs_m2)
+            for m in sorted({c.missile for c in cases})]
     rcs = Signature(rv_rcs_m2=max(g.rv_rcs_m2 for g in sigs), booster_rcs_m2=max(g.booster_rcs_m2 for g in sigs))
     for aid, (arch, res) in base.items():
         if only is None or aid in only:
-            got = _engage(realise(arch, res, setting), reach, rcs, setting)
+            resolved = realise(arch, res, setting)
+            got = _engage(resolved, reach, rcs, setting)
+            notional = {b.id for b in resolved.batteries if b.entry.notional_station}
+            sourced = [e for bid, e in got.items() if bid not in notional]
             out["reach"][aid] = {"engageable_cases": int(np.any(list(got.values()), axis=0).sum()),
-                                 "by_battery": {b: int(e.sum()) for b, e in got.items()}}
+                                 "by_battery": {b: int(e.sum()) for b, e in got.items()},
+                                 # the cases some battery at a sourced site engages (not a notional station)
+                                 "engageable_cases_sourced_sites": int(np.any(sourced, axis=0).sum()) if sourced else 0}
     if cov is not None and (only is None or cov["architecture"].id in only):
         out["coverage"] = _coverage(setting, cov)
     return out
@@ -268,7 +284,8 @@ def _metrics(setting: Setting, base: dict, cases, reach: _Threats, cov, only=Non
 def _coverage(setting: Setting, cov: dict) -> dict:
     from openbmd.sensors.horizon import threat_signature
 
-    rcs = threat_signature(cov["missile"], setting.rcs_m2)  # as coverage: the booster, then the warhead
+    # as coverage: the booster, then the warhead
+    rcs = threat_signature(cov["missile"], setting.rcs_m2, setting.booster_rcs_m2)
     resolved = realise(cov["architecture"], cov["resolved"], setting)
     eng, p = np.zeros(cov["points"], bool), np.zeros(cov["points"])
     for th in cov["chunks"]:
@@ -325,7 +342,7 @@ def _engage(resolved, th: _Threats, rcs, setting, *, p=False):
         if icp is not cat and icp.booster is cat.booster:
             flyouts[b.id] = flyout_table(cat, b.entry.lat_deg)
     res = engage_many(resolved, th.samples, rcs, reaction_s=setting.reaction_s, flyouts=flyouts,
-                      firm_cache=th.firm_cache, geometry=th.geometry)
+                      firm_cache=th.firm_cache, geometry=th.geometry, launch_on=setting.launch_on)
     if p:
         return res.engageable, res.p_defense
     return {b.battery_id: b.engageable for b in res.batteries}

@@ -3,10 +3,11 @@
 Each :class:`Figure` names a figure, its nominal value, its plausible (low, high) and why,
 and says how a value is applied: a function ``apply(setting, value) -> Setting`` that
 changes only the public objects the engine reads (an architecture's ``.replace()``, an
-interceptor variant as in :mod:`openbmd.analyses.icbm_sweeps`, a radar with another
-reference range or firm-track rule, the engine's ``reaction_s`` and ``rcs_m2``); catalog
-files are never edited.  A new figure (a launch mode, a booster RCS...) is one more
-``register(Figure(...))`` here.
+interceptor variant as in :mod:`openbmd.analyses.icbm_sweeps` or at another burn time
+(:func:`interceptor_with_burn_time`), a radar with another reference range or firm-track rule,
+the engine's ``reaction_s`` and ``launch_on``, the threat signature's ``rcs_m2`` and
+``booster_rcs_m2``); catalog files are never edited.  Values may be numbers or categories
+(``launch-mode``, ``north-sea-station``).  A new figure is one more ``register(Figure(...))`` here.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from openbmd.errors import InputError
+from openbmd.sensors.horizon import BOOSTER_RCS_RANGE_M2, DEFAULT_BOOSTER_RCS_M2
 from openbmd.sensors.radar import Radar
 from openbmd.sensors.tracking import FIRM_AFTER, FIRM_SIGMA_M
 
@@ -24,6 +26,8 @@ class Setting:
     """What one evaluation changes against the catalog (identity: the nominal run)."""
 
     rcs_m2: float | None = None  #: warhead RCS the radars see (None: the missile's)
+    booster_rcs_m2: float | None = None  #: burning booster's RCS (None: the missile's, else the default)
+    launch_on: tuple | None = None  #: every battery's launch modes (None: each architecture's own)
     reaction_s: float | None = None  #: firm track to launch (None: each architecture's)
     radar: tuple = ()  #: functions Radar -> Radar, applied in order
     interceptor: tuple = ()  #: functions Interceptor -> Interceptor, applied in order
@@ -118,6 +122,49 @@ def _at_speed(interceptor_id: str, speed_km_s: float):
     return fn
 
 
+def interceptor_with_burn_time(icp, burn_time_s: float):
+    """``icp`` burning ``burn_time_s`` to the SAME burnout speed: its equivalent single stage
+    re-calibrated (:func:`openbmd.interceptors.booster.kinematic_booster`: launch mass, mass split,
+    diameter and drag kept, the Isp solved for the speed), its kill vehicle unchanged (its
+    kinematic caps derive from the speed); the catalog interceptor at its own burn time.  The
+    fly-out table is the variant's own: a shorter burn reaches the speed sooner and lower."""
+    from openbmd.interceptors.booster import kinematic_booster
+
+    b0 = icp.burn_time_s
+    if b0 is not None and abs(burn_time_s - b0) < 1e-9:
+        return icp
+    if not icp.kinematic or b0 is None or icp.burnout_speed_km_s is None:
+        raise InputError(f"interceptor {icp.id!r} is given by [[stages]]; a burn-time sweep needs the "
+                         "kinematic form (burnout_speed_km_s, burn_time_s, launch_mass_kg)")
+    bst = icp.booster
+    booster = kinematic_booster(icp.id, icp.name, burnout_speed_km_s=float(icp.burnout_speed_km_s),
+                                burn_time_s=float(burn_time_s), launch_mass_kg=icp.launch_mass_kg,
+                                diameter_m=bst.diameter_m, drag_mach=tuple(bst.drag_mach), drag_cd=tuple(bst.drag_cd))
+    return replace(icp, booster=booster, burn_time_s=float(burn_time_s))
+
+
+def _burn_scaled(prefix: str, factor):
+    """Every interceptor whose id starts with ``prefix`` burning ``factor`` x its catalog time."""
+    def fn(icp):
+        if not icp.id.startswith(prefix) or float(factor) == 1.0:
+            return icp
+        return interceptor_with_burn_time(icp, icp.burn_time_s * float(factor))
+    return fn
+
+
+#: launch-mode figure values -> the engine's ``launch_on`` (the nominal: each architecture's own)
+LAUNCH_MODE_VALUES = {"firm-track": ("firm-track",), "early-warning": ("firm-track", "early-warning")}
+LAUNCH_MODE_NOMINAL = "architecture's"
+
+
+def _launch_mode(s: Setting, value) -> Setting:
+    if value == LAUNCH_MODE_NOMINAL:
+        return s
+    if value not in LAUNCH_MODE_VALUES:
+        raise InputError(f"launch mode {value!r}; allowed: {LAUNCH_MODE_NOMINAL}, {', '.join(LAUNCH_MODE_VALUES)}")
+    return s.with_(launch_on=LAUNCH_MODE_VALUES[value])
+
+
 def _north_sea(value):
     """The North Sea ship (battery and radar ``*-north-sea``) dropped, or moved to 'LAT,LON'."""
     def fn(arch):
@@ -198,6 +245,28 @@ register(Figure(
     "north to the Norwegian Sea (64 N, 2 E), nearer the polar routes (notional)",
     lambda s, v: s if v == NORTH_SEA_NOMINAL else s.with_(architecture=_north_sea(v)),
     ("epaa-phase-3", "epaa-phase-4")))
-# launch mode (launch on early warning vs on a firm fire-control track): register a Figure here
-# when the architectures carry it (issue 13's boost-phase part), e.g. apply=lambda s, v:
-# s.with_(architecture=lambda a: a.replace(command=a.command.replace(launch_on=v))).
+register(Figure(
+    "booster-rcs", "booster RCS in boost (m²)", DEFAULT_BOOSTER_RCS_M2, *BOOSTER_RCS_RANGE_M2,
+    "N: 1 m² notional (sensors.horizon.DEFAULT_BOOSTER_RCS_M2), plausible 0.5-10 m²: open boost-phase "
+    "studies take boosters as ~1-10 m² bodies (APS boost-phase study 2004, M); the warhead's after burnout",
+    lambda s, v: s.with_(booster_rcs_m2=float(v))))
+register(Figure(
+    "launch-mode", "launch mode of every battery", LAUNCH_MODE_NOMINAL, "firm-track", "early-warning",
+    "N: each architecture's launch_on (the catalog's: a firm fire-control track plus the reaction time); "
+    "low: firm track only; high: early warning allowed too (the first SBIRS report or cueing-radar "
+    "detection plus warning_to_launch_s, guided on a firm track): GAO-13-382R's Polish site had to "
+    "launch in the threat's boost (S)",
+    _launch_mode))
+register(Figure(
+    "sm-3-burn-time", "SM-3 burn time at the same burnout speed (x catalog)", 1.0, 0.5, 1.5,
+    "N: no public SM-3 burn time; 45 s (IA/IB), 55 s (IIA), 50 s (IIB) chosen (interceptors catalog); "
+    "x0.5-x1.5 swept (N: nothing public bounds it); the burnout speed and kill vehicle kept",
+    lambda s, v: s if float(v) == 1.0 else s.with_(interceptor=_burn_scaled("sm-3-", v)),
+    ("epaa-phase-3", "epaa-phase-4")))
+register(Figure(
+    "gbi-burn-time", "GBI burn time at the same burnout speed (x catalog)", 1.0, 0.75, 1.5,
+    "N: ~150-180 s, 160 s chosen (interceptors catalog, gbi-3stage; none public); the OBV is 3 stages of "
+    "Pegasus/Taurus hardware (S, docs/research/interceptors.md [24]) and Pegasus-class Orion 50S XL/50 XL/38 "
+    "motors burn ~68-70 s each, ~206 s in all (M: Wikipedia 'Orion (rocket stage)'), so 120-240 s is swept; "
+    "the burnout speed and kill vehicle kept",
+    lambda s, v: s if float(v) == 1.0 else s.with_(interceptor=_burn_scaled("gbi-", v)), ("gmd",)))

@@ -90,6 +90,9 @@ class BatteryEntry(Model):
     engage_on_remote: bool = True
     #: what this battery may launch on (LAUNCH_MODES); None: the command's ``launch_on``
     launch_on: LaunchModes | None = None
+    #: why the battery's station is a notional choice (a ship placed by the study, not by a
+    #: source); None: a sourced site. Answers that rest on such a battery say so.
+    notional_station: str | None = None
     source: str = ""
 
     @model_validator(mode="before")

@@ -37,6 +37,14 @@ def icbm_reach(
         "--no-reaction-sweep", help="Skip the reaction-time sweep.")] = False,
     all_missiles: Annotated[bool, typer.Option(
         "--all-missiles", help="Fly every missile listed for a field (default: the first, the 2024 force).")] = False,
+    launch_on: Annotated[Optional[list[str]], typer.Option(
+        "--launch-on", metavar="MODE",
+        help="Launch mode of every battery (repeatable): firm-track, early-warning; a battery launches at the "
+             "earliest of its modes. Default: each battery's own (the architecture's launch_on).")] = None,
+    booster_rcs_m2: Annotated[Optional[float], typer.Option(
+        "--booster-rcs-m2", metavar="M2",
+        help="Radar cross section of the burning booster, m² (default: the missile's, else the notional 1 m²; "
+             "plausible 0.5-10).")] = None,
     json_: opt.Json = False,
     out_dir: Annotated[Optional[Path], typer.Option(
         "--out", metavar="DIR", file_okay=False,
@@ -54,12 +62,17 @@ def icbm_reach(
     for s in shape or []:
         if s not in SHAPE_CHOICES:
             raise InputError(f"--shape {s!r} unknown; allowed: {', '.join(SHAPE_CHOICES)}")
+    modes = check_launch_on(launch_on)
+    check_finite(booster_rcs_m2, "--booster-rcs-m2")
+    if booster_rcs_m2 is not None and booster_rcs_m2 <= 0:
+        raise InputError(f"--booster-rcs-m2 must be > 0 (square metres), got {booster_rcs_m2:g}")
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: exists and is not a directory")
     with progress("icbm-reach", enabled=True) as report:
         result = run(architecture, fields=field or None, targets=target or None,
                      shapes=tuple(shape) if shape else SHAPE_CHOICES, reaction_s=reaction_s,
-                     reaction_sweep_s=sweep, missiles="all" if all_missiles else "first", progress=report)
+                     reaction_sweep_s=sweep, missiles="all" if all_missiles else "first", launch_on=modes,
+                     booster_rcs_m2=booster_rcs_m2, progress=report)
     summary = result.summary()
     written = []
     if out_dir is not None:
@@ -70,11 +83,23 @@ def icbm_reach(
         out().print(_table(summary))
         if summary["reaction_sweep"]:
             out().print(_sweep_table(summary))
+        if summary["notional_stations"]["note"]:
+            out().print(summary["notional_stations"]["note"], soft_wrap=True)
         if summary["unreachable"]:
             out().print(f"{len(summary['unreachable'])} field/target/shape combinations are out of the "
                         "missile's reach (listed in the JSON)")
     for p in written:
         say_written(p, json_mode=json_)
+
+
+def check_launch_on(modes) -> tuple[str, ...] | None:
+    """The ``--launch-on`` modes as a tuple (None: each battery's own), or one InputError line."""
+    from openbmd.architectures.model import LAUNCH_MODES
+
+    for m in modes or []:
+        if m not in LAUNCH_MODES:
+            raise InputError(f"--launch-on {m!r} unknown; allowed: {', '.join(LAUNCH_MODES)}")
+    return tuple(dict.fromkeys(modes)) if modes else None
 
 
 def parse_reactions(text: str) -> tuple[float, ...]:
@@ -129,7 +154,8 @@ def _table(summary) -> Table:
                       bound_mark(need, c.get("needed_burnout_speed_bound")),
                       c["reason"] or "")
     table.caption = "; ".join(
-        f"{s['battery']}: {s['engageable_cases']}/{s['cases']} engageable, "
+        f"{s['battery']}{' (notional station)' if s.get('notional_station') else ''}: "
+        f"{s['engageable_cases']}/{s['cases']} engageable, "
         f"{s['cases_engageable_within_sweep']} at <= {max(s['speeds_km_s'] or [7.0]):g} km/s"
         for s in summary["sites"])
     return table

@@ -32,9 +32,10 @@ def sensitivity(
         "--out", metavar="DIR", file_okay=False,
         help="Write the tornado chart (sensitivity.png) and sensitivity.json into DIR.")] = None,
 ) -> None:
-    """Every notional or disputed figure (warhead RCS, radar reference range, firm-track rule, reaction
-    time, burnout speeds, kill-vehicle minimum altitude, Pk, the North Sea ship) at its low and high
-    value: the engageable Russian ICBM cases, the defended share, and which verdicts flip."""
+    """Every notional or disputed figure (warhead and booster RCS, radar reference range, firm-track rule,
+    reaction time, launch mode, burnout speeds and burn times, kill-vehicle minimum altitude, Pk, the
+    North Sea ship) at its low and high value: the engageable Russian ICBM cases, the defended share,
+    and which verdicts flip."""
     from openbmd.analyses.sensitivity import COVERAGE_CASE, DEFAULT_ARCHITECTURES, get_figures
     from openbmd.analyses.sensitivity import sensitivity as run
 
@@ -55,6 +56,9 @@ def sensitivity(
             line = f["text"] if "figure" not in f else (
                 f"{f['figure']} at {f['at']} ({f['value']}): \"{f['text']}\" {f['nominal']} -> {f['now']}")
             out().print(line, soft_wrap=True)
+        for n in summary["notional_stations"]:
+            if n["engageable_cases"]:
+                out().print(n["text"], soft_wrap=True)
     for p in written:
         say_written(p, json_mode=json_)
 

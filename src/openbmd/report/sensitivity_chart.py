@@ -86,12 +86,16 @@ def sensitivity_section(summary: dict, png) -> dict:
         cells = [" | ".join(_num(get(f[e]) if e != "nominal" else get(summary["nominal"]))
                             for e in ("low", "nominal", "high")) for _, _, get in panels]
         rows.append([f["name"], f["label"], vals, *cells, f["why"]])
+    at = at_each_figure(summary)
+    each = [("p", "Each answer at each disputed burnout speed (the catalog's spread and its choice), everything "
+                  "else nominal:"), ("list", at)] if at else []
     return {"id": "sensitivity", "title": "What the answers rest on", "blocks": [
         ("p", f"Each notional or disputed figure at the low and the high end of its plausible range, everything "
               f"else nominal, on {'every' if cs['full'] else 'a reduced set of'} {cs['cases']} Russian ICBM cases ("
               f"{', '.join(cs['fields'])} x {', '.join(cs['targets'])} x {', '.join(cs['shapes'])}) and the "
               "coverage case on a coarse grid. A verdict that flips is conditional on that figure."),
         ("list", conditional(summary)),
+        *each,
         ("img", {"path": png, "caption": "tornado: each metric at the figure's low (blue) and high (orange) value"}),
         ("table", {"columns": ["figure", "what", "low | nominal | high", *[t for _, t, _ in panels], "why"],
                    "rows": rows})]}
@@ -108,6 +112,23 @@ def conditional(summary: dict) -> list[str]:
         now = "true" if v["nominal"] else "false"
         out.append(f"{v['text']}: {now} at the nominal figures; " + (
             f"{'false' if v['nominal'] else 'true'} with {', '.join(by)}" if by else "no figure's range turns it"))
+    # issue 13 item 6: the answers that rest on a notional ship station say so
+    out.extend(n["text"] for n in summary.get("notional_stations", []) if n["engageable_cases"] > 0)
+    return out
+
+
+def at_each_figure(summary: dict, suffix: str = "-burnout-speed") -> list[str]:
+    """Each architecture's engageable cases at each value of the disputed burnout speeds (the GBI's
+    6.3 / 7 / 8.5 km/s...), everything else nominal."""
+    n = summary["nominal"]["cases"]
+    out = []
+    for f in summary["figures"]:
+        if not f["name"].endswith(suffix):
+            continue
+        for a, got in f.get("engageable_cases_at", {}).items():
+            vals = sorted(got, key=float)
+            out.append(f"{a}, {f['label']} {' / '.join(vals)}: engages {' / '.join(str(got[v]) for v in vals)} "
+                       f"of {n} cases")
     return out
 
 
