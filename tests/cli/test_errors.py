@@ -10,7 +10,9 @@ MISSILE = ["--missile", "shahab-3"]
 
 CASES = {
     "latitude": (["fly", *MISSILE, "--from", "91,10", "--azimuth", "0"], ["latitude 91", "[-90, 90]"]),
-    "longitude": (["fly", *MISSILE, "--from", "10,360", "--azimuth", "0"], ["longitude 360", "[-180, 360)"]),
+    "longitude": (["fly", *MISSILE, "--from", "10,360", "--azimuth", "0"], ["longitude 360", "[-180, 180]"]),
+    "longitude-0-360": (["fly", *MISSILE, "--from", "35,200", "--azimuth", "0"],
+                        ["longitude 200", "[-180, 180]", "200 E is -160"]),
     "malformed": (["fly", *MISSILE, "--from", "35.2", "--azimuth", "0"],
                   ["expected LAT,LON in degrees, e.g. 35.2,53.9"]),
     "malformed-to": (["fly", *MISSILE, "--from", "1,2", "--to", "x,y"], ["--to", "expected LAT,LON"]),
@@ -46,13 +48,13 @@ CASES = {
                     ["unknown output extension .txt", ".csv, .kml, .czml, .geojson"]),
     "out-folder": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "5", "--out", "/no/such/dir/t.csv"],
                    ["does not exist"]),
-    "ring-count-zero": (["range-ring", *MISSILE, "--from", "1,2", "--count", "0"], ["--count must be >= 1"]),
+    "ring-count-zero": (["range-ring", *MISSILE, "--from", "1,2", "--count", "0"], ["--count must be from 1 to 3,600"]),
     "ring-count-negative": (["range-ring", *MISSILE, "--from", "1,2", "--count", "-4"],
-                            ["--count must be >= 1"]),
+                            ["--count must be from 1 to 3,600"]),
     "ring-out-ext": (["range-ring", *MISSILE, "--from", "1,2", "--out", "r.csv"],
                      ["unknown output extension .csv", ".geojson, .kml, .png"]),
     "ring-no-missile": (["range-ring", "--from", "1,2"], ["--missile"]),
-    "map-count": (["threat-map", "--count", "0"], ["--count must be >= 1"]),
+    "map-count": (["threat-map", "--count", "0"], ["--count must be from 1 to 3,600"]),
     "map-ext": (["threat-map", "--out", "m.jpg"], ["unknown output extension .jpg"]),
     # click usage errors, reformatted into the same single line
     "unknown-option": (["fly", "--frm", "1,2"], ["--frm"]),

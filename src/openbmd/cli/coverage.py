@@ -38,7 +38,7 @@ def coverage(
         "--rcs-m2", metavar="M2", help="Threat RCS (default: the missile's rv_rcs_m2, else 0.1).")] = None,
     json_: opt.Json = False,
     out_paths: Annotated[Optional[list[Path]], typer.Option(
-        "--out", metavar="FILE", dir_okay=False,
+        "--out", metavar="FILE",
         help=f"Write the map or data (repeatable; {', '.join(OUT_SUFFIXES)}).")] = None,
 ) -> None:
     """Defended area: for a grid of aim points, can the architecture engage, how often, with what P(defense)."""

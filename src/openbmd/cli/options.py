@@ -32,5 +32,5 @@ Json = Annotated[bool, typer.Option(
 def out_option(suffixes: tuple[str, ...]):
     """An ``--out FILE`` option whose help names the allowed extensions."""
     return Annotated[Optional[Path], typer.Option(
-        "--out", metavar="FILE", dir_okay=False,
+        "--out", metavar="FILE",
         help=f"Also write the result to FILE ({', '.join(suffixes)}).")]

@@ -1,8 +1,9 @@
 """Where the command line writes: results on stdout, progress and notes on stderr.
 
 With ``--json`` stdout carries exactly one JSON object and nothing else; the
-progress bar (drawn only when stderr is a terminal) and notes such as
-"wrote FILE" go to stderr.
+progress bar (drawn only when stderr is a terminal), the stage lines of long
+runs (in a terminal or not: :func:`stages`) and notes such as "wrote FILE" go
+to stderr.
 """
 from __future__ import annotations
 
@@ -69,3 +70,34 @@ def progress(description: str, *, enabled: bool) -> Iterator[Callable[[int, int]
     task = bar.add_task(description, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@contextmanager
+def stages(command: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A ``report(stage, done, total)`` callback for long runs made of named stages.
+
+    Each new stage prints one line on stderr, in a terminal or not (logs and CI show where a run
+    is): ``openbmd assess: coverage 2/3: IRBM (iran-irbm-notional)…``.  In a terminal a transient
+    bar also shows the progress within the stage.
+    """
+    console = err()
+    last: list[str | None] = [None]
+
+    def line(stage: str) -> None:
+        if stage != last[0]:
+            last[0] = stage
+            console.print(f"openbmd {command}: {stage}…", soft_wrap=True, markup=False)
+
+    if not console.is_terminal:
+        yield lambda stage, done, total: line(stage)
+        return
+    bar = Progress(TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                   console=console, transient=True, redirect_stdout=False, redirect_stderr=False)
+    task = bar.add_task(command, total=None)
+
+    def report(stage: str, done: int, total: int) -> None:
+        line(stage)
+        bar.update(task, description=stage.split(":")[0], completed=done, total=total or None)
+
+    with bar:
+        yield report
