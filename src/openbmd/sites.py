@@ -151,11 +151,11 @@ def _area(text: str) -> Place | None:
 
 def _target(text: str) -> Place | None:
     from openbmd.architectures.loader import get_target_set, target_set_ids
-    from openbmd.architectures.places import fold_name
+    from openbmd.architectures.model import _fold
 
     for tid in target_set_ids():
         for t in get_target_set(tid).targets:
-            if fold_name(t.name) == fold_name(text):
+            if _fold(t.name) == _fold(text):
                 return Place(t.name, t.lat_deg, t.lon_deg, "target")
     return None
 

@@ -9,17 +9,17 @@ from rich.table import Table
 
 from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, out, progress, say_written, write_file
-from openbmd.cli.parse import check_finite, check_out_path, parse_latlon
+from openbmd.cli.parse import check_finite, check_out_path, place
 from openbmd.errors import InputError
 
 OUT_SUFFIXES = (".png", ".svg", ".pdf", ".geojson", ".json")
 
 
 def launch_point(text: str):
-    """A launch-area name of the shipped threat sets, or LAT,LON."""
-    if any(ch.isdigit() for ch in text) and "," in text:
-        return parse_latlon(text, option="--from")
-    return text
+    """A launch area's name (the analyses name it), or (lat, lon) of LAT,LON or any other place
+    (:func:`openbmd.sites.resolve_place`, as every command)."""
+    p = place(text, option="--from")
+    return p.name if p.kind == "launch area" else (p.lat_deg, p.lon_deg)
 
 
 def coverage(
@@ -27,7 +27,8 @@ def coverage(
                                               help="Architecture (see `openbmd architectures`).")],
     threat: Annotated[str, typer.Option("--threat", metavar="MISSILE", help="Threat missile id or TOML file.")],
     from_: Annotated[str, typer.Option("--from", metavar="AREA|LAT,LON",
-                                       help="Launch area of the threat sets (e.g. Semnan, Tabriz) or LAT,LON.")],
+                                       help="Launch area of the threat sets (e.g. Semnan, Tabriz), LAT,LON "
+                                            "or another place (a target or city).")],
     region: Annotated[str, typer.Option(
         "--region", metavar="REGION",
         help="nato-europe, europe, us, or a box LAT0,LAT1,LON0,LON1 (land cells only).")] = "nato-europe",

@@ -39,10 +39,12 @@ def engage(
     threat: Annotated[str, typer.Option("--threat", metavar="ID|FILE.toml",
                                         help="Threat missile: catalog id or TOML file.")],
     from_: opt.From,
-    to: Annotated[str, typer.Option("--to", metavar="LAT,LON", help="The threat's target.")],
+    to: Annotated[str, typer.Option("--to", metavar="LAT,LON|PLACE",
+                                     help="The threat's target (LAT,LON or a place, as --from).")],
     interceptor: Annotated[str, typer.Option("--interceptor", metavar="ID",
                                              help="Interceptor id (see `openbmd interceptors`).")],
-    site: Annotated[str, typer.Option("--site", metavar="LAT,LON", help="The battery's launch site.")],
+    site: Annotated[str, typer.Option("--site", metavar="LAT,LON|PLACE",
+                                       help="The battery's launch site (LAT,LON or a place, as --from).")],
     radar: Annotated[Optional[list[str]], typer.Option(
         "--radar", metavar="ID[@LAT,LON]",
         help="A radar that tracks the threat (repeatable); at its catalog site unless @LAT,LON "

@@ -85,7 +85,7 @@ def fly(
     missile: opt.Missile = None,
     from_: opt.From = ...,
     to: Annotated[Optional[str], typer.Option(
-        "--to", metavar="LAT,LON", help="Aim at this point (degrees).")] = None,
+        "--to", metavar="LAT,LON|PLACE", help=f"Aim at this point: {opt.PLACE_HELP}.")] = None,
     azimuth: Annotated[Optional[float], typer.Option(
         "--azimuth", metavar="DEG", help="Fire along this azimuth, degrees clockwise from north.")] = None,
     shape: Annotated[Optional[opt.ShapeName], typer.Option(
@@ -109,7 +109,6 @@ def fly(
     """Fly one trajectory and print its summary (range, time of flight, apogee, burnout, impact)."""
     start = place(from_, option="--from")
     aim = place(to, option="--to", prefer="target") if to is not None else None
-    target = (aim.lat_deg, aim.lon_deg) if aim is not None else None
     for value, name in ((apogee_km, "--apogee-km"), (burnout_angle, "--burnout-angle"),
                         (burnout_speed, "--burnout-speed"), (burnout_altitude_km, "--burnout-altitude-km")):
         check_finite(value, name)
