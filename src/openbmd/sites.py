@@ -188,3 +188,20 @@ def _close(text: str) -> str:
         by_key.setdefault(fold(n), n)
     close = difflib.get_close_matches(fold(text), list(by_key), n=5, cutoff=0.6)
     return f"; close matches: {', '.join(by_key[k] for k in close)}" if close else ""
+
+
+def threat_area(threat_set: str, name: str, what: str = "--from"):
+    """The area ``name`` of the shipped threat set ``threat_set`` (a ThreatArea); any other place,
+    e.g. a Russian ICBM field for the Iranian set, is an InputError naming the set's own areas."""
+    from openbmd.architectures.loader import get_threat_set
+
+    ts = get_threat_set(threat_set)
+    for a in ts.areas:
+        if fold(a.name) == fold(name):
+            return a
+    p = resolve_place(name, what)
+    kind = f"a launch area of {p.country}" if p.kind == "launch area" else f"a {p.kind}"
+    if p.kind == "coordinates":
+        kind = "a position"
+    raise InputError(f"{what} {name!r} is {kind}, not a launch area of threat set {ts.id!r} ({ts.country}); "
+                     f"allowed: {', '.join(a.name for a in ts.areas)}")

@@ -22,6 +22,17 @@ def launch_point(text: str):
     return p.name if p.kind == "launch area" else (p.lat_deg, p.lon_deg)
 
 
+def check_nato_year(year: int) -> int:
+    """A year the shipped membership list covers: its first accession to its last."""
+    from openbmd.architectures.places import nato_member_list
+
+    years = [m.accession_year for m in nato_member_list()]
+    if not min(years) <= year <= max(years):
+        raise InputError(f"--nato-year {year}: the NATO membership list (data/nato_members.toml) runs from "
+                         f"{min(years)} to {max(years)}")
+    return year
+
+
 def coverage(
     architecture: Annotated[str, typer.Option("--architecture", "-a", metavar="ID|FILE.toml",
                                               help="Architecture (see `openbmd architectures`).")],
@@ -46,6 +57,7 @@ def coverage(
     from openbmd.analyses.coverage import coverage as run
 
     check_finite(step_deg, "--step-deg")
+    check_nato_year(nato_year)
     check_finite(rcs_m2, "--rcs-m2")
     if rcs_m2 is not None and rcs_m2 <= 0:
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")

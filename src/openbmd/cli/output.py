@@ -77,8 +77,9 @@ def stages(command: str) -> Iterator[Callable[[str, int, int], None]]:
     """A ``report(stage, done, total)`` callback for long runs made of named stages.
 
     Each new stage prints one line on stderr, in a terminal or not (logs and CI show where a run
-    is): ``openbmd assess: coverage 2/3: IRBM (iran-irbm-notional)…``.  In a terminal a transient
-    bar also shows the progress within the stage.
+    is): ``openbmd assess: coverage 2/3: IRBM (iran-irbm-notional)…``; a stage named after the
+    command reads ``openbmd pacing 3/12: …``.  In a terminal a transient bar also shows the
+    progress within the stage.
     """
     console = err()
     last: list[str | None] = [None]
@@ -86,7 +87,8 @@ def stages(command: str) -> Iterator[Callable[[str, int, int], None]]:
     def line(stage: str) -> None:
         if stage != last[0]:
             last[0] = stage
-            console.print(f"openbmd {command}: {stage}…", soft_wrap=True, markup=False)
+            text = stage if stage.startswith(f"{command} ") else f"{command}: {stage}"
+            console.print(f"openbmd {text}…", soft_wrap=True, markup=False)
 
     if not console.is_terminal:
         yield lambda stage, done, total: line(stage)
