@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from openbmd.cli import options as opt
-from openbmd.cli.output import emit_json, err, out, say_written, write_file
+from openbmd.cli.output import emit_json, err, number, out, say_written, write_file
 from openbmd.cli.parse import check_azimuth, check_finite, check_out_path, place
 from openbmd.errors import InputError
 
@@ -76,7 +76,7 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     table.add_column("unit")
     for key, value in summary.items():
         label, unit, fmt = _ROWS.get(key, (key, "", "{}"))
-        text = "—" if value is None else fmt.format(float(value)) if unit else str(value)
+        text = "—" if value is None else number(float(value), fmt[2:-1]) if unit else str(value)
         table.add_row(label, text, unit)
     return table
 
@@ -133,12 +133,12 @@ def _named(p) -> str:
     return p.name if p.kind == "coordinates" else f"{p.name} ({p.lat_deg:g},{p.lon_deg:g})"
 
 
-def _drag_note(drag: bool, altitude_km: float) -> str:
+def _drag_note(drag: bool, altitude_km: float) -> str | None:
     """What a free flight's drag is: the body it flies (the one a user cannot see otherwise)."""
     from openbmd.flight.api import DEFAULT_FREE_BETA_KG_M2
 
     if not drag:
-        return "drag: off (vacuum above the Earth)"
+        return None  # asked for: nothing to say
     low = "; from the ground the dense low atmosphere slows it hard" if altitude_km < 20.0 else ""
     return (f"drag: on, a re-entry body of ballistic coefficient {DEFAULT_FREE_BETA_KG_M2:,.0f} kg/m^2 "
             f"(the free-flight default){low}; --no-drag flies it in vacuum")

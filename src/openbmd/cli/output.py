@@ -35,6 +35,12 @@ def err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def number(value: float, spec: str) -> str:
+    """``format(value, spec)`` without a negative zero: -0.0004 at ".3f" prints 0.000, not -0.000."""
+    text = format(value, spec)
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
 def emit_json(obj: Mapping[str, Any]) -> None:
     """Write ``obj`` as one JSON object and a newline on stdout."""
     sys.stdout.write(json.dumps(jsonable(obj), allow_nan=False) + "\n")

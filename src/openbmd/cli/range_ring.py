@@ -7,7 +7,7 @@ import typer
 from rich.table import Table
 
 from openbmd.cli import options as opt
-from openbmd.cli.output import emit_json, out, progress, say_written, write_file
+from openbmd.cli.output import emit_json, number, out, progress, say_written, write_file
 from openbmd.cli.parse import check_count, check_out_path, place
 from openbmd.errors import InputError
 
@@ -34,7 +34,7 @@ def _ring_table(title: str, ring: dict) -> Table:
     for name in ("azimuth deg", "max range km", "lat deg", "lon deg"):
         table.add_column(name, justify="right")
     for az, rng, la, lo in zip(*(ring[k] for k in RING_KEYS)):
-        table.add_row(f"{az:.1f}", f"{rng:,.0f}", f"{la:.3f}", f"{lo:.3f}")
+        table.add_row(number(az, ".1f"), number(rng, ",.0f"), number(la, ".3f"), number(lo, ".3f"))
     ranges = ring["max_range_km"]
     if ranges:
         table.caption = f"max range {min(ranges):,.0f} to {max(ranges):,.0f} km"
