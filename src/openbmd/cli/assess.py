@@ -31,7 +31,6 @@ def assess(
     """Run the whole assessment and print the path of the HTML report."""
     from openbmd.analyses.assess import assess as run
     from openbmd.report.assessment import make_folder, write_assessment
-
     from openbmd.sites import threat_area
 
     check_finite(step_deg, "--step-deg")
