@@ -37,6 +37,9 @@ SLOW: frozenset[str] = frozenset({
     "cli/test_assess_cli.py::test_writes_html_and_json",  # 101 s (60 s with warm fly-out tables)
     "cli/test_assess_cli.py::test_html_is_self_contained",
     "cli/test_assess_cli.py::test_json_has_the_sections",
+    "cli/test_assess_cli.py::test_every_stage_is_a_line_with_a_count",
+    "cli/test_progress.py::test_pacing_names_every_stage_and_keeps_its_answer",  # 29 s (loaded machine)
+    "cli/test_progress.py::test_monte_carlo_in_chunks_says_so_and_agrees_with_one_call",  # 6 s
     "cli/test_icbm_reach_cli.py::test_json_contract_narrowed_and_charts",  # 43 s (4 s warm)
     "cli/test_icbm_reach_cli.py::test_reaction_sweep_values_and_skipping",  # 5.4 s
     "cli/test_engage_cli.py::test_monte_carlo_adds_one_key_and_is_seeded",  # 6.1 s

@@ -3,6 +3,8 @@
 Measured ~50-100 s on this machine (coverage, pacing over both regions and icbm-reach for
 the one architecture); pyproject declares no `slow` marker, so it runs with the suite.
 """
+import contextlib
+import io
 import json
 import re
 
@@ -17,7 +19,10 @@ def report(tmp_path_factory):
     from openbmd.cli.main import main
 
     out = tmp_path_factory.mktemp("assess") / "out"
-    code = main(["assess", "epaa-phase-1", "--step-deg", "2", "--pacing-step-deg", "2", "--out", str(out)])
+    err = io.StringIO()  # rich's stderr console writes to sys.stderr of the moment: not a terminal
+    with contextlib.redirect_stderr(err):
+        code = main(["assess", "epaa-phase-1", "--step-deg", "2", "--pacing-step-deg", "2", "--out", str(out)])
+    (out.parent / "stderr.txt").write_text(err.getvalue(), encoding="utf-8")
     return code, out
 
 
@@ -37,6 +42,27 @@ def test_html_is_self_contained(report):
     imgs = re.findall(r"""<img[^>]+src\s*=\s*["']([^"']+)""", html, re.I)
     assert imgs and all(s.startswith("data:image/") for s in imgs)
     assert __version__ in html
+
+
+def test_every_stage_is_a_line_with_a_count(report):
+    """Outside a terminal too: each coverage class (the IRBM and ICBM stages were once dropped by a
+    de-duplication on the first word), each pacing run, icbm-reach, sensitivity, the maps."""
+    from openbmd.architectures.loader import get_threat_set
+
+    _, out = report
+    stderr = (out.parent / "stderr.txt").read_text(encoding="utf-8")
+    lines = [ln for ln in stderr.splitlines() if ln.startswith("openbmd ")]
+    doc = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
+    classes = doc["meta"]["class_missiles"]
+    assert set(classes) == set(dict(get_threat_set("iran").classes).values())
+    for k, (cls, mid) in enumerate(classes.items(), start=1):
+        assert f"openbmd assess: coverage {k}/{len(classes)}: {cls} ({mid}) from Tabriz…" in lines
+    runs = len(classes) * 2 * len(doc["meta"]["pacing_launch_areas"])  # classes x regions x areas
+    pacing = [ln for ln in lines if ln.startswith("openbmd assess: pacing ")]
+    assert [ln.split(":")[1].split()[1] for ln in pacing] == [f"{k}/{runs}" for k in range(1, runs + 1)]
+    for stage in ("icbm-reach: 1 architecture", "sensitivity: epaa-phase-1", "maps"):
+        assert sum(ln.startswith(f"openbmd assess: {stage}") for ln in lines) == 1, stage
+    assert len(lines) == len(set(lines))  # one line per stage
 
 
 def test_json_has_the_sections(report):

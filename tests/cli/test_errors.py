@@ -2,6 +2,8 @@
 
 None of these cases needs the flight engine: every check runs before any physics.
 """
+from pathlib import Path
+
 import pytest
 
 from cli_helpers import assert_usage_error, run_subprocess
@@ -10,7 +12,9 @@ MISSILE = ["--missile", "shahab-3"]
 
 CASES = {
     "latitude": (["fly", *MISSILE, "--from", "91,10", "--azimuth", "0"], ["latitude 91", "[-90, 90]"]),
-    "longitude": (["fly", *MISSILE, "--from", "10,360", "--azimuth", "0"], ["longitude 360", "[-180, 360)"]),
+    "longitude": (["fly", *MISSILE, "--from", "10,360", "--azimuth", "0"], ["longitude 360", "[-180, 180]"]),
+    "longitude-0-360": (["fly", *MISSILE, "--from", "35,200", "--azimuth", "0"],
+                        ["longitude 200", "[-180, 180]", "200 E is -160"]),
     "malformed": (["fly", *MISSILE, "--from", "35.2", "--azimuth", "0"],
                   ["expected LAT,LON in degrees, e.g. 35.2,53.9"]),
     "malformed-to": (["fly", *MISSILE, "--from", "1,2", "--to", "x,y"], ["--to", "expected LAT,LON"]),
@@ -46,13 +50,13 @@ CASES = {
                     ["unknown output extension .txt", ".csv, .kml, .czml, .geojson"]),
     "out-folder": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "5", "--out", "/no/such/dir/t.csv"],
                    ["does not exist"]),
-    "ring-count-zero": (["range-ring", *MISSILE, "--from", "1,2", "--count", "0"], ["--count must be >= 1"]),
+    "ring-count-zero": (["range-ring", *MISSILE, "--from", "1,2", "--count", "0"], ["--count must be from 1 to 3,600"]),
     "ring-count-negative": (["range-ring", *MISSILE, "--from", "1,2", "--count", "-4"],
-                            ["--count must be >= 1"]),
+                            ["--count must be from 1 to 3,600"]),
     "ring-out-ext": (["range-ring", *MISSILE, "--from", "1,2", "--out", "r.csv"],
                      ["unknown output extension .csv", ".geojson, .kml, .png"]),
     "ring-no-missile": (["range-ring", "--from", "1,2"], ["--missile"]),
-    "map-count": (["threat-map", "--count", "0"], ["--count must be >= 1"]),
+    "map-count": (["threat-map", "--count", "0"], ["--count must be from 1 to 3,600"]),
     "map-ext": (["threat-map", "--out", "m.jpg"], ["unknown output extension .jpg"]),
     # click usage errors, reformatted into the same single line
     "unknown-option": (["fly", "--frm", "1,2"], ["--frm"]),
@@ -63,6 +67,51 @@ CASES = {
     "unknown-command": (["launch"], ["launch"]),
     "show-without-id": (["missiles", "show"], ["ID"]),
 }
+
+# Issue 14's sweep across commands: each refused before any physics, with the allowed range or
+# what the option takes in the one line.
+ENGAGE = ["engage", "--threat", "shahab-3", "--from", "Tabriz", "--to", "Ankara", "--interceptor", "sm-3-ia",
+          "--site", "35,33"]
+RAID = str(Path(__file__).resolve().parents[2] / "examples" / "raids" / "iran-salvo.toml")
+COVERAGE = ["coverage", "-a", "epaa-phase-1", "--threat", "shahab-3", "--from", "Tabriz"]
+CASES.update({
+    "azimuth-huge": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "1e308"],
+                     ["--azimuth 1e+308 is outside [-360, 360] degrees"]),
+    "azimuth-inf": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "-inf"], ["--azimuth", "finite"]),
+    "free-flight-azimuth": (["fly", "--from", "1,2", "--azimuth", "400", "--burnout-speed", "3",
+                             "--burnout-angle", "40"], ["--azimuth 400", "[-360, 360]"]),
+    "unknown-place": (["fly", *MISSILE, "--from", "Atlantis", "--azimuth", "0"],
+                      ["--from 'Atlantis'", "unknown launch area, target or city", "LAT,LON"]),
+    "unknown-place-to": (["fly", *MISSILE, "--from", "Tabriz", "--to", "Ankarra"],
+                         ["--to 'Ankarra'", "close matches: Ankara"]),
+    "out-empty": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "5", "--out", ""], ["give a file name"]),
+    "out-folder-itself": (["fly", *MISSILE, "--from", "1,2", "--azimuth", "5", "--out", "."], ["give a file name"]),
+    "ring-count-huge": (["range-ring", *MISSILE, "--from", "1,2", "--count", "1000000"],
+                        ["--count must be from 1 to 3,600", "1,000,000"]),
+    "ring-longitude": (["range-ring", *MISSILE, "--from", "35,200"], ["longitude 200", "[-180, 180]"]),
+    "map-count-huge": (["threat-map", "--count", "3601"], ["--count must be from 1 to 3,600"]),
+    "horizon-site": (["horizon", "--radar", "an-tpy-2-fbm", "--site", "95,0", "--target-altitude-km", "100"],
+                     ["--site", "latitude 95"]),
+    "engage-monte-carlo-huge": ([*ENGAGE, "--monte-carlo", "100000000"],
+                                ["--monte-carlo must be from 0 to 10,000,000 trials"]),
+    "engage-monte-carlo-negative": ([*ENGAGE, "--monte-carlo", "-1"], ["--monte-carlo must be from 0"]),
+    "engage-salvo-999": ([*ENGAGE, "--doctrine", "salvo-999"], ["salvo-999", "N from 1 to 8"]),
+    "engage-sls-9": ([*ENGAGE, "--doctrine", "shoot-look-shoot-9-1"], ["each 1 to 8"]),
+    "engage-site-place": ([*ENGAGE[:-2], "--site", "Atlantis"], ["--site 'Atlantis'", "unknown launch area"]),
+    "engage-out-empty": ([*ENGAGE, "--out", ""], ["give a file name"]),
+    "coverage-nato-year-early": ([*COVERAGE, "--nato-year", "1900"], ["--nato-year 1900", "from 1949 to"]),
+    "coverage-nato-year-late": ([*COVERAGE, "--nato-year", "3000"], ["--nato-year 3000", "from 1949 to"]),
+    "coverage-place": ([*COVERAGE[:-1], "Tabris"], ["--from 'Tabris'", "close matches", "Tabriz"]),
+    "coverage-out-empty": ([*COVERAGE, "--out", ""], ["give a file name"]),
+    "pacing-russian-field": (["pacing", "--from", "Kozelsk"],
+                             ["'Kozelsk' is a launch area of Russia", "threat set 'iran'", "Tabriz", "Semnan"]),
+    "pacing-city": (["pacing", "--from", "Ankara"], ["'Ankara' is a target", "allowed: Tabriz"]),
+    "raid-trials": (["raid", "-a", "epaa-phase-1", "--raid", RAID, "--trials", "0"],
+                    ["--trials must be >= 1"]),
+    "raid-out-empty": (["raid", "-a", "epaa-phase-1", "--raid", RAID, "--out", ""],
+                       ["give a file name"]),
+    "raid-file-folder": (["raid", "-a", "epaa-phase-1", "--raid", ""], ["is a folder, not a .toml file"]),
+})
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -75,6 +124,13 @@ def test_bad_input_is_one_line_exit_2(run, case):
 def test_unknown_missile_suggests_ids(run):
     assert_usage_error(run("missiles", "show", "shahab3"), "shahab3", "shahab-3")
     assert_usage_error(run("range-ring", "--missile", "sejil-2", "--from", "35,53"), "sejjil-2")
+
+
+def test_assess_refuses_a_launch_area_of_another_country(run, tmp_path):
+    """Before any work and without leaving a folder behind."""
+    out = tmp_path / "assess"
+    assert_usage_error(run("assess", "--from", "Kozelsk", "--out", str(out)), "launch area of Russia", "Tabriz")
+    assert not out.exists()
 
 
 def test_bad_missile_toml_is_one_line(run, tmp_path):

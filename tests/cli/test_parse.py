@@ -1,14 +1,16 @@
 """Coordinate and option-value parsing (pure functions)."""
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
 
-from openbmd.cli.parse import LATLON_HINT, check_count, check_finite, check_out_path, parse_latlon
+from openbmd.cli.parse import (LATLON_HINT, MAX_COUNT, check_azimuth, check_count, check_finite, check_out_path,
+                               parse_latlon)
 from openbmd.errors import InputError
 
 
-@given(st.floats(-90, 90), st.floats(-180, 360, exclude_max=True))
+@given(st.floats(-90, 90), st.floats(-180, 180))
 def test_latlon_round_trips_every_allowed_value(lat, lon):
     assert parse_latlon(f"{lat!r},{lon!r}") == (lat, lon)
 
@@ -25,7 +27,7 @@ def test_malformed_pairs_name_the_expected_form(text):
 
 
 @pytest.mark.parametrize("text, what", [("90.0001,0", "latitude"), ("-91,0", "latitude"),
-                                         ("0,360", "longitude"), ("0,-180.5", "longitude")])
+                                         ("0,180.01", "longitude"), ("0,-180.5", "longitude")])
 def test_out_of_range_names_the_bound(text, what):
     with pytest.raises(InputError, match=what) as info:
         parse_latlon(text)
@@ -39,7 +41,7 @@ def test_any_text_either_parses_or_raises_input_error(text):
     except InputError as exc:
         assert "\n" not in str(exc)
     else:
-        assert -90 <= lat <= 90 and -180 <= lon < 360 and math.isfinite(lat + lon)
+        assert -90 <= lat <= 90 and -180 <= lon <= 180 and math.isfinite(lat + lon)
 
 
 def test_hint_text_matches_the_contract():
@@ -47,9 +49,9 @@ def test_hint_text_matches_the_contract():
 
 
 def test_count_and_finite_checks():
-    assert check_count(1) == 1
-    for bad in (0, -1):
-        with pytest.raises(InputError, match="--count must be >= 1"):
+    assert check_count(1) == 1 and check_count(MAX_COUNT) == MAX_COUNT
+    for bad in (0, -1, MAX_COUNT + 1, 1_000_000):
+        with pytest.raises(InputError, match="--count must be from 1 to 3,600"):
             check_count(bad)
     assert check_finite(None, "--x") is None and check_finite(-4.5, "--x") == -4.5
     with pytest.raises(InputError, match="--azimuth"):
@@ -63,3 +65,18 @@ def test_out_path_extension_and_folder(tmp_path):
         check_out_path(tmp_path / "a.txt", (".kml", ".csv"))
     with pytest.raises(InputError, match="does not exist"):
         check_out_path(tmp_path / "missing" / "a.kml", (".kml",))
+    for folder in (Path(""), Path("."), tmp_path):  # typer reads --out "" as Path("") == "."
+        with pytest.raises(InputError, match="give a file name"):
+            check_out_path(folder, (".kml",))
+
+
+@pytest.mark.parametrize("value, expected", [(0.0, 0.0), (-45.0, 315.0), (360.0, 0.0), (-360.0, 0.0),
+                                             (725.0 - 365.0, 0.0)])
+def test_azimuth_wraps_inside_the_bound(value, expected):
+    assert check_azimuth(value) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("value", [360.5, -361.0, 1e308, float("nan"), float("inf")])
+def test_azimuth_outside_the_bound_is_refused(value):
+    with pytest.raises(InputError, match="--azimuth"):
+        check_azimuth(value)

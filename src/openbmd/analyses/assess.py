@@ -86,10 +86,8 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     phases = [a.id for a in archs if a.id.startswith("epaa-phase-")]
     pace = None
     if phases:
-        say("pacing", 0, 1)
         pace = pacing(phases, areas=tuple(pacing_areas), step_deg=pacing_step_deg,
-                      progress=lambda d, t: say("pacing", d, t))
-    say("icbm-reach", 0, len(archs))
+                      run=staged_pacing_run(say, classes, len(pacing_areas)))
     reach = _icbm_reach_all(archs, say)
     sens = _sensitivity(archs, say) if sensitivity else None
 
@@ -112,8 +110,9 @@ def _sensitivity(archs, say):
     from openbmd.analyses.sensitivity import DEFAULT_ARCHITECTURES, sensitivity
 
     chosen = [a for a in archs if a.id in DEFAULT_ARCHITECTURES] or list(archs)
-    say("sensitivity", 0, 1)
-    return sensitivity(chosen, full=True, progress=lambda d, t: say("sensitivity", d, t))
+    stage = f"sensitivity: {', '.join(a.id for a in chosen)}"
+    say(stage, 0, 1)
+    return sensitivity(chosen, full=True, progress=lambda d, t: say(stage, d, t))
 
 
 def _coverage_all(europe, classes, area, step_deg, say) -> dict:
@@ -124,11 +123,36 @@ def _coverage_all(europe, classes, area, step_deg, say) -> dict:
     if not europe:
         return cov
     for k, (cls, mid) in enumerate(classes.items()):
-        say(f"coverage {cls} ({mid})", k, len(classes))
+        stage = f"coverage {k + 1}/{len(classes)}: {cls} ({mid}) from {area}"
+        say(stage, 0, 1)
         for r in coverage_set(europe, mid, area, region="nato-europe", step_deg=step_deg,
-                              progress=lambda d, t, cls=cls: say(f"coverage {cls}", d, t)):
+                              progress=lambda d, t, stage=stage: say(stage, d, t)):
             cov[(r.architecture.id, cls)] = r
     return cov
+
+
+def staged_pacing_run(say, classes: dict, n_areas: int):
+    """The ``run`` of :func:`openbmd.analyses.pacing.pacing` (its default, ``coverage_set``) that
+    names each stage with a count: 'pacing 3/12: IRBM (iran-irbm-notional) from Tabriz over nato-europe'.
+
+    ``classes``: class -> missile id (:func:`~openbmd.analyses.pacing.class_missiles`); pacing runs
+    one stage per class, region (its default two) and launch area.
+    """
+    from openbmd.analyses.coverage import coverage_set
+    from openbmd.analyses.pacing import DEFAULT_REGIONS
+
+    total = len(classes) * len(DEFAULT_REGIONS) * n_areas
+    by_missile = {mid: cls for cls, mid in classes.items()}
+    count = [0]
+
+    def run(phases, missile, area, region, step_deg):
+        count[0] += 1
+        stage = f"pacing {count[0]}/{total}: {by_missile.get(missile, missile)} ({missile}) from {area} over {region}"
+        say(stage, 0, 1)
+        return coverage_set(phases, missile, area, region=region, step_deg=step_deg,
+                            progress=lambda d, t: say(stage, d, t))
+
+    return run
 
 
 def _meta(started, seconds, archs, area, map_step_deg, pacing_step_deg, pacing_areas, classes) -> dict:
@@ -154,7 +178,9 @@ def _icbm_reach_all(archs, say) -> dict:
     """icbm-reach for every architecture at once: the flights are shared."""
     from openbmd.analyses.icbm_reach import icbm_reach_set
 
-    results = icbm_reach_set(archs, progress=lambda d, t: say("icbm-reach", d, t))
+    stage = f"icbm-reach: {len(archs)} architecture{'s' if len(archs) != 1 else ''}"
+    say(stage, 0, 1)
+    results = icbm_reach_set(archs, progress=lambda d, t: say(stage, d, t))
     return {a.id: r for a, r in zip(archs, results)}
 
 

@@ -16,8 +16,6 @@ Every problem is one line ``file:line: salvo[k].key = value — what is allowed`
 """
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -31,7 +29,6 @@ from openbmd.schema import InvalidField, Model
 SHAPES = ("min-energy", "lofted", "depressed")
 MAX_COUNT = 10_000
 MAX_LAUNCH_TIME_S = 86_400.0
-_LATLON = re.compile(r"^\s*[-+]?(\d|\.\d)")
 Place = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 
@@ -135,48 +132,14 @@ def _salvo(entry: SalvoFile, k: int, line: int, base_dir: Path | None) -> Salvo:
                  launch_time_s=entry.launch_time_s, shape=entry.shape, rcs_m2=entry.rcs_m2)
 
 
-def _latlon(text: str, key: str) -> tuple[float, float]:
-    parts = [p.strip() for p in text.split(",")]
-    try:
-        lat, lon = (float(p) for p in parts) if len(parts) == 2 else (math.nan, math.nan)
-    except ValueError:
-        lat = lon = math.nan
-    if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise InvalidField((key,), text, 'expected "LAT,LON" in degrees (e.g. "38.08,46.29") or a place name')
-    if not -90.0 <= lat <= 90.0:
-        raise InvalidField((key,), text, f"latitude {lat:g} is outside [-90, 90] degrees")
-    if not -180.0 <= lon < 360.0:
-        raise InvalidField((key,), text, f"longitude {lon:g} is outside [-180, 360) degrees")
-    return lat, lon
-
-
 def _place(text: str, key: str) -> tuple[str, float, float]:
-    """'LAT,LON'; for ``from`` a launch area; for ``to`` a shipped target or a city."""
-    if _LATLON.match(text):
-        lat, lon = _latlon(text, key)
-        return text.strip(), lat, lon
+    """'LAT,LON' or a place name (:func:`openbmd.sites.resolve_place`, as every command):
+    for ``from`` a launch area first, for ``to`` a shipped target first, else a city."""
+    from openbmd.sites import resolve_place
+
     try:
-        if key == "from":
-            from openbmd.architectures.loader import find_area
-
-            _, area = find_area(text)
-            return area.name, area.lat_deg, area.lon_deg
-        return _target(text)
+        p = resolve_place(text, key, prefer="launch area" if key == "from" else "target")
     except InputError as exc:
-        raise InvalidField((key,), text, str(exc)) from None
-
-
-def _target(text: str) -> tuple[str, float, float]:
-    from openbmd.architectures.loader import get_target_set, target_set_ids
-    from openbmd.architectures.model import _fold
-    from openbmd.architectures.places import find_city
-
-    for tid in target_set_ids():
-        for t in get_target_set(tid).targets:
-            if _fold(t.name) == _fold(text):
-                return t.name, t.lat_deg, t.lon_deg
-    try:
-        city = find_city(text)
-    except InputError as exc:
-        raise InputError(f"neither a target of the shipped target sets nor \"LAT,LON\"; as a city: {exc}") from None
-    return city.name, city.lat_deg, city.lon_deg
+        why = str(exc).removeprefix(f"{key} {text!r}: ").removeprefix(f"{key}: ")
+        raise InvalidField((key,), text, why) from None
+    return (text.strip() if p.kind == "coordinates" else p.name), p.lat_deg, p.lon_deg

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from openbmd.cli.output import emit_json, err, out
+from openbmd.cli.output import emit_json, err, out, stages
 from openbmd.cli.parse import check_finite
 from openbmd.errors import InputError
 
@@ -31,9 +31,11 @@ def assess(
     """Run the whole assessment and print the path of the HTML report."""
     from openbmd.analyses.assess import assess as run
     from openbmd.report.assessment import make_folder, write_assessment
+    from openbmd.sites import threat_area
 
     check_finite(step_deg, "--step-deg")
     check_finite(pacing_step_deg, "--pacing-step-deg")
+    threat_area("iran", from_)  # the maps fly the Iranian classes: from an Iranian launch area
     existed = out_dir.exists()
     try:
         make_folder(out_dir)  # before hours of work: an unwritable folder fails at once
@@ -60,34 +62,12 @@ def _run_and_write(architectures, out_dir, from_, step_deg, pacing_step_deg, jso
     import time
 
     t0 = time.perf_counter()
-    console = err()
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    if console.is_terminal:
-        bar = Progress(TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-                       console=console, transient=True)
-        task = bar.add_task("assess", total=None)
-
-        def report(stage, done, total):
-            bar.update(task, description=stage, completed=done, total=total or None)
-
-        with bar:
-            result = run(architectures or None, area=from_, map_step_deg=step_deg,
-                         pacing_step_deg=pacing_step_deg, progress=report)
-            paths = write_assessment(result, out_dir, progress=report)
-    else:
-        last = {"stage": None}
-
-        def report(stage, done, total):
-            head = stage.split(" ")[0]
-            if head != last["stage"]:
-                last["stage"] = head
-                console.print(f"openbmd assess: {stage}", soft_wrap=True)
-
+    with stages("assess") as report:  # one line per stage on stderr, with a count; a bar in a terminal
         result = run(architectures or None, area=from_, map_step_deg=step_deg,
                      pacing_step_deg=pacing_step_deg, progress=report)
         paths = write_assessment(result, out_dir, progress=report)
     seconds = time.perf_counter() - t0
+    console = err()
     if json_:
         emit_json(result.summary())
         console.print(f"wrote {paths['html']} ({seconds:.0f} s)", soft_wrap=True)

@@ -9,17 +9,28 @@ from rich.table import Table
 
 from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, out, progress, say_written, write_file
-from openbmd.cli.parse import check_finite, check_out_path, parse_latlon
+from openbmd.cli.parse import check_finite, check_out_path, place
 from openbmd.errors import InputError
 
 OUT_SUFFIXES = (".png", ".svg", ".pdf", ".geojson", ".json")
 
 
 def launch_point(text: str):
-    """A launch-area name of the shipped threat sets, or LAT,LON."""
-    if any(ch.isdigit() for ch in text) and "," in text:
-        return parse_latlon(text, option="--from")
-    return text
+    """A launch area's name (the analyses name it), or (lat, lon) of LAT,LON or any other place
+    (:func:`openbmd.sites.resolve_place`, as every command)."""
+    p = place(text, option="--from")
+    return p.name if p.kind == "launch area" else (p.lat_deg, p.lon_deg)
+
+
+def check_nato_year(year: int) -> int:
+    """A year the shipped membership list covers: its first accession to its last."""
+    from openbmd.architectures.places import nato_member_list
+
+    years = [m.accession_year for m in nato_member_list()]
+    if not min(years) <= year <= max(years):
+        raise InputError(f"--nato-year {year}: the NATO membership list (data/nato_members.toml) runs from "
+                         f"{min(years)} to {max(years)}")
+    return year
 
 
 def coverage(
@@ -27,7 +38,8 @@ def coverage(
                                               help="Architecture (see `openbmd architectures`).")],
     threat: Annotated[str, typer.Option("--threat", metavar="MISSILE", help="Threat missile id or TOML file.")],
     from_: Annotated[str, typer.Option("--from", metavar="AREA|LAT,LON",
-                                       help="Launch area of the threat sets (e.g. Semnan, Tabriz) or LAT,LON.")],
+                                       help="Launch area of the threat sets (e.g. Semnan, Tabriz), LAT,LON "
+                                            "or another place (a target or city).")],
     region: Annotated[str, typer.Option(
         "--region", metavar="REGION",
         help="nato-europe, europe, us, or a box LAT0,LAT1,LON0,LON1 (land cells only).")] = "nato-europe",
@@ -38,13 +50,14 @@ def coverage(
         "--rcs-m2", metavar="M2", help="Threat RCS (default: the missile's rv_rcs_m2, else 0.1).")] = None,
     json_: opt.Json = False,
     out_paths: Annotated[Optional[list[Path]], typer.Option(
-        "--out", metavar="FILE", dir_okay=False,
+        "--out", metavar="FILE",
         help=f"Write the map or data (repeatable; {', '.join(OUT_SUFFIXES)}).")] = None,
 ) -> None:
     """Defended area: for a grid of aim points, can the architecture engage, how often, with what P(defense)."""
     from openbmd.analyses.coverage import coverage as run
 
     check_finite(step_deg, "--step-deg")
+    check_nato_year(nato_year)
     check_finite(rcs_m2, "--rcs-m2")
     if rcs_m2 is not None and rcs_m2 <= 0:
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")

@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from openbmd.cli import options as opt
-from openbmd.cli.output import emit_json, out, say_written, write_file
-from openbmd.cli.parse import check_finite, check_out_path, parse_latlon
+from openbmd.cli.output import emit_json, err, number, out, say_written, write_file
+from openbmd.cli.parse import check_azimuth, check_finite, check_out_path, place
 from openbmd.errors import InputError
 
 TRACK_SUFFIXES = (".csv", ".kml", ".czml", ".geojson")
@@ -76,7 +76,7 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     table.add_column("unit")
     for key, value in summary.items():
         label, unit, fmt = _ROWS.get(key, (key, "", "{}"))
-        text = "—" if value is None else fmt.format(float(value)) if unit else str(value)
+        text = "—" if value is None else number(float(value), fmt[2:-1]) if unit else str(value)
         table.add_row(label, text, unit)
     return table
 
@@ -85,7 +85,7 @@ def fly(
     missile: opt.Missile = None,
     from_: opt.From = ...,
     to: Annotated[Optional[str], typer.Option(
-        "--to", metavar="LAT,LON", help="Aim at this point (degrees).")] = None,
+        "--to", metavar="LAT,LON|PLACE", help=f"Aim at this point: {opt.PLACE_HELP}.")] = None,
     azimuth: Annotated[Optional[float], typer.Option(
         "--azimuth", metavar="DEG", help="Fire along this azimuth, degrees clockwise from north.")] = None,
     shape: Annotated[Optional[opt.ShapeName], typer.Option(
@@ -107,51 +107,68 @@ def fly(
     out_path: opt.out_option(TRACK_SUFFIXES) = None,
 ) -> None:
     """Fly one trajectory and print its summary (range, time of flight, apogee, burnout, impact)."""
-    lat, lon = parse_latlon(from_, option="--from")
-    target = parse_latlon(to, option="--to") if to is not None else None
-    for value, name in ((azimuth, "--azimuth"), (apogee_km, "--apogee-km"),
-                        (burnout_angle, "--burnout-angle"), (burnout_speed, "--burnout-speed"),
-                        (burnout_altitude_km, "--burnout-altitude-km")):
+    start = place(from_, option="--from")
+    aim = place(to, option="--to", prefer="target") if to is not None else None
+    for value, name in ((apogee_km, "--apogee-km"), (burnout_angle, "--burnout-angle"),
+                        (burnout_speed, "--burnout-speed"), (burnout_altitude_km, "--burnout-altitude-km")):
         check_finite(value, name)
-    azimuth = None if azimuth is None else azimuth % 360.0
+    azimuth = check_azimuth(azimuth)
     check_out_path(out_path, TRACK_SUFFIXES)
     common = dict(earth=earth, rotation=rotation, drag=drag)
+    note = None
     if burnout_speed is not None:
         _free_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle,
                             burnout_speed, burnout_altitude_km)
-        result, title = _fly_free(lat, lon, azimuth, burnout_speed, burnout_angle,
+        result, title = _fly_free(start, azimuth, burnout_speed, burnout_angle,
                                   burnout_altitude_km or 0.0, common)
+        note = _drag_note(drag, burnout_altitude_km or 0.0)
     else:
         _missile_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle, burnout_altitude_km)
-        result, title = _fly_missile(missile, lat, lon, azimuth, target, shape, apogee_km,
-                                     burnout_angle, common)
-    _report(result, title, json_mode=json_, out_path=out_path)
+        result, title = _fly_missile(missile, start, azimuth, aim, shape, apogee_km, burnout_angle, common)
+    _report(result, title, json_mode=json_, out_path=out_path, note=note)
 
 
-def _fly_free(lat, lon, azimuth, speed_km_s, angle_deg, altitude_km, common):
+def _named(p) -> str:
+    """'Tabriz (38.08,46.29)' for a named place, '35,53' for coordinates."""
+    return p.name if p.kind == "coordinates" else f"{p.name} ({p.lat_deg:g},{p.lon_deg:g})"
+
+
+def _drag_note(drag: bool, altitude_km: float) -> str | None:
+    """What a free flight's drag is: the body it flies (the one a user cannot see otherwise)."""
+    from openbmd.flight.api import DEFAULT_FREE_BETA_KG_M2
+
+    if not drag:
+        return None  # asked for: nothing to say
+    low = "; from the ground the dense low atmosphere slows it hard" if altitude_km < 20.0 else ""
+    return (f"drag: on, a re-entry body of ballistic coefficient {DEFAULT_FREE_BETA_KG_M2:,.0f} kg/m^2 "
+            f"(the free-flight default){low}; --no-drag flies it in vacuum")
+
+
+def _fly_free(start, azimuth, speed_km_s, angle_deg, altitude_km, common):
     """A free flight from burnout conditions; returns (result, title)."""
     from openbmd.flight import fly_free
 
     result = fly_free(burnout_speed_km_s=speed_km_s, burnout_angle_deg=angle_deg,
-                      burnout_altitude_km=altitude_km, launch_lat_deg=lat, launch_lon_deg=lon,
-                      azimuth_deg=azimuth, **common)
-    return result, f"free flight at {speed_km_s:g} km/s from {lat:g},{lon:g} azimuth {azimuth:g}"
+                      burnout_altitude_km=altitude_km, launch_lat_deg=start.lat_deg,
+                      launch_lon_deg=start.lon_deg, azimuth_deg=azimuth, **common)
+    return result, f"free flight at {speed_km_s:g} km/s from {_named(start)} azimuth {azimuth:g}"
 
 
-def _fly_missile(missile, lat, lon, azimuth, target, shape, apogee_km, angle_deg, common):
+def _fly_missile(missile, start, azimuth, aim, shape, apogee_km, angle_deg, common):
     """A catalog (or TOML-file) missile flight; returns (result, title)."""
     from openbmd.flight import fly as fly_missile
     from openbmd.missiles import get_missile
 
     model = get_missile(missile)
+    target = (aim.lat_deg, aim.lon_deg) if aim is not None else None
     shape = shape or ("min-energy" if target is not None else "max-range")
-    result = fly_missile(model, lat, lon, azimuth_deg=azimuth, target=target, shape=shape,
+    result = fly_missile(model, start.lat_deg, start.lon_deg, azimuth_deg=azimuth, target=target, shape=shape,
                          apogee_km=apogee_km, burnout_angle_deg=angle_deg, **common)
-    aim = f"to {target[0]:g},{target[1]:g}" if target else f"azimuth {azimuth:g}"
-    return result, f"{model.name}, {shape}, from {lat:g},{lon:g} {aim}"
+    where = f"to {_named(aim)}" if aim is not None else f"azimuth {azimuth:g}"
+    return result, f"{model.name}, {shape}, from {_named(start)} {where}"
 
 
-def _report(result, title: str, *, json_mode: bool, out_path) -> None:
+def _report(result, title: str, *, json_mode: bool, out_path, note: str | None = None) -> None:
     """Write --out (if any), then print the summary as JSON or as a table."""
     if out_path is not None:
         from openbmd.report.exports import write_track
@@ -160,6 +177,8 @@ def _report(result, title: str, *, json_mode: bool, out_path) -> None:
     summary = result.summary()
     if json_mode:
         emit_json(summary)
+        if note:
+            err().print(f"openbmd fly: {note}", soft_wrap=True)
     else:
         console = out()
         console.print(Text(title, style="bold"))
@@ -170,5 +189,7 @@ def _report(result, title: str, *, json_mode: bool, out_path) -> None:
             console.print(f"steering: launch azimuth {steer['launch_azimuth_deg']:.2f} deg, pitch-over kick "
                           f"{steer['kick_deg']:.2f} deg, "
                           + ("full burn" if cut is None else f"thrust cut at {cut:.1f} s"), soft_wrap=True)
+        if note:
+            console.print(note, soft_wrap=True)
     if out_path is not None:
         say_written(out_path, json_mode=json_mode)

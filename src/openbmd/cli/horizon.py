@@ -8,7 +8,7 @@ from rich.table import Table
 
 from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, out
-from openbmd.cli.parse import check_finite, parse_latlon
+from openbmd.cli.parse import check_finite, point
 from openbmd.errors import InputError
 
 HORIZON_KEYS = ("horizon_range_km", "detection_range_km", "limit")
@@ -16,8 +16,8 @@ HORIZON_KEYS = ("horizon_range_km", "detection_range_km", "limit")
 RadarId = Annotated[Optional[str], typer.Option(
     "--radar", metavar="ID|FILE.toml", help="Catalog radar id (see `openbmd radars`) or a radar TOML file.")]
 Site = Annotated[Optional[str], typer.Option(
-    "--site", metavar="LAT,LON", help="Put the radar here instead of its catalog site (e.g. 34.0,33.0 "
-                                      "or -33.9,18.4).")]
+    "--site", metavar="LAT,LON|PLACE", help="Put the radar here instead of its catalog site (e.g. 34.0,33.0, "
+                                            "-33.9,18.4 or a place such as Warsaw).")]
 SiteAlt = Annotated[Optional[float], typer.Option(
     "--site-alt-m", metavar="M", help="Antenna height above the ellipsoid (default: the catalog site's).")]
 TargetAlt = Annotated[Optional[float], typer.Option(
@@ -55,7 +55,7 @@ def horizon(
         raise InputError(f"--target-altitude-km must be in [0, 100000] km, got {target_altitude_km:g}")
     if not (rcs_m2 > 0.0 and check_finite(rcs_m2, "--rcs-m2") is not None):
         raise InputError(f"--rcs-m2 must be a number > 0 m^2, got {rcs_m2:g}")
-    latlon = parse_latlon(site, option="--site") if site is not None else None
+    latlon = point(site, option="--site") if site is not None else None
     from openbmd.sensors import get_radar, horizon_geometry, horizon_range
 
     model = get_radar(radar)

@@ -30,6 +30,9 @@ app = typer.Typer(
     name=PROG,
     help="Open, transparent missile-defense analysis from open literature.",
     add_completion=False,
+    # click's plain help: wraps at any width (rich's boxed panels truncate option names at 80
+    # columns) and prints help text as written (rich markup ate "[[salvo]]")
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

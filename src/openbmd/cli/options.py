@@ -15,8 +15,10 @@ EARTHS = ("wgs84", "sphere")
 Missile = Annotated[Optional[str], typer.Option(
     "--missile", metavar="ID|FILE.toml",
     help="Catalog id (see `openbmd missiles`) or a missile TOML file.")]
+#: what a place option takes (openbmd.sites.resolve_place)
+PLACE_HELP = "LAT,LON in degrees (e.g. 35.2,53.9 or -33.9,18.4) or a launch area, target or city (e.g. Tabriz)"
 From = Annotated[str, typer.Option(
-    "--from", metavar="LAT,LON", help="Launch point, degrees (e.g. 35.2,53.9 or -33.9,18.4).")]
+    "--from", metavar="LAT,LON|PLACE", help=f"Launch point: {PLACE_HELP}.")]
 # Literal[tuple] is Literal[a, b, ...] at run time: typer turns it into a choice.
 EarthName = Literal[EARTHS]  # type: ignore[valid-type]
 ShapeName = Literal[SHAPES]  # type: ignore[valid-type]
@@ -32,5 +34,5 @@ Json = Annotated[bool, typer.Option(
 def out_option(suffixes: tuple[str, ...]):
     """An ``--out FILE`` option whose help names the allowed extensions."""
     return Annotated[Optional[Path], typer.Option(
-        "--out", metavar="FILE", dir_okay=False,
+        "--out", metavar="FILE",
         help=f"Also write the result to FILE ({', '.join(suffixes)}).")]

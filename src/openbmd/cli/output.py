@@ -1,8 +1,9 @@
 """Where the command line writes: results on stdout, progress and notes on stderr.
 
 With ``--json`` stdout carries exactly one JSON object and nothing else; the
-progress bar (drawn only when stderr is a terminal) and notes such as
-"wrote FILE" go to stderr.
+progress bar (drawn only when stderr is a terminal), the stage lines of long
+runs (in a terminal or not: :func:`stages`) and notes such as "wrote FILE" go
+to stderr.
 """
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def out() -> Console:
 def err() -> Console:
     """The console for progress and notes (stderr)."""
     return Console(stderr=True, highlight=False)
+
+
+def number(value: float, spec: str) -> str:
+    """``format(value, spec)`` without a negative zero: -0.0004 at ".3f" prints 0.000, not -0.000."""
+    text = format(value, spec)
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
 
 
 def emit_json(obj: Mapping[str, Any]) -> None:
@@ -69,3 +76,36 @@ def progress(description: str, *, enabled: bool) -> Iterator[Callable[[int, int]
     task = bar.add_task(description, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@contextmanager
+def stages(command: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A ``report(stage, done, total)`` callback for long runs made of named stages.
+
+    Each new stage prints one line on stderr, in a terminal or not (logs and CI show where a run
+    is): ``openbmd assess: coverage 2/3: IRBM (iran-irbm-notional)…``; a stage named after the
+    command reads ``openbmd pacing 3/12: …``.  In a terminal a transient bar also shows the
+    progress within the stage.
+    """
+    console = err()
+    last: list[str | None] = [None]
+
+    def line(stage: str) -> None:
+        if stage != last[0]:
+            last[0] = stage
+            text = stage if stage.startswith(f"{command} ") else f"{command}: {stage}"
+            console.print(f"openbmd {text}…", soft_wrap=True, markup=False)
+
+    if not console.is_terminal:
+        yield lambda stage, done, total: line(stage)
+        return
+    bar = Progress(TextColumn("{task.description:<28}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                   console=console, transient=True, redirect_stdout=False, redirect_stderr=False)
+    task = bar.add_task(command, total=None)
+
+    def report(stage: str, done: int, total: int) -> None:
+        line(stage)
+        bar.update(task, description=stage.split(":")[0], completed=done, total=total or None)
+
+    with bar:
+        yield report

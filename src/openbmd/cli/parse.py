@@ -7,28 +7,49 @@ from pathlib import Path
 
 from openbmd.errors import InputError
 
+#: the hint of a malformed pair (openbmd.sites.LATLON_HINT; repeated so that --help imports no pydantic)
 LATLON_HINT = "expected LAT,LON in degrees, e.g. 35.2,53.9"
+
+#: the widest azimuth accepted (degrees either way from north); beyond it a number is a typo
+MAX_AZIMUTH_DEG = 360.0
+#: range-ring and threat-map azimuths: 0.1 degree apart at most (a finer ring changes nothing drawn)
+MAX_COUNT = 3600
 
 
 def parse_latlon(text: str, *, option: str = "--from") -> tuple[float, float]:
     """Parse ``"LAT,LON"`` (degrees) into floats, checking the allowed ranges.
 
-    Latitude must lie in [-90, 90] and longitude in [-180, 360).
+    Latitude must lie in [-90, 90] and longitude in [-180, 180] (east positive).
     """
-    parts = [p.strip() for p in str(text).split(",")]
-    if len(parts) != 2:
-        raise InputError(f"{option} {text!r}: {LATLON_HINT}")
-    try:
-        lat, lon = float(parts[0]), float(parts[1])
-    except ValueError:
-        raise InputError(f"{option} {text!r}: {LATLON_HINT}") from None
-    if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise InputError(f"{option} {text!r}: {LATLON_HINT}")
-    if not -90.0 <= lat <= 90.0:
-        raise InputError(f"{option}: latitude {lat:g} is outside [-90, 90] degrees")
-    if not -180.0 <= lon < 360.0:
-        raise InputError(f"{option}: longitude {lon:g} is outside [-180, 360) degrees")
-    return lat, lon
+    from openbmd.sites import parse_latlon as parse
+
+    return parse(text, option)
+
+
+def place(text: str, *, option: str = "--from", prefer: str = "launch area"):
+    """``LAT,LON`` or a place name (launch area, target, city): an :class:`openbmd.sites.Place`.
+
+    Every command resolves places through :func:`openbmd.sites.resolve_place`, as raid files do.
+    """
+    from openbmd.sites import resolve_place
+
+    return resolve_place(text, option, prefer=prefer)
+
+
+def point(text: str, *, option: str = "--from", prefer: str = "launch area") -> tuple[float, float]:
+    """(lat, lon) in degrees of ``LAT,LON`` or a place name (see :func:`place`)."""
+    p = place(text, option=option, prefer=prefer)
+    return p.lat_deg, p.lon_deg
+
+
+def check_azimuth(value: float | None, option: str = "--azimuth") -> float | None:
+    """A finite azimuth in [-360, 360] degrees, returned in [0, 360); None passes."""
+    if value is None:
+        return None
+    check_finite(value, option)
+    if not -MAX_AZIMUTH_DEG <= value <= MAX_AZIMUTH_DEG:
+        raise InputError(f"{option} {value:g} is outside [-360, 360] degrees (clockwise from north)")
+    return value % 360.0
 
 
 def check_finite(value: float | None, option: str) -> float | None:
@@ -39,9 +60,9 @@ def check_finite(value: float | None, option: str) -> float | None:
 
 
 def check_count(count: int) -> int:
-    """Range-ring azimuth count: at least one."""
-    if count < 1:
-        raise InputError(f"--count must be >= 1, got {count}")
+    """Range-ring azimuth count: 1 to :data:`MAX_COUNT`."""
+    if not 1 <= count <= MAX_COUNT:
+        raise InputError(f"--count must be from 1 to {MAX_COUNT:,} azimuths (0.1 deg apart), got {count:,}")
     return count
 
 
@@ -50,6 +71,9 @@ def check_out_path(path: Path | None, allowed: Iterable[str]) -> Path | None:
     if path is None:
         return None
     allowed = tuple(allowed)
+    if path.name in ("", ".", "..") or path.is_dir():
+        raise InputError(f"--out {str(path)!r}: give a file name (e.g. out{allowed[0]}), not an empty name "
+                         "or a folder")
     suffix = path.suffix.lower()
     if suffix not in allowed:
         shown = suffix or "(none)"

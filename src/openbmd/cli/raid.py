@@ -18,7 +18,7 @@ OUT_SUFFIXES = (".png", ".json")
 def raid(
     architecture: Annotated[str, typer.Option("--architecture", "-a", metavar="ID|FILE.toml",
                                               help="Architecture: shipped id or TOML file.")],
-    raid_file: Annotated[Path, typer.Option("--raid", metavar="FILE.toml", dir_okay=False,
+    raid_file: Annotated[Path, typer.Option("--raid", metavar="FILE.toml",
                                             help="Raid file: [[salvo]] entries (see examples/raids).")],
     trials: Annotated[int, typer.Option("--trials", metavar="N", help="Monte Carlo trials.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,

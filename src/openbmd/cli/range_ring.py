@@ -7,8 +7,8 @@ import typer
 from rich.table import Table
 
 from openbmd.cli import options as opt
-from openbmd.cli.output import emit_json, out, progress, say_written, write_file
-from openbmd.cli.parse import check_count, check_out_path, parse_latlon
+from openbmd.cli.output import emit_json, number, out, progress, say_written, write_file
+from openbmd.cli.parse import check_count, check_out_path, place
 from openbmd.errors import InputError
 
 RING_SUFFIXES = (".geojson", ".kml", ".png")
@@ -34,7 +34,7 @@ def _ring_table(title: str, ring: dict) -> Table:
     for name in ("azimuth deg", "max range km", "lat deg", "lon deg"):
         table.add_column(name, justify="right")
     for az, rng, la, lo in zip(*(ring[k] for k in RING_KEYS)):
-        table.add_row(f"{az:.1f}", f"{rng:,.0f}", f"{la:.3f}", f"{lo:.3f}")
+        table.add_row(number(az, ".1f"), number(rng, ",.0f"), number(la, ".3f"), number(lo, ".3f"))
     ranges = ring["max_range_km"]
     if ranges:
         table.caption = f"max range {min(ranges):,.0f} to {max(ranges):,.0f} km"
@@ -54,13 +54,15 @@ def range_ring(
     """Compute the maximum-range ring of a missile around a launch point."""
     if missile is None:
         raise InputError("range-ring needs --missile ID|FILE.toml")
-    lat, lon = parse_latlon(from_, option="--from")
+    start = place(from_, option="--from")
+    lat, lon = start.lat_deg, start.lon_deg
     check_count(count)
     check_out_path(out_path, RING_SUFFIXES)
     from openbmd.flight import range_ring as compute_ring
     from openbmd.missiles import get_missile
 
     model = get_missile(missile)
+    site = "" if start.kind == "coordinates" else start.name
     with progress(f"{model.name} range ring", enabled=True) as report:
         ring = compute_ring(model, lat, lon, count=count, earth=earth, rotation=rotation,
                             drag=drag, progress=report)
@@ -68,10 +70,11 @@ def range_ring(
     if out_path is not None:
         from openbmd.report.exports import write_rings
 
-        write_file(out_path, lambda p: write_rings(p, [ring_spec(ring, model.name, lat, lon)]))
+        write_file(out_path, lambda p: write_rings(p, [ring_spec(ring, model.name, lat, lon, site)]))
     if json_:
         emit_json({k: data[k] for k in RING_KEYS})
     else:
-        out().print(_ring_table(f"{model.name} from {lat:g},{lon:g}: maximum range", data))
+        where = f"{site} ({lat:g},{lon:g})" if site else f"{lat:g},{lon:g}"
+        out().print(_ring_table(f"{model.name} from {where}: maximum range", data))
     if out_path is not None:
         say_written(out_path, json_mode=json_)

@@ -17,7 +17,7 @@ DEFAULT_MISSILES = ("shahab-3", "sejjil-2")
 
 def threat_map(
     out_path: Annotated[Path, typer.Option(
-        "--out", metavar="FILE", dir_okay=False,
+        "--out", metavar="FILE",
         help=f"Map file to write ({', '.join(MAP_SUFFIXES)}).")] = Path("threat-map.png"),
     count: Count = 72,
     missiles: Annotated[Optional[list[str]], typer.Option(

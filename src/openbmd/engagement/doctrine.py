@@ -27,6 +27,9 @@ import numpy as np
 from openbmd.errors import InputError
 
 DOCTRINES = ("salvo-N", "shoot-look-shoot")
+#: the largest salvo a doctrine string may ask for (N: a bound against typos such as salvo-999;
+#: the shot doctrines discussed in open sources fire a few interceptors, up to about 4-5, per warhead)
+MAX_SALVO = 8
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,15 +70,15 @@ def parse_doctrine(text: str, *, look_s: float = 10.0) -> Doctrine:
     """'salvo-2', 'salvo-1', ... or 'shoot-look-shoot' (1 then 1), 'shoot-look-shoot-2-1'."""
     t = text.strip().lower()
     m = re.fullmatch(r"salvo-(\d+)", t)
-    if m and int(m.group(1)) >= 1:
+    if m and 1 <= int(m.group(1)) <= MAX_SALVO:
         return Doctrine(first_salvo=int(m.group(1)), look_s=look_s)
     m = re.fullmatch(r"shoot-look-shoot(?:-(\d+)-(\d+))?", t)
     if m:
         n1, n2 = (int(m.group(1)), int(m.group(2))) if m.group(1) else (1, 1)
-        if n1 >= 1 and n2 >= 1:
+        if 1 <= n1 <= MAX_SALVO and 1 <= n2 <= MAX_SALVO:
             return Doctrine(first_salvo=n1, second_salvo=n2, look=True, look_s=look_s)
-    raise InputError(f"unknown doctrine {text!r}; allowed: salvo-N (N >= 1, e.g. salvo-2), "
-                     "shoot-look-shoot, shoot-look-shoot-N1-N2")
+    raise InputError(f"unknown doctrine {text!r}; allowed: salvo-N (N from 1 to {MAX_SALVO}, e.g. salvo-2), "
+                     f"shoot-look-shoot, shoot-look-shoot-N1-N2 (each 1 to {MAX_SALVO})")
 
 
 def _pk(pk) -> np.ndarray:

@@ -142,7 +142,8 @@ def _shape_along(launcher: Launcher, az: float, shape: str, apogee_km, burnout_a
         a, b = f(np.array([lo, hi]), None)
         unit = "km" if apogee_km is not None else "deg"
         scale = 1e3 if apogee_km is not None else 1.0
-        raise InputError(f"a {shape} {launcher.missile.id} can reach a {what} between "
+        article = "an" if what[0] in "aeiou" else "a"
+        raise InputError(f"a {shape} {launcher.missile.id} can reach {article} {what} between "
                          f"{min(a, b) / scale:,.1f} and {max(a, b) / scale:,.1f} {unit}; "
                          f"asked for {want / scale:,.1f}")
     return float(k), np.inf
