@@ -15,14 +15,17 @@ while the radar sees the interceptor (:func:`openbmd.sensors.observe.observe`). 
    uncertainty there; refit and repeat until the set stops growing.  A boosting look misses
    the arc by half the thrust acceleration times the square of its time to burnout (15-25 g
    at the end of the burn): only the last second or so of a burn can hide in the noise.
-3. **When the burn ended.**  Between the last boosting look and the first coasting one
-   (uniform: the looks' phase is not tied to the launch).  When the radar saw no boost, the
-   bracket runs back from the first coasting look to the earliest burnout the notified launch
-   allows on the fitted arc: above the ground, and no farther from the launch site than the
-   burnout speed times the time since launch (a booster is never faster before burnout).
-4. **The burnout speed.**  The arc's speed at the middle of the bracket; its variance is the
-   fit's (through the state transition) plus the bracket's, (dv/dt)^2 w^2 / 12, with dv/dt
-   the arc's deceleration there (gravity along the velocity).
+3. **When the burn ended.**  With boosting looks: from how far the looks of the last seconds
+   of the burn run ahead of the coasting arc run back (the rocket equation's lead, with the
+   exhaust speed and the burnout mass over the mass flow unknown: :func:`_burnout_time`), its
+   sigma from the chi-square profile.  When the radar saw no boost, a uniform bracket from
+   the first coasting look back to the earliest burnout the notified launch allows on the
+   fitted arc: above the ground, and no farther from the launch site than the burnout speed
+   times the time since launch (a booster is never faster before burnout).
+4. **The burnout speed.**  The arc's speed at that burnout time; its variance is the fit's
+   (through the state transition) plus the burnout time's, (dv/dt sigma_t)^2 (a bracket of
+   width w: sigma_t = w / sqrt(12)), with dv/dt the arc's deceleration there (gravity along
+   the velocity: ~6 m/s per second on a 40-degree climb).
 
 Left out (each below ~1-2 m/s on the catalog's SM-3 IIA test, measured by the tests): the
 thin air between a ~55 km burnout and ~80 km (the observer flies the arc drag-free), and

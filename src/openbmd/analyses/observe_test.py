@@ -102,8 +102,9 @@ ASSUMPTIONS = [
     "radar equation, line of sight over the WGS-84 ellipsoid, the radar's elevation limits and faces.",
     "Looks at the radar's revisit with a phase drawn from the seed; Gaussian noise of the catalog's sigmas.",
     "The observer fits a drag-free ballistic arc (J2 gravity, rotating Earth) to the coasting looks by weighted "
-    "least squares; the burnout time lies between the last boosting and the first coasting look (without a "
-    "boosting look: back to the earliest burnout the launch allows); sigma = fit + burnout-time bracket.",
+    "least squares; the burnout time from how far the last boosting looks run ahead of that arc (rocket equation, "
+    "exhaust speed and mass flow unknown), or without a boosting look uniform from the first coasting look back to "
+    "the earliest burnout the launch allows; sigma = the fit's and the burnout time's.",
     "Speeds are Earth-relative at burnout; the catalog's figure is the reference fly-out's (non-rotating Earth).",
     "could_engage: cases of icbm-reach some battery carrying the interceptor engages with a burnout speed equal to "
     "the estimate, the estimate + 2 sigma (the cautious observer's reading), the truth and the catalog's figure.",
