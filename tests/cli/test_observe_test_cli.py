@@ -35,7 +35,7 @@ def test_bad_input_is_one_line(run):
                        "sm-3-iiz")
     assert_usage_error(run(*BASE, "--observer", "no-such-radar"), "no-such-radar")
     assert_usage_error(run("observe-test", "--interceptor", "sm-3-iia", "--site", "44,x", "--observer", "don-2n"),
-                       "--site")
-    assert_usage_error(run(*BASE, "--observer", "don-2n@95,3"), "--observer")
+                       "site")
+    assert_usage_error(run(*BASE, "--observer", "don-2n@95,3"), "observer")
     assert_usage_error(run(*BASE, "--observer", "don-2n@75,24.4", "--no-reach"), "sees nothing")
     assert_usage_error(run(*BASE, "--observer", "don-2n", "--out", "x.png"), "--sweep")

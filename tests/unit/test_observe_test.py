@@ -115,10 +115,10 @@ def test_inputs():
     assert site_latlon("10.5, -20") == (10.5, -20.0)
     for bad in ("44", "44,x", "91,0", "0,400"):
         with pytest.raises(InputError):
-            parse_latlon(bad, "--site")
+            parse_latlon(bad, "site")
     with pytest.raises(InputError, match="unknown"):
         observer_radar("no-such-radar", *SITE)
-    with pytest.raises(InputError, match="window"):
+    with pytest.raises(InputError, match="window_s"):
         fly_test("sm-3-iia", *SITE, window_s=60.0)
 
 

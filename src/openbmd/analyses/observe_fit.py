@@ -18,10 +18,13 @@ while the radar sees the interceptor (:func:`openbmd.sensors.observe.observe`). 
 3. **When the burn ended.**  With boosting looks: from how far the looks of the last seconds
    of the burn run ahead of the coasting arc run back (the rocket equation's lead, with the
    exhaust speed and the burnout mass over the mass flow unknown: :func:`_burnout_time`), its
-   sigma from the chi-square profile.  When the radar saw no boost, a uniform bracket from
-   the first coasting look back to the earliest burnout the notified launch allows on the
-   fitted arc: above the ground, and no farther from the launch site than the burnout speed
-   times the time since launch (a booster is never faster before burnout).
+   sigma from its likelihood over a grid of burnout times.  When the radar saw no boost, a
+   uniform bracket: from the earliest burnout the notified launch allows on the fitted arc
+   (above the ground, and no farther from the launch site than the burnout speed times the
+   time since launch: a booster is never faster before burnout) to one revisit after the
+   first look (the first look may still catch the end of a burn whose lead hides in the
+   noise; the next would not).  One look's lead is not used there: a single noisy look would
+   date a burn it never saw (1 in ~60 draws at Armavir before this rule).
 4. **The burnout speed.**  The arc's speed at that burnout time; its variance is the fit's
    (through the state transition) plus the burnout time's, (dv/dt sigma_t)^2 (a bracket of
    width w: sigma_t = w / sqrt(12)), with dv/dt the arc's deceleration there (gravity along
@@ -43,7 +46,11 @@ from openbmd.sensors import tracking_kernels as tk
 from openbmd.sensors.models import RangeAzEl
 
 GATE_CHI2 = 16.27  #: chi-square 3 dof at 99.9 % (scipy.stats.chi2.ppf(0.999, 3))
+GATE_STRICT_CHI2 = 30.66  #: chi-square 3 dof at 1 - 1e-6 (scipy.stats.chi2.ppf(1 - 1e-6, 3))
 MIN_LOOKS = 6  #: fewest coasting looks the observer fits a six-number state to
+#: a fit of coasting looks whose normalized residuals exceed this per degree of freedom is no coast
+#: (1 expected; 3 is far outside the chi-square spread of >= 12 degrees of freedom)
+MAX_CHI2_DOF = 3.0
 GN_ITERATIONS = 8
 BACK_STEP_S = 0.5  #: step of the walk back along the arc to the earliest feasible burnout
 TAIL_S = 6.0  #: looks this close to the first coasting one date the end of the burn
@@ -101,14 +108,20 @@ def fit_burnout(det, radar, launch_ecef_m, earth) -> BurnoutFit:
     if t.size - k < MIN_LOOKS:
         raise InputError(f"observer {radar.id} sees the interceptor coast for {t.size - k} looks; "
                          f"at least {MIN_LOOKS} are needed to fit its arc")
-    seen = k > 0
-    start = t[k - 1] if seen else _earliest_burnout(x, t[0], launch_ecef_m, earth)
-    tb, sig_t, (lo, hi) = _burnout_time(t, z, k, x, p, radar, earth, start)
+    zp, _ = _predict(x, t[k:], t[k], model, earth)
+    chi2_dof = float(np.sum((model.residual(z[k:], zp) / model.sigma) ** 2)) / max(3 * (t.size - k) - 6, 1)
+    if chi2_dof > MAX_CHI2_DOF:
+        raise InputError(f"observer {radar.id}'s looks fit no coasting arc (chi2 per degree of freedom "
+                         f"{chi2_dof:.1f}): it sees too little of the interceptor's coast")
+    if k == 0:  # no boosting look: a uniform bracket (see the module doc)
+        lo, hi = _earliest_burnout(x, t[0], launch_ecef_m, earth), t[0] + radar.revisit_s
+        return _at_burnout(x, p, t[0], (lo, hi), 0.5 * (lo + hi), (hi - lo) / 12**0.5, False, t, earth)
+    tb, sig_t, (lo, hi) = _burnout_time(t, z, k, x, p, radar, earth, t[k - 1])
     k2 = int(np.searchsorted(t, tb, side="right"))
     if k2 > k and t.size - k2 >= MIN_LOOKS:  # the hidden end of the burn leaves the fit
         x, p = _fit(t[k2:], z[k2:], model, earth, tk.propagate(x[None], np.array([t[k2] - t[k]]), earth)[0])
         k = k2
-    return _at_burnout(x, p, t[k], (lo, hi), tb, sig_t, seen, t, earth)
+    return _at_burnout(x, p, t[k], (lo, hi), tb, sig_t, True, t, earth)
 
 
 def _first_guess(t, z, radar, earth):
@@ -159,8 +172,9 @@ def _first_coasting(t, z, k, x, p, model, earth) -> int:
     d2 = np.einsum("ki,ki->k", y, np.linalg.solve(s, y[..., None])[..., 0])
     fail = d2 > GATE_CHI2
     # a boosting look fails with every look before it: a lone failure among passes is noise
-    # (the gate passes 99.9 % of coasting looks: one in a thousand fails by chance)
-    steady = fail & np.concatenate([[True], fail[:-1]])
+    # (the gate passes 99.9 % of coasting looks: one in a thousand fails by chance); the first
+    # look, with none before it, must fail the strict gate
+    steady = fail & np.concatenate([[d2[0] > GATE_STRICT_CHI2], fail[:-1]])
     bad = np.flatnonzero(steady)
     return int(bad[-1]) + 1 if bad.size else 0
 
@@ -179,8 +193,7 @@ def _earliest_burnout(x, t_first, launch_ecef_m, earth) -> float:
 
 
 def _burnout_time(t, z, k, x, p, radar, earth, start):
-    """(burnout time, its sigma, (low, high)) after ``start`` (the last boosting look, or the
-    earliest burnout the launch allows), from the along-track lead of the looks near the first
+    """(burnout time, its sigma, (low, high)) after ``start`` (the last boosting look), from the along-track lead of the looks near the first
     coasting one t[k] over the coasting arc run back (x at t[k]).  A burning interceptor of
     exhaust speed c and burnout mass m = mdot T (T: the time its burnout mass would take to burn)
     is, tau before burnout, slower by c ln(1 + tau/T) (the rocket equation; gravity is the arc's)
@@ -188,10 +201,9 @@ def _burnout_time(t, z, k, x, p, radar, earth, start):
     ``start`` to TAIL_S past t[k] and of T (MASS_TIMES_S), c is fitted in [0, C_MAX_M_S] (weights:
     the along-track variance of each look and of the arc there); T is profiled out and the
     likelihood exp(-chi2 / (2 DCHI2_T)), uniform in t_bo, gives its mean and sigma: a parabola's
-    mean and sigma when the lead dates the burnout, a uniform bracket's when it cannot (one
-    boosting look, or none: then only looks that would have led the arc bound it from above)."""
-    near = np.flatnonzero(np.abs(t - t[k]) <= TAIL_S)
-    near = np.union1d(near, [k - 1]) if k > 0 else near
+    mean and sigma when the lead dates the burnout, a uniform bracket's when it cannot (a
+    single boosting look)."""
+    near = np.union1d(np.flatnonzero(np.abs(t - t[k]) <= TAIL_S), [k - 1])
     ts = t[near]
     xs = tk.propagate(np.repeat(x[None], ts.size, 0), ts - t[k], earth)
     sig = np.broadcast_to(RangeAzEl.of_radar(radar).sigma, (ts.size, 3))

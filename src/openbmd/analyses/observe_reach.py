@@ -72,7 +72,7 @@ def carrying_architecture(interceptor_id: str, architecture_id: str | None = Non
     if not found:
         where = f"architecture {architecture_id!r}" if architecture_id else "no catalog architecture"
         raise InputError(f"{where} has a battery with interceptor {interceptor_id!r}; "
-                         "give --architecture with one that does (see `openbmd architectures`)")
+                         "give an architecture with one that does (see `openbmd architectures`)")
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
     return min(found, key=lambda a: (rank.get(a.status, len(rank)), a.id))
 

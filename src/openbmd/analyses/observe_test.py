@@ -131,7 +131,7 @@ def site_latlon(site: str) -> tuple[float, float]:
     from openbmd.interceptors.catalog import get_launch_site
 
     if "," in str(site):
-        return parse_latlon(site, "--site")
+        return parse_latlon(site, "site")
     ls = get_launch_site(str(site))
     return float(ls.lat_deg), float(ls.lon_deg)
 
@@ -145,7 +145,7 @@ def observer_radar(spec: str, site_lat_deg: float, site_lon_deg: float):
     rid, _, where = str(spec).partition("@")
     radar = get_radar(rid.strip())
     if where:
-        lat, lon = parse_latlon(where, "--observer")
+        lat, lon = parse_latlon(where, f"observer {spec!r}: position")
         radar = point_at(radar, lat, lon, site_lat_deg, site_lon_deg)
     dist, az, _ = geodesic_inverse(radar.site_lat_deg, radar.site_lon_deg, site_lat_deg, site_lon_deg)
     return radar, {"radar": radar.id, "lat_deg": radar.site_lat_deg, "lon_deg": radar.site_lon_deg,
@@ -181,16 +181,16 @@ def fly_test(interceptor, site_lat_deg: float, site_lon_deg: float, *, azimuth_d
 
     icp = get_interceptor(interceptor) if isinstance(interceptor, str) else interceptor
     if not (math.isfinite(azimuth_deg)):
-        raise InputError(f"--azimuth {azimuth_deg}: must be a number of degrees")
+        raise InputError(f"azimuth_deg = {azimuth_deg}: must be a number of degrees")
     booster = icp.booster
     if not (math.isfinite(window_s) and window_s >= 2.0 * booster.total_burn_time_s + 20.0):
-        raise InputError(f"window {window_s:g} s: must cover the boost and some coasting "
+        raise InputError(f"window_s = {window_s:g}: must cover the boost and some coasting "
                          f"(>= {2.0 * booster.total_burn_time_s + 20.0:g} s for {icp.id})")
     if kick_deg is None:
         kicks, ref = reference_fan(booster)
         kick_deg = float(kicks[int(np.argmax(np.where(ref.ok, ref.range_m, -np.inf)))])
     elif not (math.isfinite(kick_deg) and 0.0 < kick_deg < 90.0):
-        raise InputError(f"--kick {kick_deg}: allowed 0 to 90 degrees from the vertical")
+        raise InputError(f"kick_deg = {kick_deg}: allowed 0 to 90 degrees from the vertical")
     model = earth_model("wgs84", rotation=True)
     lanes = powered_lanes([booster], np.zeros(1, np.int64), site_lat_deg, site_lon_deg, 0.0, azimuth_deg % 360.0,
                           kick_deg, np.inf, model, t_vert_s=VERTICAL_RISE_S)
@@ -245,7 +245,7 @@ def observe_test(interceptor: str, site: str, observer: str, *, azimuth_deg: flo
 
     t0 = time.perf_counter()
     if not (math.isfinite(rcs_m2) and rcs_m2 > 0):
-        raise InputError(f"--rcs-m2 {rcs_m2}: must be a number > 0")
+        raise InputError(f"rcs_m2 = {rcs_m2}: must be a number > 0")
     lat, lon = site_latlon(site)
     radar, desc = observer_radar(observer, lat, lon)
     flight = fly_test(interceptor, lat, lon, azimuth_deg=azimuth_deg, kick_deg=kick_deg, window_s=window_s)
