@@ -215,8 +215,7 @@ def measure(flight: ObservedFlight, radar, *, rcs_m2: float = DEFAULT_RCS_M2, se
 
     rng = np.random.default_rng(seed)
     phase = rng.uniform(0.0, radar.revisit_s) if seed is not None else 0.0
-    quiet = np.random.default_rng(0)
-    det = observe(radar, flight.trajectory, rcs_m2, rng if noise else _Silent(quiet), t0_s=phase)
+    det = observe(radar, flight.trajectory, rcs_m2, rng if noise else _Silent(), t0_s=phase)
     if det.t_s.size == 0:
         raise InputError(f"observer {radar.id} at {radar.site_lat_deg:.2f}, {radar.site_lon_deg:.2f} sees nothing "
                          f"of the test in its first {flight.trajectory.t_s[-1]:.0f} s (beyond its horizon, "
@@ -226,9 +225,6 @@ def measure(flight: ObservedFlight, radar, *, rcs_m2: float = DEFAULT_RCS_M2, se
 
 class _Silent:
     """A Generator stand-in whose normal draws are zero (noise-free looks for the sweep)."""
-
-    def __init__(self, rng):
-        self._rng = rng
 
     def normal(self, loc, scale, size):
         return np.zeros(size)
