@@ -46,6 +46,7 @@ SLOW: frozenset[str] = frozenset({
     "unit/test_engage_layers.py::test_layers_multiply_leakage_and_adding_never_hurts",  # 6.9 s
     "unit/test_battlespace_kernel.py::test_real_tables_match_reference",  # 6.5 s (sm-3-ia)
     "unit/test_engage.py::test_launch_on_remote_needs_the_own_radar_at_intercept",  # 5.5 s
+    "unit/test_observe_test.py::test_needed_speeds_agree_with_the_engines_answer",  # 7.6 s (icbm-reach twice)
 })
 
 
