@@ -206,7 +206,8 @@ def _curve_table(d: dict) -> Table:
     for name in ("payload kg", "median km", "shortest azimuth km", "longest azimuth km"):
         table.add_column(name, justify="right")
     for i, kg in enumerate(c["payload_kg"]):
-        table.add_row(_fmt(kg), _fmt(c["median_range_km"][i]), _fmt(c["min_range_km"][i]),
+        table.add_row(_fmt(kg), _km_or_flag(c["median_range_km"][i], c["median_near_orbital"][i]),
+                      _fmt(c["min_range_km"][i]),
                       _km_or_flag(c["max_range_km"][i], c["max_near_orbital"][i]))
     return table
 

@@ -214,6 +214,7 @@ class Performance:
     curve_min_km: np.ndarray  #: (P,) over azimuths
     curve_max_km: np.ndarray  #: (P,)
     curve_max_near_orbital: np.ndarray  #: (P,) the farthest azimuth's flight is near-orbital
+    curve_median_near_orbital: np.ndarray  #: (P,) the median burnout speed is near-orbital
     calibration: PointCheck | None
     points: tuple  #: PointCheck of each published point
 
@@ -235,7 +236,8 @@ class Performance:
                          zip(self.azimuth_deg, self.range_km, self.near_orbital, self.speed_ratio)],
             "payload_range": {"payload_kg": fl(self.payload_kg), "median_range_km": fl(self.curve_median_km),
                               "min_range_km": fl(self.curve_min_km), "max_range_km": fl(self.curve_max_km),
-                              "max_near_orbital": [bool(x) for x in self.curve_max_near_orbital]},
+                              "max_near_orbital": [bool(x) for x in self.curve_max_near_orbital],
+                              "median_near_orbital": [bool(x) for x in self.curve_median_near_orbital]},
             "calibrated_to": self.calibration.to_dict() if self.calibration else None,
             "published_points": [p.to_dict() for p in self.points],
         }
@@ -304,4 +306,4 @@ def _assemble(m, j: dict, az: tuple, got: MaxRanges) -> Performance:
     return Performance(
         m.id, site_of(m), np.array(az), grid[nominal], near[nominal], ratio[nominal],
         np.array(factors_kg), np.median(grid[rows], axis=1), grid[rows].min(axis=1), grid[rows].max(axis=1),
-        near[rows, far[rows]], cal, tuple(checks))
+        near[rows, far[rows]], np.median(ratio[rows], axis=1) >= NEAR_ORBITAL_SPEED_RATIO, cal, tuple(checks))
