@@ -64,16 +64,19 @@ def _median(values) -> float:
 
 def _km_or_flag(km: float, near: bool) -> str:
     """A range, or 'near-orbital' in its place: such a figure is no range."""
-    return "near-orbital" if near else _fmt(km)
+    return "orbital*" if near else _fmt(km)
 
 
-def _point(p) -> str:
+def _point(p, short: bool = False) -> str:
+    """A published point: '≥ 1,300 (1,000 kg, any direction)'; ``short`` leaves out 'any direction'."""
     if p is None:
         return "—"
     rng = p["range_km"]
     text = f"{rng[0]:,.0f}–{rng[1]:,.0f}" if isinstance(rng, (list, tuple)) else f"{rng:,.0f}"
     bound = {"at-least": "≥ ", "up-to": "≤ "}.get(p["bound"], "")
-    where = "any" if p["azimuth_deg"] is None else f"az {p['azimuth_deg']:g}"
+    where = "any direction" if p["azimuth_deg"] is None else f"azimuth {p['azimuth_deg']:g}"
+    if short and p["azimuth_deg"] is None:
+        return f"{bound}{text} ({_fmt(p['payload_kg'])} kg)"
     return f"{bound}{text} ({_fmt(p['payload_kg'])} kg, {where})"
 
 
@@ -95,23 +98,21 @@ def missiles(ctx: typer.Context, json_: Json = False) -> None:
         emit_json({"missiles": rows})
         return
     table = Table(title="openbmd missile catalog",
-                  caption="max range: this engine, optimal steering, non-rotating WGS-84 Earth with drag; "
-                          "median / east / west: the rotating Earth from the reference site (median over 8 "
-                          "azimuths: the figure a published range without direction is held to); "
-                          "near-orbital: burnout within 2 % of circular speed, no range")
+                  caption="calibrated to: published range (payload, direction); median / east / west: this "
+                          "engine on the rotating WGS-84 Earth with drag from the reference site (median over 8 "
+                          "azimuths: the figure a direction-free range is held to); near-orbital: burnout "
+                          "within 2 % of circular speed, no range (orbital*). --json adds the site and the non-rotating range")
     table.add_column("id", no_wrap=True)
-    for name, justify in (("name", "left"), ("country", "left"), ("class", "left"),
-                          ("stages", "right"), ("launch mass kg", "right"),
-                          ("published range km", "right"), ("calibrated to", "right"),
-                          ("max range km", "right"), ("site", "left"), ("median km", "right"),
-                          ("east km", "right"), ("west km", "right")):
+    for name, justify in (("name", "left"), ("class", "left"), ("stages", "right"), ("launch mass kg", "right"),
+                          ("published km", "right"), ("calibrated to", "right"), ("median km", "right"),
+                          ("east / west km", "right")):
         table.add_column(name, justify=justify)
     for r in rows:
-        table.add_row(r["id"], r["name"], _fmt(r["country"]), _fmt(r["range_class"]), str(r["stage_count"]),
-                      _fmt(r["launch_mass_kg"]), _fmt(r["published_range_km"], sep="–"), _point(r["calibrated_to"]),
-                      _fmt(r["max_range_km"]), _fmt(r["reference_site"]), _fmt(r["median_range_km"]),
-                      _km_or_flag(r["east_range_km"], r["east_near_orbital"]),
-                      _km_or_flag(r["west_range_km"], r["west_near_orbital"]))
+        table.add_row(r["id"], r["name"], _fmt(r["range_class"]), str(r["stage_count"]), _fmt(r["launch_mass_kg"]),
+                      _fmt(r["published_range_km"], sep="–"), _point(r["calibrated_to"], short=True),
+                      _fmt(r["median_range_km"]),
+                      f"{_km_or_flag(r['east_range_km'], r['east_near_orbital'])} / "
+                      f"{_km_or_flag(r['west_range_km'], r['west_near_orbital'])}")
     out().print(table)
 
 
@@ -190,7 +191,8 @@ def _azimuth_table(d: dict) -> Table:
     table = Table(title=f"maximum range per launch azimuth from {site['name']} ({site['lat_deg']:g}, "
                         f"{site['lon_deg']:g}), rotating WGS-84 Earth with drag",
                   caption=f"median {d['median_range_km']:,.0f} km (the figure for a published range without "
-                          "direction); near-orbital: inertial burnout speed >= 98 % of circular, no range")
+                          "direction); orbital*: near-orbital, inertial burnout speed >= 98 % of circular: "
+                          "no range")
     for name in ("azimuth deg", "range km", "burnout / circular speed"):
         table.add_column(name, justify="right")
     for a in d["azimuths"]:
