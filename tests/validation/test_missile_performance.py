@@ -123,3 +123,12 @@ def test_lanes_of_many_missiles_equal_lanes_flown_alone():
     both = max_ranges([a, b], [36.2, 39.8], [55.3, 125.0], [300.0, 45.0])
     alone = max_ranges([b], 39.8, 125.0, 45.0)
     assert both.range_km[1] == pytest.approx(alone.range_km[0], rel=1e-6)
+
+
+def test_range_ring_flags_the_same_azimuths_as_the_azimuth_table():
+    from openbmd.flight import range_ring
+
+    m = CATALOG["ss-18"]
+    _, lat, lon = site_of(m)
+    ring = range_ring(m, lat, lon, count=8)
+    assert np.array_equal(ring.near_orbital, azimuth_table([m]).near_orbital[0])
