@@ -271,13 +271,13 @@ def _jobs(m, az: tuple, factors) -> dict:
     with a stated azimuth toward it."""
     _, lat, lon = site_of(m)
     points = ((m.calibrated_to,) if m.calibrated_to else ()) + tuple(m.published_points)
-    payloads = sorted({round(m.payload_kg * f, 6) for f in factors}
-                      | {p.payload_kg for p in points if p.payload_kg is not None})
+    curve = sorted({round(m.payload_kg * f, 6) for f in factors})
+    payloads = sorted(set(curve) | {m.payload_kg} | {p.payload_kg for p in points if p.payload_kg is not None})
     variants = {p: (m if p == m.payload_kg else m.with_payload(p)) for p in payloads}
     lanes = [(variants[p], lat, lon, a) for p in payloads for a in az]
     aimed = [(i, p) for i, p in enumerate(points) if p.azimuth_deg is not None]
     lanes += [(variants[p.payload_kg or m.payload_kg], lat, lon, p.azimuth_deg) for _, p in aimed]
-    return {"lanes": lanes, "payloads": payloads, "points": points, "aimed": dict(
+    return {"lanes": lanes, "payloads": payloads, "curve": curve, "points": points, "aimed": dict(
         (i, len(payloads) * len(az) + k) for k, (i, _) in enumerate(aimed))}
 
 
@@ -286,10 +286,8 @@ def _assemble(m, j: dict, az: tuple, got: MaxRanges) -> Performance:
     grid = got.range_km[:len(payloads) * na].reshape(len(payloads), na)
     near = got.near_orbital[:len(payloads) * na].reshape(len(payloads), na)
     ratio = got.speed_ratio[:len(payloads) * na].reshape(len(payloads), na)
-    nominal = payloads.index(round(m.payload_kg, 6)) if round(m.payload_kg, 6) in payloads else \
-        payloads.index(m.payload_kg)
-    factors_kg = [p for p in payloads if any(abs(p - m.payload_kg * f) < 1e-6 for f in PAYLOAD_FACTORS)] \
-        or payloads
+    nominal = payloads.index(m.payload_kg)
+    factors_kg = j["curve"]
     rows = [payloads.index(p) for p in factors_kg]
     far = np.argmax(np.nan_to_num(grid, nan=-1.0), axis=1)
     checks = []
