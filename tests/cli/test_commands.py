@@ -145,6 +145,27 @@ def test_missiles_show_prints_stages_and_sources(run):
         assert key in result.out
 
 
+def test_missiles_show_prints_azimuths_curve_and_points(run):
+    result = run("missiles", "show", "shahab-3")
+    assert result.code == 0 and result.err == ""
+    for text in ("per launch azimuth", "payload-range curve", "calibrated to", "1,000 kg", "Bidganeh"):
+        assert text in result.out
+
+
+def test_missiles_show_json_flags_near_orbital_azimuths(run):
+    result = run("missiles", "show", "ss-18", "--json")
+    assert result.code == 0
+    perf = json.loads(result.out)["performance"]
+    assert set(perf) >= {"reference_site", "median_range_km", "azimuths", "payload_range", "calibrated_to",
+                         "published_points"}
+    east = next(a for a in perf["azimuths"] if a["azimuth_deg"] == 90.0)
+    west = next(a for a in perf["azimuths"] if a["azimuth_deg"] == 270.0)
+    assert east["near_orbital"] and not west["near_orbital"]
+    assert perf["calibrated_to"]["met"] and perf["calibrated_to"]["payload_kg"] == 8800.0
+    sputnik = perf["published_points"][0]
+    assert sputnik["range_km"] == 16000.0 and sputnik["published_near_orbital"]
+
+
 def test_threat_map_writes_the_png_and_prints_its_path(run, tmp_path):
     path = tmp_path / "threat-map.png"
     result = run("threat-map", "--out", str(path), "--count", "3")

@@ -60,7 +60,9 @@ def test_missiles_json_rows_match_the_files(run):
     assert set(rows) == set(raw)
     for ident, row in rows.items():
         assert set(row) == {"id", "name", "country", "range_class", "stage_count", "launch_mass_kg",
-                            "published_range_km", "max_range_km"}
+                            "published_range_km", "max_range_km", "reference_site", "calibrated_to",
+                            "median_range_km", "east_range_km", "east_near_orbital", "west_range_km",
+                            "west_near_orbital"}
         file = raw[ident]
         assert row["name"] == file["name"] and row["range_class"] == file["range_class"]
         assert row["stage_count"] == len(file["stages"])
@@ -68,6 +70,8 @@ def test_missiles_json_rows_match_the_files(run):
         stage_kg = sum(s["propellant_kg"] + s["dry_kg"] for s in file["stages"])
         assert row["launch_mass_kg"] == pytest.approx(stage_kg + file["payload_kg"], rel=1e-9)
         assert row["max_range_km"] > 0
+        assert row["west_range_km"] < row["median_range_km"] < row["east_range_km"]  # the Earth turns east
+        assert row["calibrated_to"]["range_km"] == file["calibrated_to"]["range_km"]
 
 
 def test_radars_json_rows_match_the_files(run):

@@ -281,3 +281,43 @@ def test_key_lines_skip_strings_comments_and_arrays():
     assert lines[("t", 0)] == 12 and lines[("t", 0, "x")] == 13
     assert lines[("t", 1)] == 15 and lines[("t", 1, "y")] == 16
     assert lines[("tab", "z")] == 18 and len([k for k in lines if k[0] == "t"]) == 5
+
+
+RANGES = '''
+reference_site = "Tatishchevo"
+calibrated_to = { range_km = 11000.0, payload_kg = 700.0, azimuth_deg = "any", source = "test" }
+published_points = [
+  { range_km = [1000.0, 1300.0], payload_kg = 1000.0, azimuth_deg = 300.0, bound = "about", source = "a" },
+  { range_km = 9000.0, bound = "at-least" },
+]
+'''
+
+
+def _with_ranges(extra: str) -> str:
+    return GOOD.replace('notes = """', extra + 'notes = """', 1)
+
+
+def test_range_points_and_site_round_trip():
+    m = parse_missile_toml(_with_ranges(RANGES), "r.toml")
+    assert m.reference_site.name == "Tatishchevo" and m.reference_site.lat_deg == pytest.approx(51.67)
+    assert m.calibrated_to.azimuth_deg is None and m.calibrated_to.payload_kg == 700.0
+    band, floor = m.published_points
+    assert band.range_km == (1000.0, 1300.0) and band.azimuth_deg == 300.0
+    assert floor.bound == "at-least" and floor.meets(8800.0) and not floor.meets(8600.0)
+    assert band.meets(1299.0) and not band.meets(1301.0)
+    assert parse_missile_toml(missile_to_toml(m)) == m
+
+
+@pytest.mark.parametrize("extra, words", [
+    ('reference_site = "Atlantis"\n', ["reference_site", "Atlantis", "Tatishchevo"]),
+    ('calibrated_to = { range_km = 1000.0, azimuth_deg = "any" }\n', ["calibrated_to", "payload_kg"]),
+    ('calibrated_to = { range_km = 1000.0, payload_kg = 1.0, azimuth_deg = 400.0 }\n', ["azimuth_deg", "360"]),
+    ('calibrated_to = { range_km = 1000.0, payload_kg = 1.0, azimuth_deg = "west" }\n', ["azimuth_deg"]),
+    ('published_points = [{ range_km = [1300.0, 1000.0] }]\n', ["published_points[1].range_km", "min <= max"]),
+    ('published_points = [{ range_km = 1.0, bound = "roughly" }]\n', ["bound"]),
+])
+def test_range_point_errors_are_one_line(extra, words):
+    with pytest.raises(InputError) as exc:
+        parse_missile_toml(_with_ranges(extra), "r.toml")
+    text = str(exc.value)
+    assert "\n" not in text and all(w in text for w in words), text

@@ -247,6 +247,9 @@ class RangeRing:
     max_range_km: np.ndarray
     lat_deg: np.ndarray
     lon_deg: np.ndarray
+    #: the flight toward each azimuth is near-orbital (:mod:`openbmd.flight.performance`): its
+    #: "range" is a ground track that says "nearly anywhere that way", not a measured reach
+    near_orbital: np.ndarray | None = None
 
     def to_dict(self) -> dict:
         return {k: [float(x) for x in getattr(self, k)]
@@ -292,8 +295,11 @@ def range_ring(missile, launch_lat_deg: float, launch_lon_deg: float, *, count: 
             if progress:
                 progress(coarse_idx.size + min(i + chunk, count), count + coarse_idx.size)
     batch = launcher.fly(az, kick)
+    from openbmd.flight.performance import NEAR_ORBITAL_SPEED_RATIO, inertial_speed_ratio
+
+    near = inertial_speed_ratio(batch, az, model) >= NEAR_ORBITAL_SPEED_RATIO if rotation else None
     return RangeRing(missile.id, float(launch_lat_deg), float(launch_lon_deg), az,
-                     batch.range_m / 1e3, batch.impact_lat_deg, batch.impact_lon_deg)
+                     batch.range_m / 1e3, batch.impact_lat_deg, batch.impact_lon_deg, near)
 
 
 __all__ = ["SHAPES", "FlightResult", "RangeRing", "fly", "fly_batch", "fly_free", "fly_free_batch",

@@ -76,7 +76,8 @@ def run_lanes(lanes: Lanes, earth: EarthModel, *, drag: bool = True, tol: Tolera
         burnout_alt_m=out[:, K.O_HBO], burnout_speed_m_s=out[:, K.O_VBO],
         burnout_angle_deg=np.degrees(out[:, K.O_GAMBO]), apogee_alt_m=out[:, K.O_HAPO],
         apogee_time_s=out[:, K.O_TAPO], steps=out[:, K.O_NSTEP],
-        track_angle_rad=track, trajectories=trajs, samples=samples)
+        track_angle_rad=track, trajectories=trajs, samples=samples,
+        burnout_lat_deg=np.degrees(out[:, K.O_LATBO]), burnout_lon_deg=np.degrees(out[:, K.O_LONBO]))
 
 
 def _trajectory(rows: np.ndarray, earth: EarthModel, name: str) -> Trajectory:

@@ -108,6 +108,8 @@ class FlightBatch:
     trajectories: tuple = field(default=())
     #: (t_s (N,), ecef_m (n, N, 3), vel_m_s (n, N, 3)) on one grid, when flown with sample_dt_s
     samples: tuple | None = None
+    burnout_lat_deg: np.ndarray | None = None  #: geodetic latitude under the burnout point
+    burnout_lon_deg: np.ndarray | None = None  #: longitude under the burnout point
 
     def __post_init__(self):
         for k, v in self.__dict__.items():

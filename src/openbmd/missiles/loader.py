@@ -14,13 +14,14 @@ errors, and :class:`~openbmd.missiles.model.Missile` checks the physics.
 from __future__ import annotations
 
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, Literal
 
 from openbmd import schema
 from openbmd._toml import dumps, key_lines, syntax_message as _syntax_message  # noqa: F401 (sensors)
 from openbmd._toml import toml_key as _toml_key, toml_value as _toml_value  # noqa: F401 (sensors)
 from openbmd.missiles.model import Missile, Path, Stage
-from openbmd.schema import InvalidField, Model
+from openbmd.missiles.points import BOUNDS, RangePoint, ReferenceSite
+from openbmd.schema import InvalidField, Lat, Lon, Model
 
 
 class StageFile(Model):
@@ -33,6 +34,36 @@ class StageFile(Model):
     thrust_kn: float | None = None
     diameter_m: float | None = None
     coast_s: float = 0.0
+
+
+class RangePointFile(Model):
+    """A published range with its convention (:class:`~openbmd.missiles.points.RangePoint`)."""
+
+    range_km: float | tuple[float, float]
+    payload_kg: float | None = None
+    azimuth_deg: float | Literal["any"] = "any"
+    bound: Literal[BOUNDS] = "about"  # type: ignore[valid-type]
+    source: str = ""
+
+    def build(self) -> RangePoint:
+        return RangePoint(range_km=self.range_km, payload_kg=self.payload_kg,
+                          azimuth_deg=None if self.azimuth_deg == "any" else self.azimuth_deg,
+                          bound=self.bound, source=self.source)
+
+
+class CalibrationPointFile(RangePointFile):
+    """``calibrated_to``: a range point whose payload must be given."""
+
+    payload_kg: float
+
+
+class SiteFile(Model):
+    """A reference launch site given by position (when it is no shipped launch area)."""
+
+    name: str
+    lat_deg: Lat
+    lon_deg: Lon
+    source: str = ""
 
 
 class MissileFile(Model):
@@ -51,14 +82,46 @@ class MissileFile(Model):
     booster_rcs_m2: float | None = None
     published_range_km: tuple[float, ...] | None = None
     published_tof_s: tuple[float, ...] | None = None
+    reference_site: str | SiteFile | None = None
+    calibrated_to: CalibrationPointFile | None = None
+    published_points: tuple[RangePointFile, ...] = ()
     notes: str = ""
     stages: tuple[StageFile, ...]
     sources: dict[str, str] = {}
 
     def build(self, source_path: str | None = None) -> Missile:
-        fields = self.model_dump(exclude={"stages", "sources"}, exclude_unset=True)
+        fields = self.model_dump(exclude={"stages", "sources", "reference_site", "calibrated_to",
+                                          "published_points"}, exclude_unset=True)
+        points = []
+        for i, p in enumerate(self.published_points):
+            try:
+                points.append(p.build())
+            except InvalidField as exc:
+                raise exc.within("published_points", i) from None
+        try:
+            calibrated = self.calibrated_to.build() if self.calibrated_to else None
+        except InvalidField as exc:
+            raise exc.within("calibrated_to") from None
         return Missile(**fields, stages=build_stages(self.stages), sources=tuple(self.sources.items()),
-                       source_path=source_path)
+                       reference_site=build_site(self.reference_site), calibrated_to=calibrated,
+                       published_points=tuple(points), source_path=source_path)
+
+
+def build_site(site: str | SiteFile | None) -> ReferenceSite | None:
+    """A reference site: a shipped launch area by name, or the position given in the file."""
+    if site is None:
+        return None
+    if isinstance(site, SiteFile):
+        return ReferenceSite(name=site.name, lat_deg=site.lat_deg, lon_deg=site.lon_deg, source=site.source,
+                             area=False)
+    from openbmd.errors import InputError
+    from openbmd.sites import get_launch_area
+
+    try:
+        area = get_launch_area(site)
+    except InputError as exc:
+        raise InvalidField(("reference_site",), site, str(exc).split("; ", 1)[-1]) from None
+    return ReferenceSite(name=area.name, lat_deg=area.lat_deg, lon_deg=area.lon_deg, source=area.source)
 
 
 def build_stages(stages: tuple[StageFile, ...]) -> tuple[Stage, ...]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openbmd.earth import G0_M_S2
+from openbmd.missiles.points import RangePoint, ReferenceSite
 from openbmd.schema import InvalidField, format_path, format_value  # noqa: F401 (re-exported)
 
 RANGE_CLASSES = ("SRBM", "MRBM", "IRBM", "ICBM")
@@ -174,6 +175,9 @@ class Missile:
     range_class: str | None = None  #: SRBM, MRBM, IRBM or ICBM
     published_range_km: tuple[float, float] | None = None  #: published [min, max] range
     published_tof_s: tuple[float, float] | None = None  #: published [min, max] time of flight
+    reference_site: ReferenceSite | None = None  #: where its ranges are measured from
+    calibrated_to: RangePoint | None = None  #: the published point the stage figures are held to
+    published_points: tuple[RangePoint, ...] = ()  #: other published (payload, range) points
     notes: str = ""
     sources: tuple[tuple[str, str], ...] = ()  #: (key, citation) pairs
     source_path: str | None = field(default=None, compare=False)  #: file it was read from
@@ -204,6 +208,9 @@ class Missile:
         set_("published_range_km", _pair("published_range_km", self.published_range_km, "km"))
         set_("published_tof_s", _pair("published_tof_s", self.published_tof_s, "s"))
         set_("sources", tuple((str(k), str(v)) for k, v in dict(self.sources).items()))
+        set_("published_points", tuple(self.published_points))
+        if self.calibrated_to is not None and self.calibrated_to.payload_kg is None:
+            raise InvalidField(("calibrated_to", "payload_kg"), None, "the calibration point needs its payload")
         set_("stages", tuple(self.stages))
         self._check_stages()
 
@@ -277,6 +284,12 @@ class Missile:
             value = getattr(self, key)
             if value is not None:
                 out[key] = list(value) if isinstance(value, tuple) else value
+        if self.reference_site is not None:
+            out["reference_site"] = self.reference_site.to_toml()
+        if self.calibrated_to is not None:
+            out["calibrated_to"] = self.calibrated_to.to_toml_dict()
+        if self.published_points:
+            out["published_points"] = [p.to_toml_dict() for p in self.published_points]
         if self.notes:
             out["notes"] = self.notes
         out["stages"] = [s.to_toml_dict() for s in self.stages]
