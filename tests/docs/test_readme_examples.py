@@ -174,7 +174,7 @@ def check_lines(shown: tuple, printed: str) -> int:
         want = _norm(line)
         if not want or want == "...":
             continue
-        pattern = re.compile(".*".join(re.escape(p) for p in want.split("...")) + r"\Z")
+        pattern = re.compile(".*".join(re.escape(p.strip()) for p in want.split("...")) + r"\Z")
         while at < len(got) and not pattern.match(got[at]):
             at += 1
         assert at < len(got), f"the README shows\n  {want}\nwhich is not printed (in order); printed:\n" + printed
