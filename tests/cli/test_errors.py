@@ -111,6 +111,12 @@ CASES.update({
     "raid-out-empty": (["raid", "-a", "epaa-phase-1", "--raid", RAID, "--out", ""],
                        ["give a file name"]),
     "raid-file-folder": (["raid", "-a", "epaa-phase-1", "--raid", ""], ["is a folder, not a .toml file"]),
+    # folder options: typer's Path would read "" as "." (the current folder); refused before any work
+    "assess-out-empty": (["assess", "--out", ""], ["--out ''", "give a folder name"]),
+    "icbm-reach-out-empty": (["icbm-reach", "-a", "gmd", "--out", ""], ["--out ''", "give a folder name"]),
+    "sensitivity-out-empty": (["sensitivity", "--figure", "reaction-time", "--out", ""],
+                              ["--out ''", "give a folder name"]),
+    "assess-out-file": (["assess", "--out", __file__], ["exists and is not a directory"]),
 })
 
 
