@@ -69,6 +69,7 @@ def test_show_json_positions_come_from_the_file_or_the_sensor_catalog(run, stem)
         assert (b["interceptor"], b["magazine"], b["fire_control"]) == (r["interceptor"], _magazine(r),
                                                                          r.get("fire_control"))
         assert b["engage_on_remote"] == r.get("engage_on_remote", True)
+        assert b["notional_station"] == r.get("notional_station")  # issue 13 item 6: the reason, as filed
     assert d["command"]["reaction_s"] == raw["command"]["reaction_s"]
     assert d["sources"] == raw["sources"]
     assert (d["data_center"] is None) == ("data_center" not in raw)
@@ -100,3 +101,17 @@ def test_broken_file_is_one_line_naming_the_file(run, tmp_path):
     bad.write_text('id = "mine"\nname = "M"\nyear = 2011\nstatus = "planned"\ndescription = "d"\n'
                    '[[sensor]]\nid = "r"\nsensor = "no-such-radar"\n', encoding="utf-8")
     assert_usage_error(run("architectures", "show", str(bad)), "mine.toml", "sensor 'r'", "no-such-radar")
+
+
+def test_show_marks_the_notional_ship_stations(run, monkeypatch):
+    """Each battery the file gives a notional_station is marked '(notional)' with its reason;
+    the Aegis Ashore sites are not."""
+    raw = _raw("epaa-phase-3")
+    notional = {b["id"] for b in raw["battery"] if "notional_station" in b}
+    assert notional and "redzikowo" not in notional
+    monkeypatch.setenv("COLUMNS", "400")  # one table row per line
+    res = run("architectures", "show", "epaa-phase-3")
+    assert res.code == 0, res.err
+    marked = {line.split("│")[1].strip() for line in res.out.splitlines() if "(notional)" in line}
+    assert marked == notional
+    assert res.out.count("notional station: N: no source gives a patrol box") == len(notional)

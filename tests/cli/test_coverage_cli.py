@@ -70,3 +70,17 @@ def test_bad_input_is_one_line(run, change, fragment):
     i = args.index(change[0])
     args[i + 1] = change[1]
     assert_usage_error(run(*args), fragment)
+
+
+def test_launch_on_and_booster_rcs_reach_the_analysis(run):
+    """The nominal options are the plain run; launching on early warning as well never defends less
+    (the library test, tests/unit/test_coverage.py, checks it cell by cell)."""
+    plain = json.loads(run(*ARGS, "--json").out)
+    nominal = run(*ARGS, "--json", "--launch-on", "firm-track", "--booster-rcs-m2", "1")
+    assert nominal.code == 0, nominal.err
+    warned = json.loads(run(*ARGS, "--json", "--launch-on", "firm-track", "--launch-on", "early-warning").out)
+    drop = ("seconds",)
+    assert {k: v for k, v in json.loads(nominal.out).items() if k not in drop} == \
+        {k: v for k, v in plain.items() if k not in drop}
+    assert warned["defended_area_fraction"] >= plain["defended_area_fraction"]
+    assert warned["population_defended"] >= plain["population_defended"]

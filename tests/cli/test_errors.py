@@ -103,6 +103,10 @@ CASES.update({
     "coverage-nato-year-late": ([*COVERAGE, "--nato-year", "3000"], ["--nato-year 3000", "from 1949 to"]),
     "coverage-place": ([*COVERAGE[:-1], "Tabris"], ["--from 'Tabris'", "close matches", "Tabriz"]),
     "coverage-out-empty": ([*COVERAGE, "--out", ""], ["give a file name"]),
+    "coverage-launch-on": ([*COVERAGE, "--launch-on", "whenever"], ["--launch-on 'whenever' unknown",
+                                                                   "firm-track, early-warning"]),
+    "coverage-booster-rcs": ([*COVERAGE, "--booster-rcs-m2", "0"], ["--booster-rcs-m2 must be > 0"]),
+    "coverage-booster-rcs-nan": ([*COVERAGE, "--booster-rcs-m2", "nan"], ["--booster-rcs-m2"]),
     "pacing-russian-field": (["pacing", "--from", "Kozelsk"],
                              ["'Kozelsk' is a launch area of Russia", "threat set 'iran'", "Tabriz", "Semnan"]),
     "pacing-city": (["pacing", "--from", "Ankara"], ["'Ankara' is a target", "allowed: Tabriz"]),
@@ -111,6 +115,12 @@ CASES.update({
     "raid-out-empty": (["raid", "-a", "epaa-phase-1", "--raid", RAID, "--out", ""],
                        ["give a file name"]),
     "raid-file-folder": (["raid", "-a", "epaa-phase-1", "--raid", ""], ["is a folder, not a .toml file"]),
+    # folder options: typer's Path would read "" as "." (the current folder); refused before any work
+    "assess-out-empty": (["assess", "--out", ""], ["--out ''", "give a folder name"]),
+    "icbm-reach-out-empty": (["icbm-reach", "-a", "gmd", "--out", ""], ["--out ''", "give a folder name"]),
+    "sensitivity-out-empty": (["sensitivity", "--figure", "reaction-time", "--out", ""],
+                              ["--out ''", "give a folder name"]),
+    "assess-out-file": (["assess", "--out", __file__], ["exists and is not a directory"]),
 })
 
 

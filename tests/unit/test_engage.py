@@ -63,9 +63,25 @@ def test_p_kill_follows_the_doctrine(base):
     assert near.p_kill == pytest.approx(float(p_engagement(pk, d)))
 
 
-def test_the_fire_control_track_starts_after_burnout(base):
-    r = _run(base)
-    assert r.timeline.firm_track_s >= float(r.threat.batch.burnout_time_s[0])
+def test_the_track_starts_in_boost_as_the_engines(base):
+    """issue 13: the radars see the burning booster (its signature's RCS) and the track runs
+    through boost (constant acceleration, then ballistic), as the batched engine's expected
+    (noiseless) track: the noisy timeline agrees with radar.track_times on the same signature
+    within a revisit for every seed. Seen after burnout only (boost=False) the track is firm
+    after burnout, as engage was before (README example: firm track 114 s -> 101 s)."""
+    radar = base["radars"][0]
+    for seed in range(4):
+        r = _run(base, seed=seed)
+        bo = float(r.threat.batch.burnout_time_s[0])
+        first, firm = radar.track_times(r.lane.samples, r.signature, cued=False)
+        assert r.timeline.first_detection_s < bo and r.timeline.firm_track_s < bo  # in boost
+        assert abs(r.timeline.first_detection_s - first[0]) <= radar.revisit_s
+        assert abs(r.timeline.firm_track_s - firm[0]) <= 3 * radar.revisit_s
+    late = _run(base, boost=False)
+    assert late.timeline.first_detection_s >= bo and late.timeline.firm_track_s >= bo
+    assert late.timeline.firm_track_s > r.timeline.firm_track_s
+    # seeing the booster never launches later
+    assert late.timeline.first_launch_s >= r.timeline.first_launch_s
 
 
 def test_same_seed_same_result(base):
@@ -111,10 +127,13 @@ def test_threat_rcs_comes_from_the_command_line_or_the_missile_file(base):
     assert threat_rcs_m2(m) == DEFAULT_RCS_M2
     small = replace(m, rv_rcs_m2=0.002)
     assert threat_rcs_m2(small) == 0.002 and threat_rcs_m2(small, 0.5) == 0.5
-    # a stealthier warhead is seen later: the firm track comes no earlier
-    seen_late = engage(small, TABRIZ, ANKARA, **base)
-    seen_early = engage(m, TABRIZ, ANKARA, **base)
+    # a stealthier warhead seen after burnout only is seen later
+    seen_late = engage(small, TABRIZ, ANKARA, boost=False, **base)
+    seen_early = engage(m, TABRIZ, ANKARA, boost=False, **base)
     assert seen_late.timeline.first_detection_s > seen_early.timeline.first_detection_s
+    # with the booster seen (the same 1 m^2 for both), the first detection is the booster's
+    assert engage(small, TABRIZ, ANKARA, **base).timeline.first_detection_s == \
+        engage(m, TABRIZ, ANKARA, **base).timeline.first_detection_s
 
 
 def test_a_space_based_cue_lets_radars_see_earlier(base):
@@ -123,8 +142,9 @@ def test_a_space_based_cue_lets_radars_see_earlier(base):
     from openbmd.sensors.radar import UNCUED_VOLUME_RATIO
     from openbmd.sensors.catalog import get_sensor
 
-    uncued = _run(base, rcs_m2=0.01)
-    cued = _run(base, rcs_m2=0.01, early_warning=get_sensor("sbirs"))
+    # the warhead alone (boost=False): the 1 m^2 booster is seen at the horizon, cued or not
+    uncued = _run(base, rcs_m2=0.01, boost=False)
+    cued = _run(base, rcs_m2=0.01, early_warning=get_sensor("sbirs"), boost=False)
     assert cued.timeline.first_detection_s < uncued.timeline.first_detection_s
     radar = base["radars"][0]
     ratio = radar.detection_range_m(0.01 / UNCUED_VOLUME_RATIO) / radar.detection_range_m(0.01)

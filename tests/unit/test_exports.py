@@ -164,3 +164,18 @@ def test_rings_kml_and_png(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(InputError, match=".geojson"):
         write_rings(tmp_path / "r.csv", rings)
+
+
+def test_csv_never_writes_negative_zero(tmp_path):
+    """A launch altitude of -1e-9 km or a longitude of -1e-12 deg rounds to zero: written "0.000000",
+    not "-0.000000" (issue 14); a real negative value keeps its sign."""
+    tr = fake_track(n=3)
+    tr = FakeTrack(tr.name, tr.t_s, np.array([-1e-12, 1.0, -2.5]), np.array([-1e-12, -4e-8, -122.3]),
+                   np.array([-1e-6, -4e-4, 1000.0]), tr.speed_m_s)
+    path = write_track(tmp_path / "t.csv", tr)
+    text = path.read_text(encoding="utf-8")
+    assert "-0.0" not in text
+    rows = list(csv.DictReader(text.splitlines()))
+    assert [r["lon_deg"] for r in rows] == ["0.0000000", "0.0000000", "-122.3000000"]
+    assert [r["lat_deg"] for r in rows] == ["0.0000000", "1.0000000", "-2.5000000"]
+    assert [r["alt_km"] for r in rows] == ["0.000000", "0.000000", "1.000000"]

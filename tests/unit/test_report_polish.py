@@ -37,7 +37,11 @@ def _doc():
                                             "source": "s"}],
                                "batteries": [{"id": "redzikowo", "interceptor": "sm-3-iia", "lat_deg": 54.48,
                                               "lon_deg": 17.11, "magazine": 24, "fire_control": "spy",
-                                              "engage_on_remote": True, "source": "s"}],
+                                              "engage_on_remote": True, "notional_station": None, "source": "s"},
+                                             {"id": "ship-north-sea", "interceptor": "sm-3-iia", "lat_deg": 57.0,
+                                              "lon_deg": 3.0, "magazine": 8, "fire_control": "spy",
+                                              "engage_on_remote": True, "notional_station": "N: no patrol box given",
+                                              "source": "s"}],
                                "sources": {}}],
             "interceptors": [{"id": "gbi-3stage", "burnout_speed_km_s": 7.0, "burnout_speed_spread_km_s": [6.3, 8.5],
                               "min_intercept_alt_km": 120.0, "max_intercept_alt_km": 2000.0, "max_range_km": INF,
@@ -191,3 +195,16 @@ def test_alaska_coverage_map_is_framed_on_alaska(tmp_path):
     assert contains(frame, pts[:, 0], pts[:, 1]).all()
     path = draw_coverage_map(r, tmp_path / "us.png", size_px=(800, 650), dpi=80)
     assert Path(path).stat().st_size > 20_000
+
+
+def test_battery_listing_says_which_station_is_notional(report):
+    """issue 13 item 6: the architecture's battery table names a notional station and its reason;
+    a sourced site has none."""
+    html, cells = report
+    table = html.split("<caption>batteries</caption>")[1].split("</table>")[0]
+    assert "notional station" in table
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    by_id = {re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)[0]: re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
+             for r in rows if "<td" in r}
+    assert "N: no patrol box given" in by_id["ship-north-sea"]
+    assert "N: no patrol box given" not in by_id["redzikowo"]

@@ -223,7 +223,8 @@ def assumptions(archs, classes, flown=()) -> dict:
                          "party": s.party, "source": s.source} for s in a.sensors],
             "batteries": [{"id": b.id, "interceptor": b.interceptor, "lat_deg": b.lat_deg, "lon_deg": b.lon_deg,
                            "magazine": b.magazine, "fire_control": b.fire_control,
-                           "engage_on_remote": b.engage_on_remote, "source": b.source} for b in a.batteries],
+                           "engage_on_remote": b.engage_on_remote, "notional_station": b.notional_station,
+                           "source": b.source} for b in a.batteries],
             "sources": a.sources_dict()})
     for i in icps:
         icp = get_interceptor(i)

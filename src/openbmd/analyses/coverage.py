@@ -116,10 +116,11 @@ def fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cu
 
 
 def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s,
-                 rcs_m2, *, earth="wgs84"):
+                 rcs_m2, *, earth="wgs84", launch_on=None):
     """Fly the given steering and engage every flight with each resolved architecture of the list
     ``resolved``: ([ManyResult per architecture], impact times).  A pure function of its inputs:
-    the unit of work a Dask worker would take."""
+    the unit of work a Dask worker would take. ``launch_on``: every battery's launch modes
+    (None: each battery's own; :func:`openbmd.engagement.engine.engage_many`)."""
     from openbmd.engagement.engine import engage_many
 
     from openbmd.engagement.battlespace import threat_geometry
@@ -127,20 +128,26 @@ def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
     s = fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, earth=earth)
     firm: dict = {}
     geometry = threat_geometry(s.ecef_m, s.vel_m_s)
-    return [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry) for r in resolved], s.impact_s
+    return [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry, launch_on=launch_on)
+            for r in resolved], s.impact_s
 
 
 def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, *, rcs_m2=None,
-                  progress=None, chunk: int = CHUNK):
+                  booster_rcs_m2=None, launch_on=None, progress=None, chunk: int = CHUNK):
     """Aim ``missile`` at every point and engage each flight with every resolved architecture of
-    the list ``resolved`` (the flights are shared): one PointResults per architecture."""
+    the list ``resolved`` (the flights are shared): one PointResults per architecture.
+    ``rcs_m2``/``booster_rcs_m2`` override the warhead's and the booster's RCS
+    (:func:`openbmd.sensors.horizon.threat_signature`); ``launch_on`` (a tuple of
+    :data:`openbmd.architectures.model.LAUNCH_MODES`) overrides every battery's launch modes, as
+    :func:`openbmd.analyses.icbm_reach.icbm_reach` does."""
     from openbmd.earth.model import earth_model
     from openbmd.sensors.horizon import threat_signature
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
 
     archs = list(resolved)
-    rcs = threat_signature(missile, rcs_m2)  # the booster in boost, the warhead after burnout
+    launch_on = check_launch_on(launch_on)
+    rcs = threat_signature(missile, rcs_m2, booster_rcs_m2)  # the booster in boost, the warhead after burnout
     lat, lon = np.asarray(lat_deg, float), np.asarray(lon_deg, float)
     K = lat.size
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), earth_model("wgs84"), True)
@@ -152,7 +159,7 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     for n0 in range(0, idx.size, chunk):
         j = idx[n0:n0 + chunk]
         results, t_imp = engage_chunk(archs, missile, launch_lat_deg, launch_lon_deg, aim.azimuth_deg[j],
-                                      aim.kick_deg[j], aim.cutoff_s[j], rcs)
+                                      aim.kick_deg[j], aim.cutoff_s[j], rcs, launch_on=launch_on)
         tof[j] = t_imp
         for a, res in zip(acc, results):
             a["eng"][j], a["opp"][j], a["p"][j] = res.engageable, res.opportunities, res.p_defense
@@ -164,18 +171,36 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
 
 
 def coverage(architecture, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
-             nato_year: int = 2024, rcs_m2=None, progress=None) -> CoverageResult:
+             nato_year: int = 2024, rcs_m2=None, booster_rcs_m2=None, launch_on=None,
+             progress=None) -> CoverageResult:
     """The defended area of ``architecture`` against ``missile`` launched from ``area``.
 
     ``architecture``: an Architecture or its id; ``missile``: a Missile or its id;
     ``area``: a launch-area name of the shipped threat sets, or (lat, lon).
+    ``rcs_m2``/``booster_rcs_m2``: the warhead's and the burning booster's RCS (default the
+    missile's, else the project's); ``launch_on``: every battery's launch modes, e.g.
+    ``("firm-track", "early-warning")`` (default: each battery's own).
     """
     return coverage_set([architecture], missile, area, region=region, step_deg=step_deg, nato_year=nato_year,
-                        rcs_m2=rcs_m2, progress=progress)[0]
+                        rcs_m2=rcs_m2, booster_rcs_m2=booster_rcs_m2, launch_on=launch_on, progress=progress)[0]
+
+
+def check_launch_on(launch_on) -> tuple[str, ...] | None:
+    """``launch_on`` as a tuple of :data:`openbmd.architectures.model.LAUNCH_MODES` (None passes),
+    or one InputError line."""
+    if launch_on is None:
+        return None
+    from openbmd.architectures.model import LAUNCH_MODES
+
+    bad = [launch_on] if isinstance(launch_on, str) else [m for m in launch_on if m not in LAUNCH_MODES]
+    if bad or not launch_on:
+        raise InputError(f"launch_on = {launch_on!r}; allowed: a tuple of {', '.join(LAUNCH_MODES)}")
+    return tuple(dict.fromkeys(launch_on))
 
 
 def coverage_set(architectures, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
-                 nato_year: int = 2024, rcs_m2=None, progress=None) -> list[CoverageResult]:
+                 nato_year: int = 2024, rcs_m2=None, booster_rcs_m2=None, launch_on=None,
+                 progress=None) -> list[CoverageResult]:
     """:func:`coverage` for several architectures at once: the threat flights are aimed and
     flown once and engaged by each architecture (what the pacing and assess analyses do)."""
     from openbmd.analyses.regions import region_grid
@@ -199,7 +224,8 @@ def coverage_set(architectures, missile, area, *, region: str = "nato-europe", s
     cities = region_cities(reg)
     lat = np.concatenate([reg.lat_deg, [c.lat_deg for c in cities]])
     lon = np.concatenate([reg.lon_deg, [c.lon_deg for c in cities]])
-    prs = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, progress=progress)
+    prs = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, booster_rcs_m2=booster_rcs_m2,
+                        launch_on=launch_on, progress=progress)
     K = len(reg)
     seconds = time.perf_counter() - t0
 

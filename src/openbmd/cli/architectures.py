@@ -74,7 +74,8 @@ def describe(ident: str) -> dict[str, Any]:
                           "lat_deg": b.lat_deg, "lon_deg": b.lon_deg, "magazine": b.magazine,
                           "fire_control": b.fire_control, "cued_by": list(b.cued_by),
                           "cue_sensors": [s.id for s in arch.cue_sensors(b)],
-                          "engage_on_remote": b.engage_on_remote, "source": b.source})
+                          "engage_on_remote": b.engage_on_remote, "notional_station": b.notional_station,
+                          "source": b.source})
     c = arch.command
     dc = arch.data_center
     return {**summary(arch), "description": arch.description, "source_path": arch.source_path,
@@ -111,6 +112,7 @@ def _battery_table(d: dict) -> Table:
         table.add_column(name, justify=justify, no_wrap=name == "id")
     for b in d["batteries"]:
         where = _latlon(b["lat_deg"], b["lon_deg"]) + (f" ({b['launcher']})" if b["launcher"] else "")
+        where += " (notional)" if b["notional_station"] else ""
         cues = ", ".join(b["cue_sensors"]) + ("" if b["cued_by"] else " (all)")
         table.add_row(b["id"], b["interceptor"], where, str(b["magazine"]), b["fire_control"] or "—", cues,
                       "yes" if b["engage_on_remote"] else "no")
@@ -118,11 +120,13 @@ def _battery_table(d: dict) -> Table:
 
 
 def _battery_sources(d: dict) -> Table:
-    table = Table(title="battery sources")
+    table = Table(title="battery sources", caption="notional station: a site chosen by the study, not given "
+                  "by a source (why in the row); answers that rest on such a battery say so")
     table.add_column("battery", no_wrap=True)
     table.add_column("source")
     for b in d["batteries"]:
-        table.add_row(b["id"], escape(b["source"]))
+        note = f"\nnotional station: {b['notional_station']}" if b["notional_station"] else ""
+        table.add_row(b["id"], escape(b["source"] + note))
     return table
 
 

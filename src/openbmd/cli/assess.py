@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from openbmd.cli.output import emit_json, err, out, stages
-from openbmd.cli.parse import check_finite
+from openbmd.cli.parse import check_finite, out_folder
 from openbmd.errors import InputError
 
 
@@ -15,9 +15,9 @@ def assess(
     architectures: Annotated[Optional[list[str]], typer.Argument(
         metavar="[ARCHITECTURE]...",
         help="Architecture ids or TOML files (default: epaa-phase-1..4 and gmd).")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", file_okay=False,
-                                          help="Folder for assessment.html, assessment.json and figures/.")]
-    = Path("openbmd-assess"),
+    out_dir: Annotated[str, typer.Option("--out", metavar="DIR",
+                                         help="Folder for assessment.html, assessment.json and figures/.")]
+    = "openbmd-assess",
     from_: Annotated[str, typer.Option("--from", metavar="AREA",
                                        help="Iranian launch area of the coverage maps.")] = "Tabriz",
     step_deg: Annotated[float, typer.Option("--step-deg", metavar="DEG", help="Grid step of the maps.")] = 0.5,
@@ -33,6 +33,7 @@ def assess(
     from openbmd.report.assessment import make_folder, write_assessment
     from openbmd.sites import threat_area
 
+    out_dir = out_folder(out_dir, "openbmd-assess")
     check_finite(step_deg, "--step-deg")
     check_finite(pacing_step_deg, "--pacing-step-deg")
     threat_area("iran", from_)  # the maps fly the Iranian classes: from an Iranian launch area

@@ -48,6 +48,14 @@ def coverage(
                                            help="NATO membership year for nato-europe.")] = 2024,
     rcs_m2: Annotated[Optional[float], typer.Option(
         "--rcs-m2", metavar="M2", help="Threat RCS (default: the missile's rv_rcs_m2, else 0.1).")] = None,
+    launch_on: Annotated[Optional[list[str]], typer.Option(
+        "--launch-on", metavar="MODE",
+        help="Launch mode of every battery (repeatable): firm-track, early-warning; a battery launches at the "
+             "earliest of its modes. Default: each battery's own (the architecture's launch_on).")] = None,
+    booster_rcs_m2: Annotated[Optional[float], typer.Option(
+        "--booster-rcs-m2", metavar="M2",
+        help="Radar cross section of the burning booster, m² (default: the missile's, else the notional 1 m²; "
+             "plausible 0.5-10).")] = None,
     json_: opt.Json = False,
     out_paths: Annotated[Optional[list[Path]], typer.Option(
         "--out", metavar="FILE",
@@ -55,17 +63,23 @@ def coverage(
 ) -> None:
     """Defended area: for a grid of aim points, can the architecture engage, how often, with what P(defense)."""
     from openbmd.analyses.coverage import coverage as run
+    from openbmd.cli.icbm_reach import check_launch_on
 
     check_finite(step_deg, "--step-deg")
     check_nato_year(nato_year)
     check_finite(rcs_m2, "--rcs-m2")
     if rcs_m2 is not None and rcs_m2 <= 0:
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")
+    modes = check_launch_on(launch_on)
+    check_finite(booster_rcs_m2, "--booster-rcs-m2")
+    if booster_rcs_m2 is not None and booster_rcs_m2 <= 0:
+        raise InputError(f"--booster-rcs-m2 must be > 0 (square metres), got {booster_rcs_m2:g}")
     for p in out_paths or []:
         check_out_path(p, OUT_SUFFIXES)
     with progress("coverage", enabled=True) as report:
         result = run(architecture, threat, launch_point(from_), region=region, step_deg=step_deg,
-                     nato_year=nato_year, rcs_m2=rcs_m2, progress=report)
+                     nato_year=nato_year, rcs_m2=rcs_m2, booster_rcs_m2=booster_rcs_m2, launch_on=modes,
+                     progress=report)
     summary = result.summary()
     for p in out_paths or []:
         write_file(p, lambda path: _write(path, result, summary, rcs_m2))

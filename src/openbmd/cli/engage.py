@@ -111,7 +111,7 @@ def engage(
         write_file(out_path, lambda p: _write(p, result, radars, where, rcs_m2))
     summary = result.summary()
     if monte_carlo:
-        summary["monte_carlo"] = _monte_carlo(result, icp, where, radars, rcs_m2, monte_carlo, seed,
+        summary["monte_carlo"] = _monte_carlo(result, icp, where, radars, result.signature, monte_carlo, seed,
                                               reaction_s)
     if not radars:
         err().print(f"openbmd engage: note: {NO_RADAR}", soft_wrap=True, markup=False)

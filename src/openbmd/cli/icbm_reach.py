@@ -11,7 +11,7 @@ from rich.table import Table
 
 from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, jsonable, out, progress, say_written, write_file
-from openbmd.cli.parse import check_finite
+from openbmd.cli.parse import check_finite, out_folder
 from openbmd.errors import InputError
 
 SHAPE_CHOICES = ("min-energy", "lofted", "depressed")
@@ -46,8 +46,8 @@ def icbm_reach(
         help="Radar cross section of the burning booster, m² (default: the missile's, else the notional 1 m²; "
              "plausible 0.5-10).")] = None,
     json_: opt.Json = False,
-    out_dir: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="DIR", file_okay=False,
+    out_dir: Annotated[Optional[str], typer.Option(
+        "--out", metavar="DIR",
         help="Write one chart per battery site (PNG) and icbm-reach.json into DIR.")] = None,
 ) -> None:
     """The Russian question: per ICBM field, US target and shape, can each battery engage, with what
@@ -66,8 +66,7 @@ def icbm_reach(
     check_finite(booster_rcs_m2, "--booster-rcs-m2")
     if booster_rcs_m2 is not None and booster_rcs_m2 <= 0:
         raise InputError(f"--booster-rcs-m2 must be > 0 (square metres), got {booster_rcs_m2:g}")
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out {out_dir}: exists and is not a directory")
+    out_dir = out_folder(out_dir, "icbm-reach")
     with progress("icbm-reach", enabled=True) as report:
         result = run(architecture, fields=field or None, targets=target or None,
                      shapes=tuple(shape) if shape else SHAPE_CHOICES, reaction_s=reaction_s,

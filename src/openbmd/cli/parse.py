@@ -82,3 +82,17 @@ def check_out_path(path: Path | None, allowed: Iterable[str]) -> Path | None:
     if not parent.is_dir():
         raise InputError(f"--out {path}: folder {parent} does not exist")
     return path
+
+
+def out_folder(value: str | None, example: str = "results") -> Path | None:
+    """An ``--out DIR`` folder option, read as text: typer's Path type turns ``--out ""`` into
+    ``.`` (the current folder), so an empty name is refused here; a name that exists as a file
+    is refused too. None passes."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise InputError(f"--out {value!r}: give a folder name (e.g. {example}), not an empty name")
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise InputError(f"--out {path}: exists and is not a directory")
+    return path

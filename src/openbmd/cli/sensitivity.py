@@ -10,7 +10,7 @@ from rich.table import Table
 
 from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, jsonable, out, progress, say_written, write_file
-from openbmd.errors import InputError
+from openbmd.cli.parse import out_folder
 
 
 def sensitivity(
@@ -28,8 +28,8 @@ def sensitivity(
     no_coverage: Annotated[bool, typer.Option(
         "--no-coverage", help="Skip the coverage metric (EPAA Phase 3 vs the IRBM from Tabriz).")] = False,
     json_: opt.Json = False,
-    out_dir: Annotated[Optional[Path], typer.Option(
-        "--out", metavar="DIR", file_okay=False,
+    out_dir: Annotated[Optional[str], typer.Option(
+        "--out", metavar="DIR",
         help="Write the tornado chart (sensitivity.png) and sensitivity.json into DIR.")] = None,
 ) -> None:
     """Every notional or disputed figure (warhead and booster RCS, radar reference range, firm-track rule,
@@ -40,8 +40,7 @@ def sensitivity(
     from openbmd.analyses.sensitivity import sensitivity as run
 
     get_figures(figure)  # an unknown figure fails before any work
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out {out_dir}: exists and is not a directory")
+    out_dir = out_folder(out_dir, "sensitivity")
     with progress("sensitivity", enabled=True) as report:
         result = run(architecture or DEFAULT_ARCHITECTURES, figures=figure or None, full=full,
                      fields=field or None, targets=target or None,

@@ -23,7 +23,7 @@ import numpy as np
 from openbmd.engagement.doctrine import Doctrine, expected_shots, p_engagement
 from openbmd.engagement.engage import DEFAULT_REACTION_S, noisy_track, samples_of
 from openbmd.engagement.engine import run_battery
-from openbmd.sensors.horizon import threat_rcs_m2
+from openbmd.sensors.horizon import threat_signature
 from openbmd.engagement.shooter import Shooter
 from openbmd.errors import InputError
 from openbmd.flight import FlightResult, fly
@@ -85,13 +85,15 @@ class LayeredResult:
 def engage_layers(threat_missile, launch, target, *, batteries: Sequence[Battery], radars,
                   shape: str | None = None, reaction_s: float = DEFAULT_REACTION_S,
                   doctrine: Doctrine = Doctrine(first_salvo=2), rcs_m2: float | None = None,
+                  booster_rcs_m2: float | None = None, boost: bool = True,
                   early_warning=None, seed: int = 0, earth="wgs84") -> LayeredResult:
-    """One threat against several batteries (see the module docstring)."""
+    """One threat against several batteries (see the module docstring); the radars see it as
+    :func:`openbmd.engagement.engage.engage` does (``rcs_m2``, ``booster_rcs_m2``, ``boost``)."""
     if not batteries:
         raise InputError("give at least one battery")
-    rcs_m2 = threat_rcs_m2(threat_missile, rcs_m2)
+    sig = threat_signature(threat_missile, rcs_m2, booster_rcs_m2, boost=boost)
     res = fly(threat_missile, launch[0], launch[1], target=target, shape=shape, earth=earth)
-    _, _, firm = noisy_track(res, radars, rcs_m2, np.random.default_rng(seed), early_warning,
+    _, _, firm = noisy_track(res, radars, sig, np.random.default_rng(seed), early_warning,
                              object_id=threat_missile.id)
     s = samples_of(res.trajectory, float(res.batch.burnout_time_s[0]))
     t_launch = firm + reaction_s if firm is not None else np.inf

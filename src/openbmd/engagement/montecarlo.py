@@ -31,6 +31,7 @@ import numpy as np
 from openbmd.engagement.engage import EngagementResult
 from openbmd.engagement.engine import Lane, shots
 from openbmd.sensors.radar import UNCUED_VOLUME_RATIO
+from openbmd.sensors.signature import Signature, as_signature
 from openbmd.engagement.shooter import Shooter
 from openbmd.errors import InputError
 
@@ -87,29 +88,34 @@ def _uniform(rng, rng_range, nominal, n):
     return rng.uniform(lo, hi, n)
 
 
-def _first_detection(radars, t, X, scale, rcs_m2, cue_s):
+def _first_detection(radars, t, X, scale, sig: Signature, burnout_s: float, cue_s):
     """First revisit time at which any radar sees the threat with its detection range
     scaled by ``scale`` (one per trial), uncued before ``cue_s`` (see
-    :func:`openbmd.engagement.engage.observe_cued`): (n,) seconds, inf when never."""
+    :func:`openbmd.engagement.engage.observe_cued`), each look at the RCS of ``sig`` at its time
+    (the booster's before ``burnout_s``, none there without a booster figure): (n,) seconds,
+    inf when never."""
     first = np.full(scale.shape, np.inf)
     cue = np.inf if cue_s is None else cue_s
     for radar in radars:
         looks = np.arange(0.0, t[-1], radar.revisit_s)
         pos = np.stack([np.interp(looks, t, X[0, :, k]) for k in range(3)], axis=-1)
         _, _, rng_m = radar.aer(pos)
-        seen_range = np.where(radar.in_view(pos), rng_m, np.inf)
-        reach = np.where(looks >= cue, float(radar.detection_range_m(rcs_m2)),
-                         float(radar.detection_range_m(rcs_m2 / UNCUED_VOLUME_RATIO)))
+        seen_range = np.where(radar.in_view(pos) & (looks >= sig.seen_from_s(burnout_s)), rng_m, np.inf)
+        rcs = sig.rcs_m2(looks, burnout_s)
+        reach = np.where(looks >= cue, radar.detection_range_m(rcs),
+                         radar.detection_range_m(rcs / UNCUED_VOLUME_RATIO))
         ok = seen_range[None, :] <= scale[:, None] * reach[None, :]
         idx = np.argmax(ok, axis=1)
         first = np.minimum(first, np.where(ok.any(axis=1), looks[idx], np.inf))
     return first
 
 
-def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2: float = 0.1,
+def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2=None,
                 n: int = 1000, seed: int = 0, uncertainty: Uncertainty = Uncertainty(),
                 reaction_s: float) -> MonteCarloResult:
-    """Trials of the engagement whose nominal run is ``nominal`` (see the module docstring)."""
+    """Trials of the engagement whose nominal run is ``nominal`` (see the module docstring).
+    ``rcs_m2``: what the radars see (a Signature, or a number: a warhead seen after burnout);
+    default the nominal run's signature (else 0.1 m^2)."""
     if n < 1:
         raise InputError(f"the Monte Carlo needs >= 1 trial, got {n}")
     rng = np.random.default_rng(seed)
@@ -128,7 +134,9 @@ def monte_carlo(nominal: EngagementResult, *, interceptor, site, radars, rcs_m2:
     if tl.firm_track_s is None or not radars:
         t_launch = np.full(n, np.inf)
     else:
-        first = _first_detection(radars, s.t_s, s.ecef_m, np.append(det_scale, 1.0), rcs_m2, tl.early_warning_s)
+        sig = as_signature(rcs_m2 if rcs_m2 is not None else (nominal.signature or 0.1))
+        first = _first_detection(radars, s.t_s, s.ecef_m, np.append(det_scale, 1.0), sig, float(s.burnout_s[0]),
+                                 tl.early_warning_s)
         ref = first[-1] if np.isfinite(first[-1]) else tl.first_detection_s
         t_launch = (tl.firm_track_s + react) + (first[:-1] - ref)
     lane = Lane.make(s, Shooter.at(interceptor, site[0], site[1]), np.inf, allowed=nominal.lane.allowed)

@@ -283,9 +283,10 @@ def _assumptions(a):
                                            s["party"], s["source"]] for s in arch["sensors"]]}))
         blocks.append(("table", {"caption": "batteries",
                                  "columns": ["id", "interceptor", "lat", "lon", "magazine", "fire control",
-                                             "engage on remote", "source"],
+                                             "engage on remote", "notional station", "source"],
                                  "rows": [[b["id"], b["interceptor"], b["lat_deg"], b["lon_deg"], b["magazine"],
-                                           b["fire_control"], b["engage_on_remote"], b["source"]]
+                                           b["fire_control"], b["engage_on_remote"], b.get("notional_station"),
+                                           b["source"]]
                                           for b in arch["batteries"]]}))
         if arch["sources"]:
             blocks.append(("list", [f"{k}: {v}" for k, v in arch["sources"].items()]))

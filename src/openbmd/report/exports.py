@@ -87,8 +87,14 @@ def _track_csv(path: Path, tracks) -> None:
         for tr in tracks:
             for t, lat, lon, alt, v in zip(tr.t_s, tr.lat_deg, tr.lon_deg, tr.alt_m, tr.speed_m_s):
                 # 1e-7 deg ~ 1 cm; alt and speed to the mm(/s)
-                out.writerow([tr.name, f"{t:.4f}", f"{lat:.7f}", f"{lon:.7f}",
-                              f"{alt / 1e3:.6f}", f"{v / 1e3:.6f}"])
+                out.writerow([tr.name, _fixed(t, 4), _fixed(lat, 7), _fixed(lon, 7),
+                              _fixed(alt / 1e3, 6), _fixed(v / 1e3, 6)])
+
+
+def _fixed(x: float, digits: int) -> str:
+    """``x`` with ``digits`` decimals, never ``-0.000...``: a value that rounds to zero (a launch
+    altitude of -1e-9 km, a longitude of -1e-12 deg) is written 0 (adding 0.0 turns -0.0 into 0.0)."""
+    return f"{round(float(x), digits) + 0.0:.{digits}f}"
 
 
 def _kml_color(i: int) -> str:
