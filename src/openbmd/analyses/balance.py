@@ -119,7 +119,8 @@ def engagement(reach, force, *, shapes=DEFAULT_SHAPES, decoys_per_warhead: float
     flown = {c.shape for c in reach.cases}
     missing = [s for s in shapes if s not in flown]
     if not shapes or missing:
-        raise InputError(f"shape {', '.join(missing) or '(none)'} not flown by icbm-reach; flown: {', '.join(sorted(flown))}")
+        raise InputError(f"shape {', '.join(missing) or '(none)'} not flown by icbm-reach; "
+                         f"flown: {', '.join(sorted(flown))}")
     if not isinstance(doctrine, Doctrine):
         doctrine = parse_doctrine(doctrine or arch.command.doctrine, look_s=arch.command.look_s)
     mags = {b.id: b.magazine for b in arch.batteries}
@@ -209,7 +210,8 @@ def assumptions(r: BalanceResult) -> list[str]:
         "the architecture's reaction time and sensors) for the warhead's field, target and shape.",
         f"Doctrine {e.doctrine.name} (the architecture's command); single-shot Pk from the interceptor catalog "
         f"({pks}; notional, no public figure); one engagement per object, no layering between batteries (N).",
-        f"Decoys: {'the force file' if r.decoys_per_warhead is None else f'{r.decoys_per_warhead:g} per warhead (given)'}"
+        "Decoys: " + ("the force file's" if r.decoys_per_warhead is None
+                      else f"{r.decoys_per_warhead:g} per warhead (given)") +
         f"; each decoy is recognised with probability {r.discrimination:g} (N, swept 0-1 in by_discrimination); "
         "unrecognised decoys draw interceptors like warheads, in random order.",
         "Allocation: warheads reachable by fewer batteries first; a battery holds fire with fewer rounds left "

@@ -162,7 +162,8 @@ def _group(g: GroupFile, ts) -> Group:
         raise InvalidField(("field",), g.field, f"not an area of threat set {ts.id!r}; allowed: "
                            + ", ".join(a.name for a in ts.areas))
     if g.missile not in area.missiles:
-        raise InvalidField(("missile",), g.missile, f"not a missile of {area.name}; allowed: {', '.join(area.missiles)}")
+        raise InvalidField(("missile",), g.missile,
+                           f"not a missile of {area.name}; allowed: {', '.join(area.missiles)}")
     return Group(field=area.name, missile=g.missile, missiles=g.missiles,
                  warheads_per_missile=g.warheads_per_missile, decoys_per_warhead=g.decoys_per_warhead,
                  source=g.source)

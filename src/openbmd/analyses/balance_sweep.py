@@ -10,10 +10,10 @@ arriving warheads (:func:`openbmd.analyses.balance_alloc.mean_field`) over
   of GMD up to 1,000), continuous (a fractional round is the mean field's);
 
 and, for each deterrence threshold X (warheads that must arrive for retaliation to deter) and
-each decoy load, the smallest inventory at which fewer than X warheads are expected to arrive
-(None: never, the warheads no battery reaches and the misses at full engagement already exceed
-X).  The thresholds are notional (N): McNamara's "assured destruction" of the 1960s was put at
-~400 one-megaton equivalents (M, commonly quoted; 200-400 in later readings).
+each decoy load, the smallest inventory at which at most X warheads are expected to arrive
+(0: the force holds no more than X; None: never, the warheads no battery reaches and the misses
+at full engagement already exceed X).  The thresholds are notional (N): McNamara's "assured
+destruction" of the 1960s was put at ~400 one-megaton equivalents (M, commonly quoted; 200-400 in later readings).
 """
 from __future__ import annotations
 
@@ -56,18 +56,18 @@ def arriving(e, classes: Classes, inventory: float, q: float) -> float:
 
 
 def needed_inventory(e, classes: Classes, threshold: float, q: float) -> int | None:
-    """The smallest whole inventory at which fewer than ``threshold`` warheads are expected to arrive."""
-    if arriving(e, classes, 0.0, q) < threshold:
+    """The smallest whole inventory at which at most ``threshold`` warheads are expected to arrive."""
+    if arriving(e, classes, 0.0, q) <= threshold:
         return 0
     hi = max(float(e.magazine.sum()), 1.0)
-    while arriving(e, classes, hi, q) >= threshold:
+    while arriving(e, classes, hi, q) > threshold:
         if hi >= MAX_INVENTORY:
             return None
         hi = min(hi * 2.0, MAX_INVENTORY)
     lo = 0.0
     while hi - lo > 0.5:
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if arriving(e, classes, mid, q) >= threshold else (lo, mid)
+        lo, hi = (mid, hi) if arriving(e, classes, mid, q) > threshold else (lo, mid)
     return int(np.ceil(hi))
 
 
@@ -98,4 +98,5 @@ def sweep(e, *, discrimination: float, warheads=DEFAULT_WARHEADS, inventories=DE
                 "Inventory: the architecture's magazines scaled in proportion; mean field (fractional rounds).",
                 f"Pk, doctrine and engageability as the headline run; discrimination {discrimination:g} (N).",
                 "Thresholds: warheads that must arrive to deter (N; assured destruction ~400 one-megaton "
-                "equivalents, McNamara, M); needed_inventory None: never below the threshold."]}
+                "equivalents, McNamara, M); needed_inventory: at most X arrive (0: the force holds no more; "
+                "None: never)."]}

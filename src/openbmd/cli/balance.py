@@ -93,7 +93,7 @@ def _print(s: dict) -> None:
         for w, row in zip(sw["warheads"], sw["expected_arriving"]):
             t.add_row(f"{w:,}", *(f"{a:,.0f}" for a in row))
         console.print(t)
-        t = Table(title="interceptors needed for fewer than X to arrive (— never)")
+        t = Table(title="interceptors needed for at most X to arrive (— never)")
         t.add_column("X, decoys/warhead")
         for w in sw["warheads"]:
             t.add_column(f"{w:,}", justify="right")

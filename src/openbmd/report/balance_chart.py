@@ -3,7 +3,7 @@
 Reads the ``sweep`` of :meth:`openbmd.analyses.balance.BalanceResult.summary`; computes nothing.
 Left: the share of the warheads expected to arrive against the interceptor inventory, one line
 per force size (the architecture's inventory today marked).  Right: the inventory at which
-fewer than X warheads are expected to arrive, against the force size, one line per threshold
+at most X warheads are expected to arrive, against the force size, one line per threshold
 and decoy load (a threshold never reached has no point).
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ def sweep_figure(sweep: dict, title: str = ""):
             continue
         color = f"C{thresholds.index(row['threshold_warheads'])}"
         ax2.plot(*zip(*pts), marker="o", ms=3, color=color, ls=styles.get(row["decoys_per_warhead"], "-."),
-                 label=f"< {row['threshold_warheads']} arrive, {row['decoys_per_warhead']:g} decoys/warhead")
+                 label=f"<= {row['threshold_warheads']} arrive, {row['decoys_per_warhead']:g} decoys/warhead")
     ax2.axhline(sweep["current_inventory"], color="0.4", ls=":", lw=1)
     ax2.set_yscale("log")
     ax2.set_xlabel("warheads launched at the United States")
