@@ -121,8 +121,8 @@ def _reach(engageable):
     bats = []
     for bid, eng in engageable.items():
         e = np.array(eng, bool)
-        nan = np.full(len(cases), np.nan)
-        bats.append(BatteryReach(bid, "gbi-3stage", 7.0, 0, 0, e, nan, nan, (None,) * len(cases), ()))
+        nan, margin = np.full(len(cases), np.nan), np.where(e, 100.0, np.nan)
+        bats.append(BatteryReach(bid, "gbi-3stage", 7.0, 0, 0, e, margin, nan, (None,) * len(cases), ()))
     return IcbmReachResult(get_architecture("gmd"), tuple(cases), tuple(bats), (), 60.0, 0.0)
 
 
@@ -164,3 +164,14 @@ def test_sweep_monotone():
     for r in s["needed_inventory"]:
         got = [n for n in r["inventory"] if n is not None]
         assert got == sorted(got, reverse=True)  # fewer warheads, fewer interceptors needed
+
+
+def test_engagement_from_the_json_summary_is_the_same():
+    """assess's claims read icbm-reach's JSON: the same classes as from the result itself."""
+    reach = _reach({"fort-greely": [1, 0, 1, 1], "vandenberg": [0, 1, 1, 0]})
+    force = get_force("russia-2024")
+    a = engagement(reach, force)
+    b = engagement(reach.summary(), force)
+    assert a.classes.mask.tolist() == b.classes.mask.tolist()
+    assert a.classes.warheads.tolist() == b.classes.warheads.tolist()
+    assert a.batteries == b.batteries and a.magazine.tolist() == b.magazine.tolist()

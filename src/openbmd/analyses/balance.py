@@ -103,20 +103,40 @@ class BalanceResult:
         }
 
 
+def _table(reach):
+    """(architecture, cases as (field, target, shape, missile), (C, B) engageable, battery ids,
+    interceptor ids) of an IcbmReachResult or of its JSON summary (the JSON of ``icbm-reach``)."""
+    if isinstance(reach, dict):
+        from openbmd.architectures.loader import get_architecture
+
+        bats = [s["battery"] for s in reach["sites"]]
+        icps = [s["interceptor"] for s in reach["sites"]]
+        rows = reach["cases"]
+        nb = max(len(bats), 1)
+        cases = [(r["field"], r["target"], r["shape"], r["missile"]) for r in rows[::nb]]
+        eng = np.array([r["engageable"] for r in rows], bool).reshape(len(cases), len(bats))
+        return get_architecture(reach["architecture"]), cases, eng, bats, icps
+    cases = [(c.field, c.target, c.shape, c.missile) for c in reach.cases]
+    eng = (np.array([b.engageable for b in reach.batteries], bool).T if reach.batteries
+           else np.zeros((len(cases), 0), bool))
+    return (reach.architecture, cases, eng, [b.battery_id for b in reach.batteries],
+            [b.interceptor_id for b in reach.batteries])
+
+
 def engagement(reach, force, *, shapes=DEFAULT_SHAPES, decoys_per_warhead: float | None = None,
                doctrine=None) -> Engagement:
     """The force's warheads in classes by the batteries that can engage them (module doc: targeting).
 
-    ``reach``: an IcbmReachResult of the architecture (flown with at least ``shapes``);
-    ``decoys_per_warhead`` overrides every group's; ``doctrine``: a Doctrine or doctrine string
-    (default the architecture's command)."""
+    ``reach``: an IcbmReachResult of the architecture (flown with at least ``shapes``) or its JSON
+    summary; ``decoys_per_warhead`` overrides every group's; ``doctrine``: a Doctrine or doctrine
+    string (default the architecture's command)."""
     from openbmd.engagement.doctrine import Doctrine, parse_doctrine
     from openbmd.interceptors.catalog import get_interceptor
 
-    arch = reach.architecture
+    arch, cases, eng, bats, icps = _table(reach)
     if decoys_per_warhead is not None and not (np.isfinite(decoys_per_warhead) and 0 <= decoys_per_warhead <= 50):
         raise InputError(f"decoys per warhead {decoys_per_warhead!r}: allowed 0 to 50")
-    flown = {c.shape for c in reach.cases}
+    flown = {c[2] for c in cases}
     missing = [s for s in shapes if s not in flown]
     if not shapes or missing:
         raise InputError(f"shape {', '.join(missing) or '(none)'} not flown by icbm-reach; "
@@ -124,14 +144,12 @@ def engagement(reach, force, *, shapes=DEFAULT_SHAPES, decoys_per_warhead: float
     if not isinstance(doctrine, Doctrine):
         doctrine = parse_doctrine(doctrine or arch.command.doctrine, look_s=arch.command.look_s)
     mags = {b.id: b.magazine for b in arch.batteries}
-    bats = reach.batteries
-    eng = np.array([b.engageable for b in bats], bool).T if bats else np.zeros((len(reach.cases), 0), bool)
     warheads, decoys, notes, out_of_reach = {}, {}, [], 0
     for g in force.groups:
-        rows = [i for i, c in enumerate(reach.cases) if c.field == g.field and c.shape in shapes]
-        same = [i for i in rows if reach.cases[i].missile == g.missile]
+        rows = [i for i, c in enumerate(cases) if c[0] == g.field and c[2] in shapes]
+        same = [i for i in rows if cases[i][3] == g.missile]
         if rows and not same:
-            notes.append(f"{g.field}: {g.missile} not flown; the answers of {reach.cases[rows[0]].missile} "
+            notes.append(f"{g.field}: {g.missile} not flown; the answers of {cases[rows[0]][3]} "
                          f"(the missile icbm-reach flies there) stand in")
         rows = same or rows
         if not rows:
@@ -141,7 +159,7 @@ def engagement(reach, force, *, shapes=DEFAULT_SHAPES, decoys_per_warhead: float
             continue
         d = g.decoys_per_warhead if decoys_per_warhead is None else decoys_per_warhead
         for i in rows:
-            key = tuple(eng[i])
+            key = tuple(bool(x) for x in eng[i])
             warheads[key] = warheads.get(key, 0.0) + g.warheads / len(rows)
             decoys[key] = decoys.get(key, 0.0) + d * g.warheads / len(rows)
     if not warheads:
@@ -151,11 +169,10 @@ def engagement(reach, force, *, shapes=DEFAULT_SHAPES, decoys_per_warhead: float
     dsum = round(sum(decoys.values()))
     dc = scaled_counts([decoys[k] for k in keys], dsum) if dsum else np.zeros(len(keys), np.int64)
     classes = Classes(w, dc, np.array(keys, bool).reshape(len(keys), len(bats)))
-    by_battery = {b.battery_id: int(w[classes.mask[:, j]].sum()) for j, b in enumerate(bats)}
-    return Engagement(classes=classes, batteries=tuple(b.battery_id for b in bats),
-                      interceptors=tuple(b.interceptor_id for b in bats),
-                      magazine=np.array([mags[b.battery_id] for b in bats], np.int64),
-                      pk=np.array([get_interceptor(b.interceptor_id).kill_vehicle.pk_single_shot for b in bats]),
+    by_battery = {b: int(w[classes.mask[:, j]].sum()) for j, b in enumerate(bats)}
+    return Engagement(classes=classes, batteries=tuple(bats), interceptors=tuple(icps),
+                      magazine=np.array([mags[b] for b in bats], np.int64),
+                      pk=np.array([get_interceptor(i).kill_vehicle.pk_single_shot for i in icps]),
                       doctrine=doctrine, out_of_reach=out_of_reach, by_battery=by_battery, notes=tuple(notes))
 
 
@@ -180,7 +197,8 @@ def balance(architecture, force, *, reach=None, shapes=DEFAULT_SHAPES, discrimin
     if reach is None:
         from openbmd.analyses.icbm_reach import icbm_reach
 
-        reach = icbm_reach(architecture, shapes=tuple(shapes), reaction_sweep_s=None,
+        fields = list(dict.fromkeys(g.field for g in force.groups if g.warheads))
+        reach = icbm_reach(architecture, fields=fields, shapes=tuple(shapes), reaction_sweep_s=None,
                            progress=progress)
     e = engagement(reach, force, shapes=tuple(shapes), decoys_per_warhead=decoys_per_warhead, doctrine=doctrine)
     kills, used = mean_field(e.classes, e.magazine, e.pk, e.doctrine, discrimination)
@@ -192,7 +210,7 @@ def balance(architecture, force, *, reach=None, shapes=DEFAULT_SHAPES, discrimin
         from openbmd.analyses.balance_sweep import sweep as run_sweep
 
         sw = run_sweep(e, discrimination=discrimination, **(sweep_kw or {}))
-    return BalanceResult(architecture=reach.architecture.id, force=force, engagement=e, shapes=tuple(shapes),
+    return BalanceResult(architecture=_arch_id(reach), force=force, engagement=e, shapes=tuple(shapes),
                          discrimination=discrimination, decoys_per_warhead=decoys_per_warhead,
                          expected_arriving=float(e.classes.total - kills.sum()),
                          worst_case_arriving=fewest_arriving(e.classes, e.magazine), draws=draws, seed=seed,
@@ -220,3 +238,8 @@ def assumptions(r: BalanceResult) -> list[str]:
         "worst_case_arriving: the attacker's worst case, every interceptor that can reach a warhead destroys one "
         "(Pk 1, one round per warhead, perfect discrimination).",
     ]
+
+
+def _arch_id(reach) -> str:
+    """The architecture id of an IcbmReachResult or its summary."""
+    return reach["architecture"] if isinstance(reach, dict) else reach.architecture.id
