@@ -55,3 +55,51 @@ def write_balance_chart(path: Path, sweep: dict, title: str = "") -> Path:
     """Write the chart as PNG to ``path``."""
     sweep_figure(sweep, title).savefig(path)
     return path
+
+
+def draw_balance_charts(section: dict | None, folder: Path) -> dict:
+    """The sweep chart of every architecture of assess's ``balance`` section that engages any
+    warhead: {architecture id: PNG path}."""
+    pngs = {}
+    for aid, s in ((section or {}).get("architectures") or {}).items():
+        if s.get("sweep") and s["engageable_warheads"] > 0:
+            pngs[aid] = write_balance_chart(Path(folder) / f"balance-{aid}.png", s["sweep"],
+                                            f"{s['force']} vs {aid}")
+    return pngs
+
+
+def balance_section(section: dict | None, pngs: dict) -> dict | None:
+    """The report section (blocks of :mod:`openbmd.report.html`) of assess's ``balance``."""
+    if not section:
+        return None
+    f = section["force"]
+    rows = []
+    for aid, s in section["architectures"].items():
+        lo, hi = s["arriving_interval"]
+        rows.append([aid, s["doctrine"], s["interceptors"], s["warheads"], f"{100 * s['engageable_share']:.0f} %",
+                     f"{s['expected_arriving']:,.1f}", f"{lo:,.0f}–{hi:,.0f}", f"{s['worst_case_arriving']:,.0f}"])
+    blocks = [
+        ("p", f"{f['name']}: {f['missiles']:,} missiles, {f['warheads']:,} warheads ({f['id']}; every count with its "
+              "source in the force file), launched at the US targets of icbm-reach; the architectures' magazines "
+              "allocated to the warheads their batteries can reach (icbm-reach's engageable cases), under each "
+              "architecture's doctrine, with the catalog's notional Pk."),
+        ("table", {"caption": "warheads that arrive (expected: mean field; 95 % of Monte Carlo trials; the "
+                              "attacker's worst case: every interceptor that can reach a warhead destroys one)",
+                   "columns": ["architecture", "doctrine", "interceptors", "warheads", "engageable",
+                               "expected arriving", "95 % of trials", "worst case for the attacker"],
+                   "rows": rows})]
+    for aid, png in pngs.items():
+        sw = section["architectures"][aid]["sweep"]
+        blocks.append(("img", {"path": png, "alt": f"balance sweep {aid}",
+                               "caption": f"{aid}: share of the warheads that arrive against the inventory, and the "
+                                          "inventory at which at most X arrive, against the force size"}))
+        blocks.append(("table", {"caption": f"{aid}: interceptors needed for at most X warheads to arrive "
+                                            f"(— never; discrimination {sw['discrimination']:g})",
+                                 "columns": ["X, decoys per warhead", *[f"{w:,} warheads" for w in sw["warheads"]]],
+                                 "rows": [[f"{r['threshold_warheads']}, {r['decoys_per_warhead']:g}",
+                                           *r["inventory"]] for r in sw["needed_inventory"]]}))
+        blocks.append(("list", sw["assumptions"]))
+    first = next(iter(section["architectures"].values()), None)
+    if first:
+        blocks.append(("details", {"summary": "assumptions", "blocks": [("list", first["assumptions"])]}))
+    return {"id": "balance", "title": "The offense-defense relationship", "blocks": blocks}
