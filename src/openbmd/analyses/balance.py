@@ -4,13 +4,14 @@
 to reduce their strategic offensive forces, at some point there will need to be a serious
 discussion ... about the offense-defense relationship" (the seed).  :func:`balance` makes it
 computable: a force (:mod:`openbmd.analyses.balance_force`: fields, missiles, warheads per
-missile, decoys) is launched at the ``us-targets``; icbm-reach's engagement cases
+missile, decoys) is launched at its target set (default ``us-targets``); icbm-reach's engagement cases
 (:mod:`openbmd.analyses.icbm_reach`: field x target x shape x battery, engageable or not) say
 which battery can reach which warhead; the architecture's magazines are allocated to the
 engageable warheads under its doctrine (:mod:`openbmd.analyses.balance_alloc`).
 
-Targeting (N, stated in ``assumptions``): every warhead of the force is launched at the United
-States; a field's warheads are spread evenly over the targets its missile reaches, on each of the
+Targeting (N, stated in ``assumptions``): every warhead of the force is launched at the force's
+target set; a field's warheads are spread evenly over the targets its missile reaches (those its
+group names, else all), on each of the
 chosen trajectory shapes (default minimum-energy); a field whose missile reaches no target sends
 none (counted in ``out_of_reach``).  A group whose missile icbm-reach did not fly takes the
 answers of the missile flown from its field (icbm-reach flies each field's first missile).
@@ -89,7 +90,7 @@ class BalanceResult:
             "worst_case_arriving": round(self.worst_case_arriving, 2),
             "arriving_interval": [float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))],
             "monte_carlo": {"trials": n, "seed": self.seed, "mean_arriving": round(mean, 3),
-                            "mean_arriving_95ci": [round(mean - half, 3), round(mean + half, 3)],
+                            "mean_arriving_95ci": [round(float(mean - half), 3), round(float(mean + half), 3)],
                             "min_arriving": int(d.min()), "max_arriving": int(d.max())},
             "by_discrimination": [{"discrimination": q, "expected_arriving": round(a, 2)}
                                   for q, a in self.by_discrimination],
@@ -134,6 +135,11 @@ def engagement(reach, force, *, shapes=DEFAULT_SHAPES, decoys_per_warhead: float
     from openbmd.interceptors.catalog import get_interceptor
 
     arch, cases, eng, bats, icps = _table(reach)
+    meta = reach if isinstance(reach, dict) else reach.meta
+    sets = (meta.get("threat_set", "russia-icbm"), meta.get("target_set", "us-targets"))
+    if sets != (force.threat_set, force.target_set):
+        raise InputError(f"force {force.id!r} launches from {force.threat_set} at {force.target_set}; the icbm-reach "
+                         f"result given flies {sets[0]} at {sets[1]}")
     if decoys_per_warhead is not None and not (np.isfinite(decoys_per_warhead) and 0 <= decoys_per_warhead <= 50):
         raise InputError(f"decoys per warhead {decoys_per_warhead!r}: allowed 0 to 50")
     flown = {c[2] for c in cases}
@@ -146,7 +152,8 @@ def engagement(reach, force, *, shapes=DEFAULT_SHAPES, decoys_per_warhead: float
     mags = {b.id: b.magazine for b in arch.batteries}
     warheads, decoys, notes, out_of_reach = {}, {}, [], 0
     for g in force.groups:
-        rows = [i for i, c in enumerate(cases) if c[0] == g.field and c[2] in shapes]
+        rows = [i for i, c in enumerate(cases) if c[0] == g.field and c[2] in shapes
+                and (not g.targets or c[1] in g.targets)]
         same = [i for i in rows if cases[i][3] == g.missile]
         if rows and not same:
             notes.append(f"{g.field}: {g.missile} not flown; the answers of {cases[rows[0]][3]} "
@@ -187,19 +194,17 @@ def balance(architecture, force, *, reach=None, shapes=DEFAULT_SHAPES, discrimin
     from openbmd.analyses.balance_force import Force, get_force
 
     force = force if isinstance(force, Force) else get_force(force)
-    if force.threat_set != "russia-icbm":
-        raise InputError(f"force {force.id!r} names threat set {force.threat_set!r}; balance engages the "
-                         "russia-icbm fields (icbm-reach's cases)")
     if not (np.isfinite(discrimination) and 0.0 <= discrimination <= 1.0):
         raise InputError(f"discrimination {discrimination!r}: allowed 0 to 1")
     if trials < 1:
         raise InputError(f"trials must be >= 1, got {trials}")
     if reach is None:
-        from openbmd.analyses.icbm_reach import icbm_reach
+        from openbmd.analyses.icbm_reach import icbm_reach_set
 
         fields = list(dict.fromkeys(g.field for g in force.groups if g.warheads))
-        reach = icbm_reach(architecture, fields=fields, shapes=tuple(shapes), reaction_sweep_s=None,
-                           progress=progress)
+        (reach,) = icbm_reach_set([architecture], fields=fields, shapes=tuple(shapes), reaction_sweep_s=None,
+                                  missiles="all", threat_set=force.threat_set, target_set=force.target_set,
+                                  progress=progress)
     e = engagement(reach, force, shapes=tuple(shapes), decoys_per_warhead=decoys_per_warhead, doctrine=doctrine)
     kills, used = mean_field(e.classes, e.magazine, e.pk, e.doctrine, discrimination)
     draws = simulate(e.classes, e.magazine, e.pk, e.doctrine, discrimination, trials=trials, seed=seed)

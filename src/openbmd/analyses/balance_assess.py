@@ -24,7 +24,7 @@ def balance_all(reach: dict, say=None, *, force: str = DEFAULT_FORCE, trials: in
     out = {}
     for k, (aid, r) in enumerate(reach.items()):
         if say:
-            say(f"balance: {f.id} vs {aid}", k, len(reach))
+            say(f"balance {k + 1}/{len(reach)}: {f.id} vs {aid}", 0, 1)
         res = balance(r.architecture, f, reach=r, trials=trials, seed=seed, sweep=True)
         out[aid] = res.summary()
     return {"force": f.summary(), "architectures": out, "seconds": round(time.perf_counter() - t0, 2)}

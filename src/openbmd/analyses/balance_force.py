@@ -1,16 +1,19 @@
 """A strategic force file: the warheads ``openbmd balance`` launches, field by field.
 
 A force file (TOML) names a threat set (default ``russia-icbm``: the fields' positions and the
-missiles icbm-reach flies there) and lists ``[[group]]`` entries, every number with its source::
+missiles icbm-reach flies there) and a target set (default ``us-targets``) and lists ``[[group]]`` entries, every number with its source::
 
     id = "russia-2024"
     name = "Russian deployed ICBM force, 2024"
+    threat_set = "russia-icbm"  # optional (the default)
+    target_set = "us-targets"   # optional (the default): where the warheads are launched
     [[group]]
     field = "Kozelsk"            # an area of the threat set
     missile = "rs-24"            # one of the area's missiles
     missiles = 20                # deployed missiles
     warheads_per_missile = 4
     decoys_per_warhead = 0       # optional; > 0 needs a source that states it (or an N flag)
+    targets = ["Washington"]     # optional: targets of the target set aimed at (default all)
     source = "M: ..."
 
 Shipped forces live in ``architectures/catalog/forces/<id>.toml``; every problem is one line
@@ -44,6 +47,7 @@ class GroupFile(Model):
     missiles: Annotated[int, Field(ge=0, le=MAX_MISSILES)]
     warheads_per_missile: Annotated[int, Field(ge=1, le=MAX_WARHEADS_PER_MISSILE)]
     decoys_per_warhead: Annotated[float, Field(ge=0.0, le=MAX_DECOYS_PER_WARHEAD)] = 0.0
+    targets: tuple[Text, ...] = ()  #: names of the target set aimed at (default: all it holds)
     source: Text
 
 
@@ -52,6 +56,7 @@ class ForceFile(Model):
     name: str = ""
     year: int | None = None
     threat_set: Text = "russia-icbm"
+    target_set: Text = "us-targets"  #: where the warheads are launched (a shipped target set)
     description: str = ""
     sources: Pairs = ()
     group: tuple[GroupFile, ...] = Field(min_length=1)
@@ -67,6 +72,7 @@ class Group:
     warheads_per_missile: int
     decoys_per_warhead: float
     source: str
+    targets: tuple[str, ...] = ()  #: () = every target of the force's target set
 
     @property
     def warheads(self) -> int:
@@ -79,6 +85,7 @@ class Force:
     name: str
     threat_set: str
     groups: tuple[Group, ...]
+    target_set: str = "us-targets"
     year: int | None = None
     description: str = ""
     sources: tuple = ()
@@ -94,10 +101,12 @@ class Force:
 
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "year": self.year, "threat_set": self.threat_set,
+                "target_set": self.target_set,
                 "missiles": self.missiles, "warheads": self.warheads, "sources": dict(self.sources),
                 "groups": [{"field": g.field, "missile": g.missile, "missiles": g.missiles,
                             "warheads_per_missile": g.warheads_per_missile, "warheads": g.warheads,
-                            "decoys_per_warhead": g.decoys_per_warhead, "source": g.source} for g in self.groups]}
+                            "decoys_per_warhead": g.decoys_per_warhead, "targets": list(g.targets) or "all",
+                            "source": g.source} for g in self.groups]}
 
 
 def force_ids() -> list[str]:
@@ -136,26 +145,31 @@ def parse_force(text: str, filename: str = "<force>") -> Force:
 
 def _force(data: dict, where: schema.Where) -> Force:
     declared = schema.validate(ForceFile, data, where)
-    from openbmd.architectures.loader import get_threat_set
+    from openbmd.architectures.loader import get_target_set, get_threat_set
 
     try:
         ts = get_threat_set(declared.threat_set)
     except InputError as exc:
         raise InputError(where.say(("threat_set",), str(exc))) from None
+    try:
+        tg = get_target_set(declared.target_set)
+    except InputError as exc:
+        raise InputError(where.say(("target_set",), str(exc))) from None
     groups = []
     for k, g in enumerate(declared.group):
         try:
-            groups.append(_group(g, ts))
+            groups.append(_group(g, ts, tg))
         except InvalidField as exc:
             raise where.error(exc, "group", k) from None
     if sum(g.warheads for g in groups) < 1:
         raise InputError(f"{where.filename}: the force holds no warheads (every group has missiles = 0)")
-    return Force(id=declared.id, name=declared.name or declared.id, threat_set=ts.id, groups=tuple(groups),
+    return Force(id=declared.id, name=declared.name or declared.id, threat_set=ts.id, target_set=tg.id,
+                 groups=tuple(groups),
                  year=declared.year, description=declared.description, sources=declared.sources,
                  path=where.filename)
 
 
-def _group(g: GroupFile, ts) -> Group:
+def _group(g: GroupFile, ts, tg) -> Group:
     names = {a.name.lower(): a for a in ts.areas}
     area = names.get(g.field.strip().lower())
     if area is None:
@@ -164,6 +178,11 @@ def _group(g: GroupFile, ts) -> Group:
     if g.missile not in area.missiles:
         raise InvalidField(("missile",), g.missile,
                            f"not a missile of {area.name}; allowed: {', '.join(area.missiles)}")
+    known = {t.name.lower(): t.name for t in tg.targets}
+    for k, name in enumerate(g.targets):
+        if name.strip().lower() not in known:
+            raise InvalidField(("targets", k), name, f"not a target of {tg.id!r}; allowed: "
+                               + ", ".join(t.name for t in tg.targets))
     return Group(field=area.name, missile=g.missile, missiles=g.missiles,
                  warheads_per_missile=g.warheads_per_missile, decoys_per_warhead=g.decoys_per_warhead,
-                 source=g.source)
+                 source=g.source, targets=tuple(known[n.strip().lower()] for n in g.targets))
