@@ -22,6 +22,7 @@ source = "N: test"
     (("--force", "russia-2024", "--trials", "0"), "--trials"),
     (("--force", "russia-2024", "--out", "x.png"), "add --sweep"),
     (("--force", "russia-2024", "--out", "x.txt"), "x.txt"),
+    (("--force", "russia-2024", "--doctrine", "salvo-99"), "unknown doctrine 'salvo-99'"),
 ])
 def test_bad_options_are_one_line(run, args, fragment):
     assert_usage_error(run("balance", "-a", "gmd", *args), fragment)

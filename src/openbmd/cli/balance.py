@@ -27,6 +27,8 @@ def balance(
         "--discrimination", metavar="Q", help="Probability a decoy is recognised (0-1, notional).")] = 0.5,
     decoys: Annotated[Optional[float], typer.Option(
         "--decoys-per-warhead", metavar="D", help="Override the force file's decoys per warhead.")] = None,
+    doctrine: Annotated[Optional[str], typer.Option(
+        "--doctrine", metavar="salvo-N|shoot-look-shoot", help="Override the architecture's shot doctrine.")] = None,
     trials: Annotated[int, typer.Option("--trials", metavar="N", help="Monte Carlo trials.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
     sweep: Annotated[bool, typer.Option("--sweep", help="Sweep force size (1,550 to 200 warheads) and "
@@ -49,10 +51,15 @@ def balance(
         raise InputError(f"--trials must be >= 1, got {trials}")
     if out_path is not None and out_path.suffix.lower() == ".png" and not sweep:
         raise InputError("--out FILE.png draws the sweep: add --sweep")
+    if doctrine is not None:
+        from openbmd.engagement.doctrine import parse_doctrine
+
+        parse_doctrine(doctrine)  # a typo fails here, before icbm-reach runs
     shapes = ("min-energy", "lofted", "depressed") if shape == "all" else (shape,)
     with progress("balance", enabled=True) as bar:
         result = run(architecture, force, shapes=shapes, discrimination=discrimination,
-                     decoys_per_warhead=decoys, trials=trials, seed=seed, sweep=sweep, progress=bar)
+                     decoys_per_warhead=decoys, doctrine=doctrine, trials=trials, seed=seed, sweep=sweep,
+                     progress=bar)
     summary = result.summary()
     if out_path is not None:
         write_file(out_path, lambda p: _write(p, summary))
