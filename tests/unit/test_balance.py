@@ -175,3 +175,14 @@ def test_engagement_from_the_json_summary_is_the_same():
     assert a.classes.mask.tolist() == b.classes.mask.tolist()
     assert a.classes.warheads.tolist() == b.classes.warheads.tolist()
     assert a.batteries == b.batteries and a.magazine.tolist() == b.magazine.tolist()
+
+
+def test_needed_inventory_by_doctrine_closed_form():
+    """Salvo s, Pk p, all engageable: N = s (W - X) / (1 - (1-p)^s) for every variant of the sweep."""
+    e = _engagement(1000)
+    s = sweep(e, discrimination=1.0, warheads=(1000,), inventories=(44,), thresholds=(400,), decoys=(0.0,))
+    got = {r["variant"]: r["inventory"][0] for r in s["needed_inventory_by_doctrine"]}
+    for n in (1, 2, 4):
+        assert got[f"salvo-{n}"] == pytest.approx(n * 600 / (1 - 0.4 ** n), abs=1.0)
+    for p in (0.5, 0.8):
+        assert got[f"salvo-2, Pk {p:g}"] == pytest.approx(2 * 600 / (1 - (1 - p) ** 2), abs=1.0)

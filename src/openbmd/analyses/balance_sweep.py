@@ -28,6 +28,11 @@ DEFAULT_WARHEADS = (1550, 1200, 1000, 800, 600, 400, 200)
 DEFAULT_INVENTORIES = (44, 64, 100, 200, 400, 700, 1000)
 DEFAULT_THRESHOLDS = (400, 200, 100)
 DEFAULT_DECOYS = (0.0, 1.0, 3.0)
+#: the shot doctrine and the kill probability, each swept on its own (no decoys): salvos of 1-4
+#: (M: GMD plans are said to fire 4-5 GBIs per warhead) and single-shot Pk 0.5 (D: Laplace estimate
+#: of the GBI's 7 intercepts in 14 tests, interceptor catalog) to 0.8 (N)
+DEFAULT_SALVOS = (1, 2, 4)
+DEFAULT_PKS = (0.5, 0.8)
 MAX_INVENTORY = 1_000_000
 
 
@@ -87,6 +92,7 @@ def sweep(e, *, discrimination: float, warheads=DEFAULT_WARHEADS, inventories=DE
             needed.append({"decoys_per_warhead": float(d), "threshold_warheads": int(x),
                            "inventory": [needed_inventory(e, _classes(e, w, d), x, discrimination) for w in ws]})
     return {"warheads": ws, "inventories": [int(n) if n == int(n) else n for n in ns],
+            "needed_inventory_by_doctrine": _by_doctrine(e, ws, thresholds, discrimination),
             "current_inventory": int(e.magazine.sum()), "discrimination": discrimination,
             "expected_arriving": grid,
             "arriving_share": [[round(a / w, 4) for a in row] for row, w in zip(grid, ws)],
@@ -96,7 +102,22 @@ def sweep(e, *, discrimination: float, warheads=DEFAULT_WARHEADS, inventories=DE
                 "1,550 is New START's deployed-warhead ceiling (S), which also counts SLBM and bomber "
                 "warheads: here all of them fly like the ICBM mix (N).",
                 "Inventory: the architecture's magazines scaled in proportion; mean field (fractional rounds).",
-                f"Pk, doctrine and engageability as the headline run; discrimination {discrimination:g} (N).",
+                f"Pk, doctrine and engageability as the headline run; discrimination {discrimination:g} (N); "
+                "needed_inventory_by_doctrine: the same at salvos of 1, 2 and 4 and at Pk 0.5 and 0.8, no decoys.",
                 "Thresholds: warheads that must arrive to deter (N; assured destruction ~400 one-megaton "
                 "equivalents, McNamara, M); needed_inventory: at most X arrive (0: the force holds no more; "
                 "None: never)."]}
+
+
+def _by_doctrine(e, ws, thresholds, q) -> list[dict]:
+    """The needed inventory again at each salvo of :data:`DEFAULT_SALVOS` (the catalog Pk) and each
+    Pk of :data:`DEFAULT_PKS` (the architecture's doctrine), no decoys."""
+    from dataclasses import replace
+
+    from openbmd.engagement.doctrine import Doctrine
+
+    variants = [(f"salvo-{n}", replace(e, doctrine=Doctrine(first_salvo=n))) for n in DEFAULT_SALVOS]
+    variants += [(f"{e.doctrine.name}, Pk {p:g}", replace(e, pk=np.full(len(e.pk), p))) for p in DEFAULT_PKS]
+    return [{"variant": name, "threshold_warheads": int(x),
+             "inventory": [needed_inventory(v, _classes(v, w, 0.0), x, q) for w in ws]}
+            for name, v in variants for x in thresholds]

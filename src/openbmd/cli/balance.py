@@ -107,6 +107,9 @@ def _print(s: dict) -> None:
         for r in sw["needed_inventory"]:
             t.add_row(f"{r['threshold_warheads']}, {r['decoys_per_warhead']:g}",
                       *("—" if n is None else f"{n:,}" for n in r["inventory"]))
+        for r in sw.get("needed_inventory_by_doctrine", []):
+            t.add_row(f"{r['threshold_warheads']}, 0, {r['variant']}",
+                      *("—" if n is None else f"{n:,}" for n in r["inventory"]))
         console.print(t)
 
 

@@ -97,7 +97,9 @@ def balance_section(section: dict | None, pngs: dict) -> dict | None:
                                             f"(— never; discrimination {sw['discrimination']:g})",
                                  "columns": ["X, decoys per warhead", *[f"{w:,} warheads" for w in sw["warheads"]]],
                                  "rows": [[f"{r['threshold_warheads']}, {r['decoys_per_warhead']:g}",
-                                           *r["inventory"]] for r in sw["needed_inventory"]]}))
+                                           *r["inventory"]] for r in sw["needed_inventory"]]
+                                 + [[f"{r['threshold_warheads']}, 0, {r['variant']}", *r["inventory"]]
+                                    for r in sw.get("needed_inventory_by_doctrine", [])]}))
         blocks.append(("list", sw["assumptions"]))
     first = next(iter(section["architectures"].values()), None)
     if first:
