@@ -57,7 +57,7 @@ class NorthKoreaResult:
                 for c in r.summary()["cases"]:
                     rows.append({"architecture": aid, "threat_set": ts, "area": c["field"], "missile": c["missile"],
                                  "target": c["target"], "shape": c["shape"], "battery": c["battery"],
-                                 "engageable": c["engageable"], "margin_s": c["margin_s"],
+                                 "engageable": c["engageable"], "margin_s": c["margin_s"], "reason": c["reason"],
                                  "intercept_altitude_km": c["intercept_altitude_km"],
                                  "flight_time_s": c["flight_time_s"]})
         return rows

@@ -18,7 +18,8 @@ def _reach_rows(cases: list[dict]) -> list[list]:
         if key not in index:
             index[key] = len(rows)
             rows.append([*key, []])
-        verdict = f"{c['battery']}: " + (f"yes, margin {c['margin_s']:,.0f} s" if c["engageable"] else "no")
+        verdict = f"{c['battery']}: " + (f"yes, margin {c['margin_s']:,.0f} s" if c["engageable"]
+                                         else f"no ({c['reason']})" if c.get("reason") else "no")
         rows[index[key]][-1].append(verdict)
     return [[*r[:-1], "; ".join(r[-1])] for r in rows]
 
