@@ -7,7 +7,7 @@ import pytest
 
 from openbmd._json import jsonable
 from openbmd.analyses.balance_force import get_force, parse_force
-from openbmd.analyses.north_korea import FORCE, TARGET_SET, THREAT_SETS, in_pacific, north_korea
+from openbmd.analyses.north_korea import FORCES, TARGET_SET, THREAT_SETS, in_pacific, north_korea
 from openbmd.architectures.loader import find_area, get_architecture, get_target_set, get_threat_set
 from openbmd.errors import InputError
 from openbmd.report.html import write_html
@@ -35,10 +35,13 @@ def test_threat_sets_and_force():
         s = get_threat_set(ts)
         for a in s.areas:
             assert find_area(a.name)[1].lat_deg == a.lat_deg  # one home for positions
-    f = get_force(FORCE)
+    f, regional = (get_force(x) for x in FORCES)
     assert f.warheads == 10 and f.threat_set == "north-korea-icbm" and f.target_set == TARGET_SET
     assert all(g.targets and all(_country(get_target_set(TARGET_SET).target(t)) == "US" for t in g.targets)
                for g in f.groups)
+    assert regional.warheads == 12 and regional.threat_set == "north-korea"
+    assert {_country(get_target_set(TARGET_SET).target(t)) for g in regional.groups for t in g.targets} == \
+        {"Japan", "Guam"}
 
 
 def test_force_targets_are_checked():
@@ -50,8 +53,9 @@ def test_force_targets_are_checked():
 
 def test_only_pacific_architectures_are_analysed():
     assert in_pacific(get_architecture("gmd"))
+    assert in_pacific(get_architecture("japan-guam-2024"))
     assert not any(in_pacific(get_architecture(a)) for a in ("epaa-phase-1", "epaa-phase-3", "third-site-2007"))
-    r = north_korea(["epaa-phase-3"])
+    r = north_korea(["epaa-phase-3"], regional=())
     s = r.summary()
     assert s["architectures"] == [] and s["skipped_no_pacific_battery"] == ["epaa-phase-3"]
     assert s["cases"] == [] and s["raid"] == {}
@@ -61,9 +65,9 @@ def test_only_pacific_architectures_are_analysed():
 
 @pytest.mark.slow
 def test_gmd_against_north_korea(tmp_path):
-    """~25-35 s: GMD engages the ICBM stand-in toward US targets, no battery defends Japan or Guam
-    (GMD's fields lie 4,000+ km from any Nodong or Guam-bound track), the raid conserves rounds."""
-    r = north_korea(["gmd"], trials=300)
+    """~10 s warm, ~90 s cold: GMD engages the ICBM stand-in toward US targets and nothing bound for
+    Japan or Guam (its fields lie 4,000+ km from those tracks); the raids conserve rounds."""
+    r = north_korea(["gmd"], regional=(), trials=300)
     s = r.summary()
     json.dumps(jsonable(s), allow_nan=False)
     rows = s["cases"]
@@ -76,10 +80,12 @@ def test_gmd_against_north_korea(tmp_path):
         assert (c["margin_s"] is not None) == c["engageable"] and (c["margin_s"] is None or c["margin_s"] >= 0)
     cov = {(c["region"], c["threat"]): c["defended_area_fraction"] for c in s["coverage"]}
     assert cov[("Japan", "nodong")] == 0.0 and 0.0 <= cov[("United States", "aps-liquid-icbm")] <= 1.0
-    for d, b in s["raid"]["gmd"].items():
-        assert b["warheads"] == 10 and b["worst_case_arriving"] <= b["expected_arriving"] <= 10
-        assert sum(x["expected_rounds_used"] for x in b["batteries"]) <= 44 + 1e-9
-    arr = [s["raid"]["gmd"][d]["expected_arriving"] for d in ("0", "1", "3")]
-    assert np.all(np.diff(arr) >= -1e-9)  # decoys never help the defence
+    for force, by_d in s["raid"]["gmd"].items():
+        for d, b in by_d.items():
+            assert b["worst_case_arriving"] <= b["expected_arriving"] <= b["warheads"]
+            assert sum(x["expected_rounds_used"] for x in b["batteries"]) <= 44 + 1e-9
+        arr = [by_d[d]["expected_arriving"] for d in ("0", "1", "3")]
+        assert np.all(np.diff(arr) >= -1e-9)  # decoys never help the defence
+    assert s["raid"]["gmd"]["north-korea-regional-2024"]["0"]["engageable_share"] == 0.0
     html = write_html(tmp_path / "a.html", "t", "s", [north_korea_section(s)]).read_text(encoding="utf-8")
     assert "North Korea" in html and "margin" in html

@@ -35,7 +35,7 @@ def north_korea_section(nk: dict | None) -> dict | None:
     blocks = [("p", "GMD and the other architectures with batteries in the Pacific against North Korean missiles "
                     "toward the United States, Japan and Guam: which battery can engage which launch area x "
                     "missile x target x shape (icbm-reach's timeline), the defended share of Japan and of the "
-                    "United States, and a raid of ten ICBMs. Architectures without a Pacific battery "
+                    "United States, and two raids. Architectures of the run without a Pacific battery "
                     f"({', '.join(nk['skipped_no_pacific_battery']) or 'none'}) are left out."),
               ("list", nk["assumptions"]),
               ("table", {"caption": "engageable cases per target (launch area x missile x shape x battery)",
@@ -48,15 +48,17 @@ def north_korea_section(nk: dict | None) -> dict | None:
                              "columns": ["architecture", "region", "missile", "from", "grid deg", "defended"],
                              "rows": cov}))
     raid = []
-    for aid, by_d in nk["raid"].items():
-        for d, s in by_d.items():
-            lo, hi = s["arriving_interval"]
-            raid.append([aid, s["force"], d, s["warheads"], s["interceptors"], s["doctrine"],
-                         f"{s['expected_arriving']:.2f}", f"{lo:g}–{hi:g}", f"{s['worst_case_arriving']:g}"])
-    blocks.append(("table", {"caption": "raid: North Korean ICBMs at US targets (openbmd balance; decoys notional, "
-                                        "discrimination 0.5)",
+    for aid, by_f in nk["raid"].items():
+        for by_d in by_f.values():
+            for d, s in by_d.items():
+                lo, hi = s["arriving_interval"]
+                raid.append([aid, s["force"], d, s["warheads"], s["interceptors"], s["doctrine"],
+                             f"{100 * s['engageable_share']:.0f} %", f"{s['expected_arriving']:.2f}",
+                             f"{lo:g}–{hi:g}", f"{s['worst_case_arriving']:g}"])
+    blocks.append(("table", {"caption": "raids: North Korean ICBMs at US targets, Nodong and Taepodong-2 at Japan "
+                                        "and Guam (openbmd balance; decoys notional, discrimination 0.5)",
                              "columns": ["architecture", "force", "decoys per warhead", "warheads", "interceptors",
-                                         "doctrine", "expected arriving", "95 % of trials",
+                                         "doctrine", "engageable", "expected arriving", "95 % of trials",
                                          "worst case for the attacker"], "rows": raid}))
     blocks.append(("details", {"summary": "every case: which battery engages, with its margin", "blocks": [
         ("table", {"columns": ["architecture", "area", "missile", "target", "shape", "batteries"],
