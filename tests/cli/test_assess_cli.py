@@ -68,7 +68,8 @@ def test_every_stage_is_a_line_with_a_count(report):
 def test_json_has_the_sections(report):
     _, out = report
     doc = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
-    assert set(doc) == {"meta", "coverage", "pacing", "icbm_reach", "validation", "sensitivity", "assumptions"}
+    assert set(doc) == {"meta", "coverage", "pacing", "icbm_reach", "balance", "north_korea", "validation",
+                        "sensitivity", "assumptions"}
     assert doc["meta"]["openbmd_version"] == __version__
     assert doc["meta"]["architectures"] == ["epaa-phase-1"]
     assert "epaa-phase-1" in doc["icbm_reach"]

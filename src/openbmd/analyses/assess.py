@@ -89,6 +89,12 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
         pace = pacing(phases, areas=tuple(pacing_areas), step_deg=pacing_step_deg,
                       run=staged_pacing_run(say, classes, len(pacing_areas)))
     reach = _icbm_reach_all(archs, say)
+    from openbmd.analyses.balance_assess import balance_all  # issue 12: the offense-defense relationship
+
+    bal = balance_all(reach, say)
+    from openbmd.analyses.north_korea import north_korea  # issue 12: North Korea (Pacific architectures)
+
+    nk = north_korea(archs, say=say)
     sens = _sensitivity(archs, say) if sensitivity else None
 
     cov_summaries = {f"{aid}/{cls}": r.summary() for (aid, cls), r in cov.items()}
@@ -97,7 +103,7 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     meta = _meta(started, time.perf_counter() - t0, archs, area, map_step_deg, pacing_step_deg, pacing_areas,
                  classes)
     doc = {"meta": meta, "coverage": cov_summaries, "pacing": pace, "icbm_reach": reach_summaries,
-           "validation": claims, "sensitivity": sens.summary() if sens is not None else None,
+           "balance": bal, "north_korea": nk.summary(), "validation": claims, "sensitivity": sens.summary() if sens is not None else None,
            "assumptions": assumptions(archs, classes, flown=_flown(reach_summaries))}
     return Assessment(architectures=tuple(archs), resolved=resolved, class_missiles=classes, coverage=cov,
                       pacing=pace, icbm_reach=reach, doc=doc, sensitivity=sens)

@@ -230,7 +230,7 @@ def icbm_reach(architecture, **kw) -> IcbmReachResult:
 def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
                    reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None,
                    booster_rcs_m2=None, boost: bool = True, launch_on=None,
-                   progress=None) -> list[IcbmReachResult]:
+                   progress=None, threat_set: str = THREAT_SET, target_set: str = TARGET_SET) -> list[IcbmReachResult]:
     """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
 
     The field x target x shape flights are flown once and engaged by every architecture
@@ -244,7 +244,9 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     radar cross sections (default the missiles', else the project's defaults); ``boost=False``
     lets radars see the threat only after burnout; ``launch_on`` overrides every battery's launch
     modes (``openbmd.architectures.model.LAUNCH_MODES``).  ``progress(done, total)`` is called as
-    work proceeds.  See the module doc for the meaning of each answer.
+    work proceeds.  ``threat_set``/``target_set``: other launch areas and targets on the same
+    machinery (issue 12: North Korea, :mod:`openbmd.analyses.north_korea`).  See the module doc
+    for the meaning of each answer.
     """
     from openbmd.architectures.loader import get_architecture, get_target_set, get_threat_set
     from openbmd.architectures.resolve import resolve
@@ -257,7 +259,7 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     archs = [get_architecture(a) if isinstance(a, str) else a for a in architectures]
     if not archs:
         raise InputError("give at least one architecture")
-    ts, tg = get_threat_set(THREAT_SET), get_target_set(TARGET_SET)
+    ts, tg = get_threat_set(threat_set), get_target_set(target_set)
     fs = [ts.area(n) for n in fields] if fields else list(ts.areas)
     tt = [tg.target(n) for n in targets] if targets else list(tg.targets)
     bad = [s for s in shapes if s not in SHAPES]
@@ -304,7 +306,8 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
         batteries = _engage(res, s, rcs, reaction, sp, sweep_r, geometry, tick, launch_on) if cases else []
         out.append(IcbmReachResult(arch, tuple(cases), tuple(batteries), tuple(unreachable), reaction,
                                    t_fly + time.perf_counter() - t1,
-                                   {"flights_s": round(t_fly, 2), "engagement_s": round(time.perf_counter() - t1, 2)}))
+                                   {"threat_set": ts.id, "target_set": tg.id, "flights_s": round(t_fly, 2),
+                                    "engagement_s": round(time.perf_counter() - t1, 2)}))
     return out
 
 

@@ -217,6 +217,20 @@ def _third_site_tail_chase(c: Claim, ctx, claim):
           "" if n == 0 else "head-on geometries from the western fields, not tail chases")
 
 
+def _gmd_limited_defence(c: Claim, ctx, claim):
+    """Issue 12: the offense-defense balance (openbmd.analyses.balance_assess) on icbm-reach's cases."""
+    if c["architecture"] not in ctx.reach:
+        return
+    from openbmd.analyses.balance_assess import stopped_share
+
+    b = stopped_share(ctx.reach[c["architecture"]], c["force"])
+    x = b["stopped_share"]
+    claim(c, f"{b['interceptors']} interceptors stop {b['expected_stopped']:.0f} of {b['warheads']:,} warheads of "
+             f"{c['force']} ({x:.1%}; {b['engageable_share']:.0%} engageable)",
+          "agrees" if x < c["agrees_below"] else "partly" if x < c["partly_below"] else "disagrees",
+          "expected value of the balance (perfect discrimination, catalog Pk): see the balance section")
+
+
 #: claim id -> (evaluator, the keys it reads besides id/source/claim)
 EVALUATORS = {
     "reach-of-iranian-mrbm": (_reach_of_iranian_mrbm, ("architecture", "threat_class", "min_country_share")),
@@ -229,6 +243,7 @@ EVALUATORS = {
     "phases-1-3-vs-russian-icbms": (_phases_1_3_vs_russian_icbms, ("architectures",)),
     "phase-4-vs-russian-icbms": (_phase_4_vs_russian_icbms, ("architecture", "agrees_below", "partly_below")),
     "third-site-tail-chase": (_third_site_tail_chase, ("architecture",)),
+    "gmd-limited-defence": (_gmd_limited_defence, ("architecture", "force", "agrees_below", "partly_below")),
 }
 _SHARES = ("min_country_share", "agrees_below", "partly_below", "agrees_at_least", "partly_at_least")
 

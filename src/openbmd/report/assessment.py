@@ -57,21 +57,27 @@ def write_assessment(result, out_dir, *, progress=None) -> dict:
         from openbmd.report.sensitivity_chart import write_tornado
 
         sens_png = write_tornado(doc["sensitivity"], figures / "sensitivity.png")
+    from openbmd.report.balance_chart import balance_section, draw_balance_charts
+    from openbmd.report.north_korea import north_korea_section
+
+    extra = [balance_section(doc.get("balance"), draw_balance_charts(doc.get("balance"), figures)),
+             north_korea_section(doc.get("north_korea"))]
     json_path = out / "assessment.json"
     json_path.write_text(json.dumps(jsonable(doc), indent=1), encoding="utf-8")
     say("report", 0, 1)
     html_path = write_report(out / "assessment.html", doc, result.coverage, maps, result.pacing,
-                             figures / "pacing.png", doc["icbm_reach"], reach_charts, sens_png)
+                             figures / "pacing.png", doc["icbm_reach"], reach_charts, sens_png, extra)
     return {"html": html_path, "json": json_path}
 
 
-def write_report(path, doc, cov, maps, pace, pacing_png, reach, reach_charts, sensitivity_png=None) -> Path:
+def write_report(path, doc, cov, maps, pace, pacing_png, reach, reach_charts, sensitivity_png=None,
+                 extra=()) -> Path:
     from openbmd.report.sensitivity_chart import sensitivity_section
 
     meta = doc["meta"]
     sens = doc.get("sensitivity")
     sections = [_summary(doc, cov, pace, reach), _coverage(cov, maps, meta), _pacing(pace, pacing_png),
-                _reach(reach, reach_charts),
+                _reach(reach, reach_charts), *(x for x in (extra or ()) if x is not None),
                 sensitivity_section(sens, sensitivity_png) if sens and sensitivity_png else None,
                 _validation(doc["validation"]), _assumptions(doc["assumptions"]), _metadata(meta)]
     sections = [s for s in sections if s is not None]
