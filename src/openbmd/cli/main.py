@@ -5,6 +5,7 @@ prints ``openbmd: error: <message>`` on stderr and exits with status 2.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -48,6 +49,7 @@ app.command("pacing")(pacing.pacing)
 app.command("raid")(raid.raid)
 app.command("sensitivity")(sensitivity.sensitivity)
 app.command("assess")(assess.assess)
+app.add_typer(importlib.import_module("openbmd.cli.center").app, name="center")  # the data-sharing center
 
 
 def _version(value: bool) -> None:
