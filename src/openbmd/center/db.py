@@ -126,15 +126,18 @@ audit = sa.Table(
 _AUDIT_LOCK = 0x0B3D  #: the PostgreSQL advisory-lock key of the audit chain
 
 
-def engine_from_url(url: str) -> sa.Engine:
-    """An engine for ``sqlite:///path`` or ``postgresql+psycopg://...``; anything else is an InputError."""
+def engine_from_url(url: str, *, read_only: bool = False) -> sa.Engine:
+    """An engine for ``sqlite:///path`` or ``postgresql+psycopg://...``; anything else is an InputError.
+
+    ``read_only``: for SQLite, transactions start with a plain (deferred) BEGIN, so they read the
+    WAL snapshot without queueing behind writers; only for connections that never write."""
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError as exc:
         raise InputError(f"database URL {url!r} is not a URL; allowed: sqlite:///PATH or "
                          "postgresql+psycopg://USER@HOST:PORT/DB") from exc
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
     if parsed.get_backend_name() == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "postgresql", ""):
             raise InputError(f"PostgreSQL driver {parsed.get_driver_name()!r} is not supported; use "
@@ -145,7 +148,7 @@ def engine_from_url(url: str) -> sa.Engine:
                      "postgresql+psycopg://USER@HOST:PORT/DB")
 
 
-def _sqlite_engine(url: sa.URL) -> sa.Engine:
+def _sqlite_engine(url: sa.URL, begin: str) -> sa.Engine:
     if not url.database or url.database == ":memory:":
         raise InputError("the center's SQLite database must be a file (sqlite:///PATH): an in-memory "
                          "database is gone when the server stops")
@@ -167,7 +170,7 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin)
 
     return engine
 

@@ -50,9 +50,9 @@ class BodyLimit:
             try:
                 size = int(declared)
             except ValueError:
-                return await _reply(send, 400, "the Content-Length header is not a number")
+                return await reply(send, 400, "the Content-Length header is not a number")
             if size > self.max_bytes:
-                return await _reply(send, 413, self._message(size))
+                return await reply(send, 413, self._message(size))
         chunks, seen = [], 0
         while True:  # read the whole body first (at most max_bytes of it), then replay it to the app
             message = await receive()
@@ -61,7 +61,7 @@ class BodyLimit:
             chunks.append(message.get("body", b""))
             seen += len(chunks[-1])
             if seen > self.max_bytes:
-                return await _reply(send, 413, self._message(seen))
+                return await reply(send, 413, self._message(seen))
             if not message.get("more_body", False):
                 break
         body, sent = b"".join(chunks), False
@@ -79,9 +79,11 @@ class BodyLimit:
         return f"the request body ({size} bytes or more) is over the limit of {self.max_bytes} bytes"
 
 
-async def _reply(send, status: int, message: str) -> None:
+async def reply(send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    """Answer ``status`` with ``{"detail": message}`` straight from a middleware."""
     body = json.dumps({"detail": message}).encode()
+    extra = [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                            *extra]})
     await send({"type": "http.response.body", "body": body})

@@ -2,8 +2,8 @@
 
 Every call carries ``Authorization: Bearer TOKEN``: a missing or bad token is 401; a call the
 role or the sharing level does not allow is 403, or 404 where the thing's existence must not
-leak. Bodies over the size limit are 413 before they are parsed; a party over its rate limit
-gets 429. Refusals are JSON ``{"detail": "one line naming the problem and what is allowed"}``.
+leak. Bodies over the size limit are 413 before they are read; a party over its rate limit
+gets 429 before its body is parsed (:mod:`openbmd.center.gate`). Refusals are JSON ``{"detail": "one line naming the problem and what is allowed"}``.
 """
 from __future__ import annotations
 
@@ -22,17 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from openbmd.center import agreement, audit, auth, models, store
 from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
+from openbmd.center.gate import AuthGate, bearer
 from openbmd.center.limits import MAX_BODY_BYTES, BodyLimit
 
 WRITERS = ("head", "operator")
 Token = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
-
-
-def bearer(header: str | None) -> str | None:
-    if not header:
-        return None
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else None
 
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_s: float = DEFAULT_RATE_PER_S,
@@ -52,7 +46,8 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     app.state.center = center
     _errors(app)
     _routes(app, center)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(AuthGate, center=center)  # 401 and 429 before the body is parsed
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # outermost: 413 before it is read
     return app
 
 
