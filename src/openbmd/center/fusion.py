@@ -7,7 +7,9 @@ A pure library (no I/O), deterministic, on the engine's own tracker:
   motion: J2 gravity, Coriolis, centrifugal; :class:`openbmd.sensors.motion.Ballistic`) by its
   squared Mahalanobis distance in measurement space, within a chi-square gate; the returns of
   one sensor at one time go to tracks by global nearest neighbour, and an assigned return
-  updates its track by the engine's extended Kalman step (:func:`openbmd.sensors.ekf.update`);
+  updates its track by the engine's extended Kalman step (:func:`openbmd.sensors.ekf.update`)
+  iterated (:func:`openbmd.center.fusion_assoc.iterated_update`: a just-started track's km-wide
+  prior would otherwise leave the filter over-confident, NEES ~3x its dimension);
 - returns no track takes start tracks (:class:`openbmd.center.fusion_assoc.Initiator`): three
   returns from any radars that fit one motion, least squares on the ballistic motion;
 - a track shared by a party (state and covariance only) joins the nearest fused track inside
@@ -33,21 +35,23 @@ import numpy as np
 
 from openbmd._arrays import frozen
 from openbmd.center.fusion_assoc import (AzEl, Initiator, Return, assign, covariance_intersection, gate,
-                                         mahalanobis2)
+                                         iterated_update, mahalanobis2)
 from openbmd.center.fusion_ground import PointEstimate, impact_points, launch_points
 from openbmd.center.fusion_types import FusedTrack, Measurement, PartyTrack, SensorSite, check_measurement
 from openbmd.earth.frames import Site
 from openbmd.errors import InputError
-from openbmd.sensors import ekf
 from openbmd.sensors.models import RangeAzEl
 from openbmd.sensors.motion import Ballistic
 from openbmd.sensors.tracking import FIRM_AFTER, FIRM_SIGMA_M, Q_M2_S3
 
 __all__ = ["Fusion", "FusedTrack", "Measurement", "PartyTrack", "PointEstimate", "SensorSite"]
 
-#: default ballistic coefficient of the re-entry vehicle flown to impact (kg/m^2), the engine's
-#: default for impact prediction (openbmd.sensors.tracking.predict_impact)
-RV_BETA_KG_M2 = 5000.0
+#: re-entry body's ballistic coefficient flown to impact (kg/m^2): between the engine's catalog
+#: values (7,324 and 9,765 kg/m^2, src/openbmd/missiles/catalog/*.toml) and its impact-prediction
+#: default (5,000, openbmd.sensors.tracking.predict_impact); the unknown true value is carried as
+#: a spread over a factor RV_BETA_SPAN either way (fusion_ground.impact_points)
+RV_BETA_KG_M2 = 7000.0
+RV_BETA_SPAN = 2.0
 
 
 @dataclass
@@ -262,7 +266,7 @@ class Fusion:
         if not pairs:
             return ms
         ks, js = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-        x1, p1, _, _ = ekf.update(xp[ks], pp[ks], z[js], model.subset(js))
+        x1, p1 = iterated_update(xp[ks], pp[ks], z[js], model.subset(js))
         for n, (k, j) in enumerate(pairs):
             self._commit(tracks[k], t, x1[n], p1[n], ms[j].party, ms[j].sensor)
             touched.append(tracks[k].id)
@@ -304,15 +308,18 @@ class Fusion:
         return [tid]
 
     # ---------------------------------------------------------------- output
-    def tracks(self) -> list[FusedTrack]:
+    def tracks(self, *, ground: bool = True) -> list[FusedTrack]:
         """The fused picture: every track (tentative and firm), by start time then id, with its
-        launch and impact points (None where the state does not reach the ground)."""
+        launch and impact points (None where the state does not reach the ground, and all None
+        with ``ground=False``, which skips flying them)."""
         trs = sorted(self._tracks.values(), key=lambda tr: (tr.first_t, tr.id))
-        self._update_ground(trs)
+        if ground:
+            self._update_ground(trs)
+        pts = {tr.id: self._ground[tr.id][1:] if ground else (None, None) for tr in trs}
         return [FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]),
                            velocity_m_s=frozen(tr.x[3:]), covariance=frozen(tr.p), parties=tuple(sorted(tr.parties)),
                            sensors=tuple(sorted(tr.sensors)), n_updates=tr.n, firm=tr.firm_t is not None,
-                           launch_point=self._ground[tr.id][1], impact_point=self._ground[tr.id][2],
+                           launch_point=pts[tr.id][0], impact_point=pts[tr.id][1],
                            first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
                            firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t) for tr in trs]
 
@@ -323,7 +330,7 @@ class Fusion:
         x = np.array([tr.x for tr in todo])
         p = np.array([tr.p for tr in todo])
         t = self._epoch + np.array([tr.t for tr in todo])
-        impacts = impact_points(x, p, t, motion=self._motion, drag_motion=self._drag)
+        impacts = impact_points(x, p, t, motion=self._motion, drag_motion=self._drag, beta_span=RV_BETA_SPAN)
         launches = launch_points(x, p, t, impacts, motion=self._motion)
         for tr, lp, ip in zip(todo, launches, impacts):
             self._ground[tr.id] = ((tr.t, tr.n, tr.x.tobytes()), lp, ip)

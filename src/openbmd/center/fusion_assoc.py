@@ -182,3 +182,25 @@ class AzEl(RangeAzEl):
     def _h(self, r):
         z, hr = super()._h(r)
         return z[:, 1:], hr[:, 1:]
+
+
+def iterated_update(x, p, z, model, iterations: int = 3):
+    """Iterated extended Kalman update (Gauss-Newton on the posterior; Bell & Cathey, IEEE Trans.
+    AC 38(2), 1993): :func:`openbmd.sensors.ekf.update` re-linearised at each new estimate, so a
+    prior of several km at a few hundred km range (a track just started) is not biased by the
+    curvature of the angles and range. Returns (x, P) (K, n), (K, n, n)."""
+    xi = x
+    r = model.covariance(x.shape[0])
+    pt = np.swapaxes
+    for _ in range(iterations):
+        h = model.jacobian(xi)
+        ph = p @ pt(h, 1, 2)
+        s = h @ ph + r
+        gain = pt(np.linalg.solve(s, pt(ph, 1, 2)), 1, 2)
+        y = model.residual(z, model.function(xi)) - np.einsum("kij,kj->ki", h, x - xi)
+        for i in model.WRAPPED:
+            y[:, i] = (y[:, i] + np.pi) % (2.0 * np.pi) - np.pi
+        xi = x + np.einsum("kij,kj->ki", gain, y)
+    ikh = np.eye(x.shape[1]) - gain @ h
+    p1 = ikh @ p @ pt(ikh, 1, 2) + gain @ r @ pt(gain, 1, 2)
+    return xi, 0.5 * (p1 + pt(p1, 1, 2))

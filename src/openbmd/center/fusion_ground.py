@@ -168,10 +168,28 @@ def ground_points(x, p, t_s, sign: float, *, motion=None, drag_motion=None):
     return _summarise(g[:, :3].reshape(k, s, 3), dt.reshape(k, s), np.asarray(t_s, float), ok.reshape(k, s))
 
 
-def impact_points(x, p, t_s, *, motion=None, drag_motion=None) -> list[PointEstimate | None]:
-    """Impact estimates of K tracks (None where a sigma point does not come down)."""
+def impact_points(x, p, t_s, *, motion=None, drag_motion=None, beta_span: float = 2.0) -> list[PointEstimate | None]:
+    """Impact estimates of K tracks (None where a sigma point does not come down). With drag, the
+    re-entry body's unknown ballistic coefficient adds the half-difference of the mean state's
+    impacts at beta / ``beta_span`` and beta * ``beta_span`` as a one-sigma spread (point and time)."""
     lat, lon, t, cov, vt = ground_points(x, p, t_s, +1.0, motion=motion, drag_motion=drag_motion)
+    if drag_motion is not None and beta_span > 1.0:
+        d_en, d_t = _beta_spread(np.atleast_2d(x), lat, lon, motion, drag_motion.beta_kg_m2, beta_span)
+        cov = cov + np.einsum("ki,kj->kij", d_en, d_en)
+        vt = vt + d_t**2
     return [estimate(cov[i], lat[i], lon[i], t[i], vt[i]) for i in range(lat.size)]
+
+
+def _beta_spread(x, lat, lon, motion, beta: float, span: float):
+    """Half the east/north (km) and time (s) differences between the impacts of the states x (K, 6)
+    with a body span times lighter and span times heavier (per unit drag area) than ``beta``."""
+    ends = []
+    for b in (beta / span, beta * span):
+        g, dt, ok = to_ground(x, +1.0, motion=motion, drag_motion=Ballistic(beta_kg_m2=b))
+        ends.append((np.where(ok[:, None], g[:, :3], np.nan), np.where(ok, dt, np.nan)))
+    rot = enu_rotation(np.nan_to_num(lat), np.nan_to_num(lon))[:, :2]
+    d_en = np.einsum("kij,kj->ki", rot, ends[1][0] - ends[0][0]) / 2e3
+    return np.nan_to_num(d_en), np.nan_to_num((ends[1][1] - ends[0][1]) / 2.0)
 
 
 def launch_points(x, p, t_s, impacts, *, motion=None) -> list[PointEstimate | None]:
