@@ -256,17 +256,17 @@ class Fusion:
         """Assign returns to tracks (GNN in the gate), update them; the returns left over."""
         z, model = self._model(ms)
         xp, pp = self._predicted(tracks, t)
-        h = model.jacobian(xp)                                    # (K, m, 6)
+        h, zp = model.jacobian(xp), model.function(xp)            # (K, m, 6), (K, m)
         hph = h @ pp @ np.swapaxes(h, 1, 2)
         s = hph[:, None] + model.covariance(len(ms))[None]        # (K, M, m, m)
-        y = z[None] - model.function(xp)[:, None]
+        y = z[None] - zp[:, None]
         for i in model.WRAPPED:
             y[..., i] = (y[..., i] + np.pi) % (2.0 * np.pi) - np.pi
         pairs = assign(mahalanobis2(y, s), self._gate[z.shape[1]])
         if not pairs:
             return ms
         ks, js = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-        x1, p1 = iterated_update(xp[ks], pp[ks], z[js], model.subset(js))
+        x1, p1 = iterated_update(xp[ks], pp[ks], z[js], model.subset(js), first=(zp[ks], h[ks]))
         for n, (k, j) in enumerate(pairs):
             self._commit(tracks[k], t, x1[n], p1[n], ms[j].party, ms[j].sensor)
             touched.append(tracks[k].id)

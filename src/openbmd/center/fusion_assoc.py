@@ -184,20 +184,24 @@ class AzEl(RangeAzEl):
         return z[:, 1:], hr[:, 1:]
 
 
-def iterated_update(x, p, z, model, iterations: int = 3):
+def iterated_update(x, p, z, model, *, first=None, iterations: int = 3, small_m: float = 1000.0):
     """Iterated extended Kalman update (Gauss-Newton on the posterior; Bell & Cathey, IEEE Trans.
     AC 38(2), 1993): :func:`openbmd.sensors.ekf.update` re-linearised at each new estimate, so a
     prior of several km at a few hundred km range (a track just started) is not biased by the
-    curvature of the angles and range. Returns (x, P) (K, n), (K, n, n)."""
+    curvature of the angles and range. ``first``: (h(x), H(x)) already computed at the prior.
+    Priors all under ``small_m`` RSS position sigma take one step (the curvature's error is then
+    below ~sigma^2 / (2 range) ~ 2 m at 300 km). Returns (x, P) (K, n), (K, n, n)."""
     xi = x
     r = model.covariance(x.shape[0])
     pt = np.swapaxes
-    for _ in range(iterations):
-        h = model.jacobian(xi)
+    if np.max(np.trace(p[:, :3, :3], axis1=1, axis2=2)) < small_m**2:
+        iterations = 1
+    for it in range(iterations):
+        zp, h = first if (it == 0 and first is not None) else (model.function(xi), model.jacobian(xi))
         ph = p @ pt(h, 1, 2)
         s = h @ ph + r
         gain = pt(np.linalg.solve(s, pt(ph, 1, 2)), 1, 2)
-        y = model.residual(z, model.function(xi)) - np.einsum("kij,kj->ki", h, x - xi)
+        y = model.residual(z, zp) - np.einsum("kij,kj->ki", h, x - xi)
         for i in model.WRAPPED:
             y[:, i] = (y[:, i] + np.pi) % (2.0 * np.pi) - np.pi
         xi = x + np.einsum("kij,kj->ki", gain, y)
