@@ -37,14 +37,17 @@ from openbmd._arrays import frozen
 from openbmd.center.fusion_assoc import (AzEl, Initiator, Return, assign, covariance_intersection, gate,
                                          iterated_update, mahalanobis2)
 from openbmd.center.fusion_ground import PointEstimate, impact_points, launch_points
-from openbmd.center.fusion_types import FusedTrack, Measurement, PartyTrack, SensorSite, check_measurement
+from openbmd.center.fusion_types import (FusedTrack, Measurement, PartyTrack, SensorSite, check_measurement,
+                                         from_detections)
+from openbmd.center.notifications import Notification, correlate, match_notification, unannounced
 from openbmd.earth.frames import Site
 from openbmd.errors import InputError
 from openbmd.sensors.models import RangeAzEl
 from openbmd.sensors.motion import Ballistic
 from openbmd.sensors.tracking import FIRM_AFTER, FIRM_SIGMA_M, Q_M2_S3
 
-__all__ = ["Fusion", "FusedTrack", "Measurement", "PartyTrack", "PointEstimate", "SensorSite"]
+__all__ = ["Fusion", "FusedTrack", "Measurement", "Notification", "PartyTrack", "PointEstimate", "SensorSite",
+           "correlate", "from_detections", "match_notification", "unannounced"]
 
 #: re-entry body's ballistic coefficient flown to impact (kg/m^2): between the engine's catalog
 #: values (7,324 and 9,765 kg/m^2, src/openbmd/missiles/catalog/*.toml) and its impact-prediction
@@ -108,8 +111,9 @@ class Fusion:
             raise InputError(f"firm_after must be >= 1 and n_init 3, 4 or 5; got {firm_after} and {n_init}")
         if impact_beta_kg_m2 is not None and not impact_beta_kg_m2 > 0:
             raise InputError(f"impact_beta_kg_m2 must be > 0 or None; got {impact_beta_kg_m2}")
-        self.sensors = dict(sensors)
-        self._sites = {k: Site(lat_deg=s.lat_deg, lon_deg=s.lon_deg, alt_m=s.alt_m) for k, s in self.sensors.items()}
+        self.sensors: dict[str, SensorSite] = {}
+        self._sites: dict[str, Site] = {}
+        self._put_sensors(sensors)
         self._gate = {m: gate(gate_sigma, m) for m in (2, 3, 6)}
         self.gate_sigma, self.firm_after, self.firm_sigma_m = float(gate_sigma), int(firm_after), float(firm_sigma_m)
         self.n_init, self.max_gap_s, self.max_speed_m_s = int(n_init), float(max_gap_s), float(max_speed_m_s)
@@ -121,6 +125,28 @@ class Fusion:
         self._keys: list[tuple] = []          # sorted keys of every event
         self._ground: dict[str, tuple] = {}   # track id -> (t, n, launch, impact)
         self._reset()
+
+    # ---------------------------------------------------------------- sensors
+    def _put_sensors(self, sensors: Mapping[str, SensorSite]) -> bool:
+        """Register sensors; True when one already known moved (its past reports then read differently)."""
+        moved = False
+        for key, s in sensors.items():
+            if not isinstance(s, SensorSite):
+                raise InputError(f"sensor {key!r}: expected a SensorSite; got {type(s).__name__}")
+            old = self.sensors.get(key)
+            moved |= old is not None and old != s
+            self.sensors[key] = s
+            self._sites[key] = Site(lat_deg=s.lat_deg, lon_deg=s.lon_deg, alt_m=s.alt_m)
+        return moved
+
+    def add_sensors(self, sensors: Mapping[str, SensorSite]) -> list[str]:
+        """Register more sensors (or the same again). A known sensor given a new site re-fuses every
+        report from the start; returns the ids of the tracks that replay touched (else [])."""
+        if not self._put_sensors(sensors):
+            return []
+        self._reset()
+        self._ground.clear()
+        return self._replay(self._keys)
 
     # ---------------------------------------------------------------- state
     def _reset(self) -> None:
@@ -201,6 +227,9 @@ class Fusion:
             i = j
         return [k for k in touched if k in self._tracks]
 
+    def _party(self, m: Measurement) -> str:
+        return m.party if m.party is not None else self.sensors[m.sensor].party
+
     def _time(self, t_s: float) -> float:
         if self._epoch is None:
             self._epoch = float(t_s)
@@ -268,7 +297,7 @@ class Fusion:
         ks, js = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
         x1, p1 = iterated_update(xp[ks], pp[ks], z[js], model.subset(js), first=(zp[ks], h[ks]))
         for n, (k, j) in enumerate(pairs):
-            self._commit(tracks[k], t, x1[n], p1[n], ms[j].party, ms[j].sensor)
+            self._commit(tracks[k], t, x1[n], p1[n], self._party(ms[j]), ms[j].sensor)
             touched.append(tracks[k].id)
         used = set(js.tolist())
         return [m for j, m in enumerate(ms) if j not in used]
@@ -277,7 +306,7 @@ class Fusion:
         out = []
         for m in ms:
             site = self._sites[m.sensor]
-            r = Return(m.id, m.sensor, m.party, t, np.array([m.range_m, math.radians(m.azimuth_deg),
+            r = Return(m.id, m.sensor, self._party(m), t, np.array([m.range_m, math.radians(m.azimuth_deg),
                                                              math.radians(m.elevation_deg)]),
                        np.array([m.sigma_range_m] + [math.radians(m.sigma_angle_deg)] * 2), site.ecef_m, site.rotation)
             for seed in self._init.add(r):
@@ -315,13 +344,23 @@ class Fusion:
         trs = sorted(self._tracks.values(), key=lambda tr: (tr.first_t, tr.id))
         if ground:
             self._update_ground(trs)
-        pts = {tr.id: self._ground[tr.id][1:] if ground else (None, None) for tr in trs}
-        return [FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]),
-                           velocity_m_s=frozen(tr.x[3:]), covariance=frozen(tr.p), parties=tuple(sorted(tr.parties)),
-                           sensors=tuple(sorted(tr.sensors)), n_updates=tr.n, firm=tr.firm_t is not None,
-                           launch_point=pts[tr.id][0], impact_point=pts[tr.id][1],
-                           first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
-                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t) for tr in trs]
+        return [self._out(tr, ground) for tr in trs]
+
+    def track(self, track_id: str) -> FusedTrack | None:
+        """One fused track by id, with its launch and impact points (None: no such track)."""
+        tr = self._tracks.get(track_id)
+        if tr is None:
+            return None
+        self._update_ground([tr])
+        return self._out(tr, True)
+
+    def _out(self, tr: _Track, ground: bool) -> FusedTrack:
+        lp, ip = self._ground[tr.id][1:] if ground else (None, None)
+        return FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]), velocity_m_s=frozen(tr.x[3:]),
+                          covariance=frozen(tr.p), parties=tuple(sorted(tr.parties)), sensors=tuple(sorted(tr.sensors)),
+                          n_updates=tr.n, firm=tr.firm_t is not None, launch_point=lp, impact_point=ip,
+                          first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
+                          firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
 
     def _update_ground(self, trs: list[_Track]) -> None:
         todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != (tr.t, tr.n, tr.x.tobytes())]

@@ -6,7 +6,7 @@ Frozen, keyword-only; SI with the unit in every name; times in UNIX seconds; ang
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
@@ -17,29 +17,48 @@ from openbmd.errors import InputError
 
 @dataclass(frozen=True, kw_only=True)
 class SensorSite:
-    """A party's sensor: where it stands (geodetic deg, metres above the ellipsoid)."""
+    """A party's sensor: where it stands (geodetic deg, metres above the ellipsoid). ``sensor``: the
+    engine's sensor model (e.g. a catalog radar ``.placed(lat, lon)``), whose site fills in
+    ``lat_deg`` / ``lon_deg`` / ``alt_m`` when they are not given."""
 
     id: str
-    lat_deg: float
-    lon_deg: float
+    lat_deg: float | None = None
+    lon_deg: float | None = None
     alt_m: float = 0.0
     party: str
+    sensor: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.lat_deg is None or self.lon_deg is None:
+            lat, lon = getattr(self.sensor, "site_lat_deg", None), getattr(self.sensor, "site_lon_deg", None)
+            if lat is None or lon is None:
+                raise InputError(f"sensor {self.id!r}: give lat_deg and lon_deg (or a sensor model with a site)")
+            object.__setattr__(self, "lat_deg", float(lat))
+            object.__setattr__(self, "lon_deg", float(lon))
+            object.__setattr__(self, "alt_m", float(getattr(self.sensor, "site_alt_m", self.alt_m) or 0.0))
+        for name in ("lat_deg", "lon_deg", "alt_m"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v)):
+                raise InputError(f"sensor {self.id!r}: {name} must be a finite number; got {v!r}")
+        if abs(self.lat_deg) > 90.0:
+            raise InputError(f"sensor {self.id!r}: latitude {self.lat_deg:g} deg is outside [-90, 90]")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Measurement:
     """One return of ``sensor`` at ``t_s``: range (m) with azimuth and elevation (deg), each with
-    its one-sigma; ``range_m`` None is an angles-only return (an infrared sensor)."""
+    its one-sigma; ``range_m`` None is an angles-only return (an infrared sensor). ``party``
+    None: the sensor's party."""
 
     id: str
     sensor: str
-    party: str
     t_s: float
     azimuth_deg: float
     elevation_deg: float
     sigma_angle_deg: float
     range_m: float | None = None
     sigma_range_m: float | None = None
+    party: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +117,10 @@ class FusedTrack:
         """RSS one-sigma position error (m)."""
         return float(np.sqrt(np.trace(self.covariance[:3, :3])))
 
+    def summary(self) -> dict:
+        """Plain JSON-ready numbers (as :meth:`to_dict`)."""
+        return self.to_dict()
+
     def to_dict(self) -> dict:
         """Plain JSON-ready numbers."""
         def point(p):
@@ -125,3 +148,17 @@ def check_measurement(m, sensors: Mapping[str, SensorSite]) -> None:
         raise InputError(f"report {m.id!r}: range and sigmas must be > 0")
     if not -90.0 <= m.elevation_deg <= 90.0:
         raise InputError(f"report {m.id!r}: elevation {m.elevation_deg:g} deg is outside [-90, 90]")
+
+
+def from_detections(d, *, sensor: str | None = None, party: str | None = None, epoch_s: float = 0.0,
+                    prefix: str | None = None) -> list[Measurement]:
+    """The engine's radar :class:`~openbmd.sensors.measurements.Detections` as center returns:
+    times ``epoch_s`` + the detections' (scenario) times, ids ``prefix`` + index (default the
+    sensor and object ids), reported as ``sensor`` (default the detections' sensor id)."""
+    sensor = sensor or d.sensor_id
+    prefix = f"{sensor}/{d.object_id}/" if prefix is None else prefix
+    sa = math.degrees(d.sigma_angle_rad)
+    return [Measurement(id=f"{prefix}{i}", sensor=sensor, party=party, t_s=float(epoch_s + t), range_m=float(r),
+                        azimuth_deg=math.degrees(a) % 360.0, elevation_deg=math.degrees(e), sigma_angle_deg=sa,
+                        sigma_range_m=float(d.sigma_range_m))
+            for i, (t, r, a, e) in enumerate(zip(d.t_s, d.range_m, d.az_rad, d.el_rad))]

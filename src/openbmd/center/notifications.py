@@ -57,6 +57,23 @@ class Notification:
             if lat is not None and abs(lat) > 90.0:
                 raise InputError(f"notification {self.id!r}: latitude {lat:g} deg is outside [-90, 90]")
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Notification":
+        """From a plain dict: these fields flat, or ``launch_area`` / ``impact_area`` given as
+        ``{"lat_deg", "lon_deg", "radius_km"}``; other keys are ignored."""
+        flat = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        for area in ("launch", "impact"):
+            a = d.get(f"{area}_area")
+            if isinstance(a, dict):
+                flat.update({f"{area}_lat_deg": a.get("lat_deg"), f"{area}_lon_deg": a.get("lon_deg"),
+                             f"{area}_radius_km": a.get("radius_km")})
+        missing = [k for k in ("id", "window_start_s", "window_end_s", "launch_lat_deg", "launch_lon_deg",
+                               "launch_radius_km") if flat.get(k) is None]
+        if missing:
+            raise InputError(f"notification {d.get('id')!r}: missing {', '.join(missing)}")
+        flat.setdefault("party", "")
+        return cls(**flat)
+
     @property
     def has_impact_area(self) -> bool:
         return self.impact_radius_km is not None
