@@ -1,0 +1,375 @@
+"""The data-sharing center's fused picture: the parties' radar returns and tracks made into one
+set of tracks, each with where it was launched and where it comes down.
+
+A pure library (no I/O), deterministic, on the engine's own tracker:
+
+- each return is gated against every track predicted to its time (the engine's ballistic
+  motion: J2 gravity, Coriolis, centrifugal; :class:`openbmd.sensors.motion.Ballistic`) by its
+  squared Mahalanobis distance in measurement space, within a chi-square gate; the returns of
+  one sensor at one time go to tracks by global nearest neighbour, and an assigned return
+  updates its track by the engine's extended Kalman step (:func:`openbmd.sensors.ekf.update`)
+  iterated (:func:`openbmd.center.fusion_assoc.iterated_update`: a just-started track's km-wide
+  prior would otherwise leave the filter over-confident, NEES ~3x its dimension);
+- returns no track takes start tracks (:class:`openbmd.center.fusion_assoc.Initiator`): three
+  returns from any radars that fit one motion, least squares on the ballistic motion;
+- a track shared by a party (state and covariance only) joins the nearest fused track inside
+  a 6-D gate by covariance intersection, since its errors and the fused track's are correlated
+  by an unknown amount (both may hold the same radar's returns), or starts a track;
+- a track is firm, as in the engine (:data:`openbmd.sensors.tracking.FIRM_AFTER` updates,
+  RSS position sigma under :data:`~openbmd.sensors.tracking.FIRM_SIGMA_M`), and keeps that;
+- launch and impact points with their uncertainty: :mod:`openbmd.center.fusion_ground`.
+
+Reports are processed in time order whatever order they come in: a report older than what was
+processed rolls the picture back to a checkpoint before it and replays, so the same reports give
+the same tracks (ids "T" + the id of the report that started them, states) however they were
+batched. Times are UNIX seconds outside, seconds from the first report inside.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from openbmd._arrays import frozen
+from openbmd.center.fusion_assoc import (AzEl, Initiator, Return, assign, covariance_intersection, gate,
+                                         iterated_update, mahalanobis2)
+from openbmd.center.fusion_ground import PointEstimate, impact_points, launch_points
+from openbmd.center.fusion_types import (FusedTrack, Measurement, PartyTrack, SensorSite, check_measurement,
+                                         from_detections)
+from openbmd.center.notifications import Notification, correlate, match_notification, unannounced
+from openbmd.earth.frames import Site
+from openbmd.errors import InputError
+from openbmd.sensors.models import RangeAzEl
+from openbmd.sensors.motion import Ballistic
+from openbmd.sensors.tracking import FIRM_AFTER, FIRM_SIGMA_M, Q_M2_S3
+
+__all__ = ["Fusion", "FusedTrack", "Measurement", "Notification", "PartyTrack", "PointEstimate", "SensorSite",
+           "correlate", "from_detections", "match_notification", "unannounced"]
+
+#: re-entry body's ballistic coefficient flown to impact (kg/m^2): between the engine's catalog
+#: values (7,324 and 9,765 kg/m^2, src/openbmd/missiles/catalog/*.toml) and its impact-prediction
+#: default (5,000, openbmd.sensors.tracking.predict_impact); the unknown true value is carried as
+#: a spread over a factor RV_BETA_SPAN either way (fusion_ground.impact_points)
+RV_BETA_KG_M2 = 7000.0
+RV_BETA_SPAN = 2.0
+
+
+@dataclass
+class _Track:
+    """A fused track while it is built (mutable; :class:`FusedTrack` is what goes out)."""
+
+    id: str
+    t: float                      #: time of the state (s from the epoch)
+    x: np.ndarray
+    p: np.ndarray
+    n: int
+    first_t: float
+    last_t: float                 #: time of the last update
+    parties: set = field(default_factory=set)
+    sensors: set = field(default_factory=set)
+    firm_t: float | None = None
+
+    def copy(self) -> "_Track":
+        return _Track(self.id, self.t, self.x, self.p, self.n, self.first_t, self.last_t, set(self.parties),
+                      set(self.sensors), self.firm_t)
+
+
+def _key(e) -> tuple:
+    """Processing order: time, returns before shared tracks, sensor (or party), id."""
+    if isinstance(e, Measurement):
+        return (e.t_s, 0, e.sensor, e.id)
+    return (e.t_s, 1, e.party, e.id)
+
+
+class Fusion:
+    """The fused picture of the parties' reports; see the module docstring.
+
+    ``sensors``: every sensor that may report, by id. ``gate_sigma``: the association gate, as
+    the chi-square threshold with the tail probability of +/- that many sigmas in one dimension.
+    ``firm_after`` / ``firm_sigma_m``: the firm-track rule. ``q_m2_s3``: the filter's white
+    acceleration noise. ``n_init`` returns start a track, none more than ``max_gap_s`` apart nor
+    faster than ``max_speed_m_s``. A tentative track without an update for ``drop_tentative_s``
+    is dropped; a firm one for ``coast_s`` is no longer associated (it stays in the picture).
+    ``impact_beta_kg_m2``: the re-entry body's ballistic coefficient for the impact point (None:
+    no drag). ``checkpoint_s``: data time between the checkpoints late reports roll back to.
+    """
+
+    def __init__(self, sensors: Mapping[str, SensorSite], *, gate_sigma: float = 4.0,
+                 firm_after: int = FIRM_AFTER, firm_sigma_m: float = FIRM_SIGMA_M, q_m2_s3: float = Q_M2_S3,
+                 n_init: int = 3, max_gap_s: float = 30.0, max_speed_m_s: float = 8000.0,
+                 drop_tentative_s: float = 60.0, coast_s: float = 600.0,
+                 impact_beta_kg_m2: float | None = RV_BETA_KG_M2, checkpoint_s: float = 30.0):
+        for name, v in (("gate_sigma", gate_sigma), ("firm_sigma_m", firm_sigma_m), ("max_gap_s", max_gap_s),
+                        ("max_speed_m_s", max_speed_m_s), ("drop_tentative_s", drop_tentative_s),
+                        ("coast_s", coast_s), ("checkpoint_s", checkpoint_s)):
+            if not (math.isfinite(v) and v > 0):
+                raise InputError(f"{name} must be a finite number > 0; got {v}")
+        if int(firm_after) < 1 or int(n_init) not in (3, 4, 5):
+            raise InputError(f"firm_after must be >= 1 and n_init 3, 4 or 5; got {firm_after} and {n_init}")
+        if impact_beta_kg_m2 is not None and not impact_beta_kg_m2 > 0:
+            raise InputError(f"impact_beta_kg_m2 must be > 0 or None; got {impact_beta_kg_m2}")
+        self.sensors: dict[str, SensorSite] = {}
+        self._sites: dict[str, Site] = {}
+        self._put_sensors(sensors)
+        self._gate = {m: gate(gate_sigma, m) for m in (2, 3, 6)}
+        self.gate_sigma, self.firm_after, self.firm_sigma_m = float(gate_sigma), int(firm_after), float(firm_sigma_m)
+        self.n_init, self.max_gap_s, self.max_speed_m_s = int(n_init), float(max_gap_s), float(max_speed_m_s)
+        self.drop_tentative_s, self.coast_s, self.checkpoint_s = float(drop_tentative_s), float(coast_s), \
+            float(checkpoint_s)
+        self._motion = Ballistic(q_m2_s3=float(q_m2_s3))
+        self._drag = None if impact_beta_kg_m2 is None else Ballistic(beta_kg_m2=float(impact_beta_kg_m2))
+        self._events: dict[str, object] = {}
+        self._keys: list[tuple] = []          # sorted keys of every event
+        self._ground: dict[str, tuple] = {}   # track id -> (t, n, launch, impact)
+        self._reset()
+
+    # ---------------------------------------------------------------- sensors
+    def _put_sensors(self, sensors: Mapping[str, SensorSite]) -> bool:
+        """Register sensors; True when one already known moved (its past reports then read differently)."""
+        moved = False
+        for key, s in sensors.items():
+            if not isinstance(s, SensorSite):
+                raise InputError(f"sensor {key!r}: expected a SensorSite; got {type(s).__name__}")
+            old = self.sensors.get(key)
+            moved |= old is not None and old != s
+            self.sensors[key] = s
+            self._sites[key] = Site(lat_deg=s.lat_deg, lon_deg=s.lon_deg, alt_m=s.alt_m)
+        return moved
+
+    def add_sensors(self, sensors: Mapping[str, SensorSite]) -> list[str]:
+        """Register more sensors (or the same again). A known sensor given a new site re-fuses every
+        report from the start; returns the ids of the tracks that replay touched (else [])."""
+        if not self._put_sensors(sensors):
+            return []
+        self._reset()
+        self._ground.clear()
+        return self._replay(self._keys)
+
+    # ---------------------------------------------------------------- state
+    def _reset(self) -> None:
+        self._tracks: dict[str, _Track] = {}
+        self._init = Initiator(n_init=self.n_init, max_gap_s=self.max_gap_s, max_speed_m_s=self.max_speed_m_s,
+                               threshold3=self._gate[3])
+        self._epoch: float | None = None
+        self._done: tuple | None = None       # key of the last processed event
+        self._checkpoints: list[tuple] = []   # (key, epoch, tracks, seeds)
+
+    def _checkpoint(self) -> None:
+        if self._checkpoints and self._done[0] - self._checkpoints[-1][0][0] < self.checkpoint_s:
+            return
+        self._checkpoints.append((self._done, self._epoch, {k: t.copy() for k, t in self._tracks.items()},
+                                  list(self._init.seeds)))
+
+    def _rollback(self, key: tuple) -> None:
+        """Restore the last checkpoint strictly before ``key`` (or the empty picture)."""
+        i = bisect.bisect_left([c[0] for c in self._checkpoints], key)
+        del self._checkpoints[i:]
+        if not self._checkpoints:
+            self._reset()
+            return
+        done, epoch, tracks, seeds = self._checkpoints[-1]
+        self._done, self._epoch, self._init.seeds = done, epoch, list(seeds)
+        self._tracks = {k: t.copy() for k, t in tracks.items()}
+
+    # ---------------------------------------------------------------- ingest
+    def add_measurements(self, ms: Iterable[Measurement]) -> list[str]:
+        """Fuse radar returns (any order, duplicates of earlier ids ignored); returns the ids of
+        the tracks they (or, after a rollback, the replay) updated or started."""
+        fresh = []
+        for m in ms:
+            check_measurement(m, self.sensors)
+            fresh.append(m)
+        return self._ingest(fresh)
+
+    def add_tracks(self, ts: Iterable[PartyTrack]) -> list[str]:
+        """Fuse tracks shared by parties (covariance intersection); returns the touched track ids."""
+        fresh = list(ts)
+        for t in fresh:
+            if not isinstance(t, PartyTrack):
+                raise InputError(f"add_tracks takes PartyTrack reports; got {type(t).__name__}")
+        return self._ingest(fresh)
+
+    def _ingest(self, reports) -> list[str]:
+        new = []
+        for r in reports:
+            old = self._events.get(r.id)
+            if old is None:
+                self._events[r.id] = r
+                new.append(r)
+            elif old != r:
+                raise InputError(f"report {r.id!r} was already received with different content; ids must be unique")
+        if not new:
+            return []
+        keys = sorted(_key(r) for r in new)
+        self._keys = sorted(self._keys + keys) if self._keys and keys[0] < self._keys[-1] else self._keys + keys
+        if self._done is not None and keys[0][:3] <= self._done[:3]:
+            self._rollback(keys[0][:3])
+        start = 0 if self._done is None else bisect.bisect_right(self._keys, self._done)
+        return self._replay(self._keys[start:])
+
+    def _replay(self, keys: list[tuple]) -> list[str]:
+        touched: dict[str, None] = {}
+        i = 0
+        while i < len(keys):
+            j = i + 1
+            if keys[i][1] == 0:   # a scan: one sensor's returns at one time
+                while j < len(keys) and keys[j][:3] == keys[i][:3]:
+                    j += 1
+                got = self._scan([self._events[k[3]] for k in keys[i:j]])
+            else:
+                got = self._shared(self._events[keys[i][3]])
+            touched.update(dict.fromkeys(got))
+            self._done = keys[j - 1]
+            self._checkpoint()
+            i = j
+        return [k for k in touched if k in self._tracks]
+
+    def _party(self, m: Measurement) -> str:
+        return m.party if m.party is not None else self.sensors[m.sensor].party
+
+    def _time(self, t_s: float) -> float:
+        if self._epoch is None:
+            self._epoch = float(t_s)
+        return float(t_s) - self._epoch
+
+    # ---------------------------------------------------------------- tracks
+    def _expire(self, t: float) -> list[_Track]:
+        """Drop stale tentative tracks; the tracks still associable at ``t``."""
+        for k in [k for k, tr in self._tracks.items() if tr.firm_t is None and t - tr.last_t > self.drop_tentative_s]:
+            del self._tracks[k]
+        return [tr for tr in self._tracks.values() if t - tr.last_t <= self.coast_s]
+
+    def _predicted(self, tracks: list[_Track], t: float):
+        x = np.array([tr.x for tr in tracks])
+        p = np.array([tr.p for tr in tracks])
+        return self._motion.predict(x, p, np.array([t - tr.t for tr in tracks]))
+
+    def _commit(self, tr: _Track, t: float, x, p, party: str, sensor: str | None) -> None:
+        tr.t, tr.x, tr.p, tr.last_t, tr.n = t, x, p, t, tr.n + 1
+        tr.parties.add(party)
+        if sensor is not None:
+            tr.sensors.add(sensor)
+        self._firm(tr)
+
+    def _firm(self, tr: _Track) -> None:
+        if tr.firm_t is None and tr.n >= self.firm_after and np.sqrt(np.trace(tr.p[:3, :3])) < self.firm_sigma_m:
+            tr.firm_t = tr.t
+
+    def _scan(self, ms: list[Measurement]) -> list[str]:
+        t = self._time(ms[0].t_s)
+        tracks = self._expire(t)
+        touched = []
+        ranged = [m for m in ms if m.range_m is not None]
+        angles = [m for m in ms if m.range_m is None]
+        for group in (ranged, angles):
+            if group:
+                left = self._associate(group, tracks, t, touched) if tracks else group
+                if group is ranged:
+                    touched += self._start(left, t)
+        return touched
+
+    def _model(self, ms: list[Measurement]):
+        site = self._sites[ms[0].sensor]
+        sa = np.radians([m.sigma_angle_deg for m in ms])
+        if ms[0].range_m is None:
+            z = np.radians([[m.azimuth_deg, m.elevation_deg] for m in ms])
+            return z, AzEl(site_m=site.ecef_m, rotation=site.rotation, sigma_angle_rad=sa)
+        z = np.array([[m.range_m, math.radians(m.azimuth_deg), math.radians(m.elevation_deg)] for m in ms])
+        return z, RangeAzEl(site_m=site.ecef_m, rotation=site.rotation, sigma_angle_rad=sa,
+                            sigma_range_m=np.array([m.sigma_range_m for m in ms]))
+
+    def _associate(self, ms, tracks, t, touched) -> list[Measurement]:
+        """Assign returns to tracks (GNN in the gate), update them; the returns left over."""
+        z, model = self._model(ms)
+        xp, pp = self._predicted(tracks, t)
+        h, zp = model.jacobian(xp), model.function(xp)            # (K, m, 6), (K, m)
+        hph = h @ pp @ np.swapaxes(h, 1, 2)
+        s = hph[:, None] + model.covariance(len(ms))[None]        # (K, M, m, m)
+        y = z[None] - zp[:, None]
+        for i in model.WRAPPED:
+            y[..., i] = (y[..., i] + np.pi) % (2.0 * np.pi) - np.pi
+        pairs = assign(mahalanobis2(y, s), self._gate[z.shape[1]])
+        if not pairs:
+            return ms
+        ks, js = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+        x1, p1 = iterated_update(xp[ks], pp[ks], z[js], model.subset(js), first=(zp[ks], h[ks]))
+        for n, (k, j) in enumerate(pairs):
+            self._commit(tracks[k], t, x1[n], p1[n], self._party(ms[j]), ms[j].sensor)
+            touched.append(tracks[k].id)
+        used = set(js.tolist())
+        return [m for j, m in enumerate(ms) if j not in used]
+
+    def _start(self, ms: list[Measurement], t: float) -> list[str]:
+        out = []
+        for m in ms:
+            site = self._sites[m.sensor]
+            r = Return(m.id, m.sensor, self._party(m), t, np.array([m.range_m, math.radians(m.azimuth_deg),
+                                                             math.radians(m.elevation_deg)]),
+                       np.array([m.sigma_range_m] + [math.radians(m.sigma_angle_deg)] * 2), site.ecef_m, site.rotation)
+            for seed in self._init.add(r):
+                tid = "T" + seed.returns[0].id
+                tr = _Track(tid, t, seed.x, seed.p, len(seed.returns), seed.returns[0].t, t,
+                            {x.party for x in seed.returns}, {x.sensor for x in seed.returns})
+                self._firm(tr)
+                self._tracks[tid] = tr
+                out.append(tid)
+        return out
+
+    def _shared(self, pt: PartyTrack) -> list[str]:
+        t = self._time(pt.t_s)
+        tracks = self._expire(t)
+        xb = np.array(pt.position_m + pt.velocity_m_s, dtype=float)
+        pb = np.asarray(pt.covariance, float)
+        if tracks:
+            xp, pp = self._predicted(tracks, t)
+            d2 = mahalanobis2(xp - xb, pp + pb)
+            k = int(np.argmin(d2))
+            if d2[k] <= self._gate[6]:
+                x, p, _ = covariance_intersection(xp[k], pp[k], xb, pb)
+                self._commit(tracks[k], t, x, p, pt.party, None)
+                return [tracks[k].id]
+        tid = "T" + pt.id
+        self._tracks[tid] = tr = _Track(tid, t, xb, pb, 1, t, t, {pt.party}, set())
+        self._firm(tr)
+        return [tid]
+
+    # ---------------------------------------------------------------- output
+    def tracks(self, *, ground: bool = True) -> list[FusedTrack]:
+        """The fused picture: every track (tentative and firm), by start time then id, with its
+        launch and impact points (None where the state does not reach the ground, and all None
+        with ``ground=False``, which skips flying them)."""
+        trs = sorted(self._tracks.values(), key=lambda tr: (tr.first_t, tr.id))
+        if ground:
+            self._update_ground(trs)
+        return [self._out(tr, ground) for tr in trs]
+
+    def track(self, track_id: str) -> FusedTrack | None:
+        """One fused track by id, with its launch and impact points (None: no such track)."""
+        tr = self._tracks.get(track_id)
+        if tr is None:
+            return None
+        self._update_ground([tr])
+        return self._out(tr, True)
+
+    def _out(self, tr: _Track, ground: bool) -> FusedTrack:
+        lp, ip = self._ground[tr.id][1:] if ground else (None, None)
+        return FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]), velocity_m_s=frozen(tr.x[3:]),
+                          covariance=frozen(tr.p), parties=tuple(sorted(tr.parties)), sensors=tuple(sorted(tr.sensors)),
+                          n_updates=tr.n, firm=tr.firm_t is not None, launch_point=lp, impact_point=ip,
+                          first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
+                          firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
+
+    def _update_ground(self, trs: list[_Track]) -> None:
+        todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != (tr.t, tr.n, tr.x.tobytes())]
+        if not todo:
+            return
+        x = np.array([tr.x for tr in todo])
+        p = np.array([tr.p for tr in todo])
+        t = self._epoch + np.array([tr.t for tr in todo])
+        impacts = impact_points(x, p, t, motion=self._motion, drag_motion=self._drag, beta_span=RV_BETA_SPAN)
+        launches = launch_points(x, p, t, impacts, motion=self._motion)
+        for tr, lp, ip in zip(todo, launches, impacts):
+            self._ground[tr.id] = ((tr.t, tr.n, tr.x.tobytes()), lp, ip)

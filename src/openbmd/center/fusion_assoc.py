@@ -1,0 +1,210 @@
+"""Association pieces of the fusion center: the chi-square gate, global nearest neighbour,
+track initiation from unassociated returns, and covariance intersection.
+
+- :func:`gate` turns a gate in sigmas into the chi-square threshold of the same tail
+  probability for m degrees of freedom (m = 3 for range/azimuth/elevation, 2 for angles, 6 for
+  a shared track).
+- :func:`assign` is global nearest neighbour: the assignment (Munkres / Jonker-Volgenant, scipy)
+  minimising the summed squared Mahalanobis distances among the pairs inside the gate.
+- :class:`Initiator` keeps the unassociated returns of the last ``max_gap_s`` seconds as seeds:
+  a return extends each seed whose straight-line prediction it fits (a velocity gate for a
+  one-return seed), and a seed of ``n_init`` returns spanning time starts a track by the engine's
+  weighted least squares on the ballistic motion (:func:`openbmd.sensors.tracking_kernels.initiate`),
+  kept only when the returns fit it (chi-square test of the residuals).
+- :func:`covariance_intersection` fuses two estimates whose errors are correlated by an unknown
+  amount (Julier & Uhlmann, American Control Conference 1997): P^-1 = w A^-1 + (1 - w) B^-1 with
+  w minimising det P; P then bounds the error of the fused estimate for every correlation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.special import ndtr
+from scipy.stats import chi2
+
+from openbmd.earth.model import WGS84
+from openbmd.sensors import tracking_kernels as tk
+from openbmd.sensors.models import RangeAzEl
+
+#: a cost the assignment never picks
+_FAR = 1e12
+#: an acceleration the straight-line seed gate allows for (m/s^2): gravity plus margin
+SEED_ACCEL_M_S2 = 15.0
+
+
+def gate(sigmas: float, dof: int) -> float:
+    """The chi-square threshold with the tail probability of +/- ``sigmas`` in one dimension."""
+    return float(chi2.ppf(1.0 - 2.0 * ndtr(-float(sigmas)), dof))
+
+
+def mahalanobis2(y, s) -> np.ndarray:
+    """y^T S^-1 y over leading axes: y (..., m), S (..., m, m)."""
+    return np.einsum("...i,...i->...", y, np.linalg.solve(s, y[..., None])[..., 0])
+
+
+def assign(d2, threshold: float) -> list[tuple[int, int]]:
+    """Global nearest neighbour on squared distances (K tracks, M reports): the (track, report)
+    pairs of the cheapest assignment whose distances are within ``threshold``."""
+    if d2.size == 0:
+        return []
+    cost = np.where(np.isfinite(d2) & (d2 <= threshold), d2, _FAR)
+    rows, cols = linear_sum_assignment(cost)
+    return [(int(r), int(c)) for r, c in zip(rows, cols) if cost[r, c] < _FAR]
+
+
+def covariance_intersection(xa, pa, xb, pb, grid: int = 101):
+    """(x, P, w) of the covariance intersection of N(xa, Pa) and N(xb, Pb) (n,), (n, n): w on a
+    grid over [0, 1] then refined by a parabola through the best three, minimising log det P."""
+    ia, ib = np.linalg.inv(pa), np.linalg.inv(pb)
+    w = np.linspace(0.0, 1.0, grid)
+    info = w[:, None, None] * ia + (1.0 - w)[:, None, None] * ib
+    logdet = -np.linalg.slogdet(info)[1]
+    best, j = float(w[np.argmin(logdet)]), int(np.argmin(logdet))
+    if 0 < j < grid - 1:                      # the parabola through the best three
+        y0, y1, y2 = logdet[j - 1:j + 2]
+        den = y0 - 2.0 * y1 + y2
+        if den > 0:
+            best = float(np.clip(best + 0.5 * (y0 - y2) / den * (w[1] - w[0]), 0.0, 1.0))
+    info = best * ia + (1.0 - best) * ib
+    p = np.linalg.inv(info)
+    x = p @ (best * ia @ xa + (1.0 - best) * ib @ xb)
+    return x, 0.5 * (p + p.T), best
+
+
+@dataclass(frozen=True, eq=False)
+class Return:
+    """One unassociated range/azimuth/elevation return, converted to ECEF."""
+
+    id: str
+    sensor: str
+    party: str
+    t: float                 #: time (s, relative to the fusion's epoch)
+    z: np.ndarray            #: (3,) range m, azimuth rad, elevation rad
+    sigma: np.ndarray        #: (3,)
+    site: np.ndarray         #: (3,) ECEF
+    rot: np.ndarray          #: (3, 3)
+    pos: np.ndarray = field(init=False)   #: (3,) converted ECEF position
+    cov: np.ndarray = field(init=False)   #: (3, 3) its covariance
+
+    def __post_init__(self):
+        pos, cov = tk.converted(self.z[None], self.site[None], self.rot[None], self.sigma[None])
+        object.__setattr__(self, "pos", pos[0])
+        object.__setattr__(self, "cov", cov[0])
+
+
+@dataclass(frozen=True, eq=False)
+class Seed:
+    """A started track: its returns (time order), state (6,) and covariance (6, 6) at the last."""
+
+    returns: tuple[Return, ...]
+    x: np.ndarray
+    p: np.ndarray
+
+
+class Initiator:
+    """Seeds of unassociated returns; :meth:`add` returns the tracks they start."""
+
+    def __init__(self, *, n_init: int = 3, max_gap_s: float = 30.0, max_speed_m_s: float = 8000.0,
+                 threshold3: float = gate(4.0, 3), fit_sigmas: float = 4.0, max_seeds: int = 500, earth=WGS84):
+        self.n_init, self.max_gap_s, self.max_speed = int(n_init), float(max_gap_s), float(max_speed_m_s)
+        self.threshold3, self.fit_sigmas, self.max_seeds, self.earth = threshold3, fit_sigmas, max_seeds, earth
+        self.seeds: list[tuple[Return, ...]] = []
+
+    def _fits(self, seed: tuple[Return, ...], r: Return) -> bool:
+        last = seed[-1]
+        dt = r.t - last.t
+        if dt < 0 or dt > self.max_gap_s or r.id in {s.id for s in seed}:
+            return False
+        if dt == 0 and r.sensor in {s.sensor for s in seed if s.t == r.t}:
+            return False
+        if len(seed) == 1:
+            spread = 3.0 * np.sqrt(np.linalg.eigvalsh(r.cov + last.cov)[-1])
+            return float(np.linalg.norm(r.pos - last.pos)) <= self.max_speed * dt + spread
+        first = seed[0]
+        span = last.t - first.t
+        if span <= 0:
+            return float(mahalanobis2(r.pos - last.pos, r.cov + last.cov)) <= self.threshold3 \
+                and dt <= self.max_gap_s
+        v = (last.pos - first.pos) / span
+        k = dt / span
+        acc = 0.5 * SEED_ACCEL_M_S2 * (r.t - first.t) ** 2
+        s = r.cov + (1 + k) ** 2 * last.cov + k**2 * first.cov + acc**2 * np.eye(3)
+        return float(mahalanobis2(r.pos - (last.pos + v * dt), s)) <= self.threshold3
+
+    def add(self, r: Return) -> list[Seed]:
+        """Take one unassociated return (in time order); return the tracks it starts."""
+        self.seeds = [s for s in self.seeds if r.t - s[-1].t <= self.max_gap_s]
+        grown = [s + (r,) for s in self.seeds if self._fits(s, r)]
+        self.seeds = (self.seeds + grown + [(r,)])[-self.max_seeds:]
+        started, used = [], set()
+        for s in grown:
+            if len(s) < self.n_init or s[-1].t <= s[0].t or used & {x.id for x in s}:
+                continue
+            seed = self._start(s)
+            if seed is not None:
+                started.append(seed)
+                used |= {x.id for x in s}
+        if used:
+            self.seeds = [s for s in self.seeds if not used & {x.id for x in s}]
+        return started
+
+    def _start(self, rets: tuple[Return, ...]) -> Seed | None:
+        t = np.array([r.t for r in rets])[None]
+        stack = [np.array([getattr(r, k) for r in rets])[None] for k in ("z", "site", "rot", "sigma")]
+        x, p = tk.initiate(t, stack[0], stack[1], stack[2], stack[3], self.earth)
+        # the returns must fit the started state: residuals in measurement space, chi-square 3n - 6
+        back = tk.propagate(np.repeat(x, len(rets), axis=0), t[0] - t[0, -1], self.earth)
+        zp, _ = tk.measure(back[:, :3], stack[1][0], stack[2][0])
+        y = stack[0][0] - zp
+        y[:, 1] = (y[:, 1] + np.pi) % (2.0 * np.pi) - np.pi
+        chi = float(np.sum((y / stack[3][0]) ** 2))
+        dof = 3 * len(rets) - 6
+        if dof > 0 and chi > gate(self.fit_sigmas, dof):
+            return None
+        return Seed(rets, x[0], p[0])
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AzEl(RangeAzEl):
+    """Azimuth and elevation (rad) without range: an angles-only sensor (infrared) at a site."""
+
+    sigma_range_m: float | np.ndarray = 0.0     #: unused
+
+    WRAPPED = (0,)
+
+    @property
+    def sigma(self) -> np.ndarray:
+        a = np.asarray(self.sigma_angle_rad, dtype=float)
+        return np.stack([a, a], axis=-1)
+
+    def _h(self, r):
+        z, hr = super()._h(r)
+        return z[:, 1:], hr[:, 1:]
+
+
+def iterated_update(x, p, z, model, *, first=None, iterations: int = 3, small_m: float = 1000.0):
+    """Iterated extended Kalman update (Gauss-Newton on the posterior; Bell & Cathey, IEEE Trans.
+    AC 38(2), 1993): :func:`openbmd.sensors.ekf.update` re-linearised at each new estimate, so a
+    prior of several km at a few hundred km range (a track just started) is not biased by the
+    curvature of the angles and range. ``first``: (h(x), H(x)) already computed at the prior.
+    Priors all under ``small_m`` RSS position sigma take one step (the curvature's error is then
+    below ~sigma^2 / (2 range) ~ 2 m at 300 km). Returns (x, P) (K, n), (K, n, n)."""
+    xi = x
+    r = model.covariance(x.shape[0])
+    pt = np.swapaxes
+    if np.max(np.trace(p[:, :3, :3], axis1=1, axis2=2)) < small_m**2:
+        iterations = 1
+    for it in range(iterations):
+        zp, h = first if (it == 0 and first is not None) else (model.function(xi), model.jacobian(xi))
+        ph = p @ pt(h, 1, 2)
+        s = h @ ph + r
+        gain = pt(np.linalg.solve(s, pt(ph, 1, 2)), 1, 2)
+        y = model.residual(z, zp) - np.einsum("kij,kj->ki", h, x - xi)
+        for i in model.WRAPPED:
+            y[:, i] = (y[:, i] + np.pi) % (2.0 * np.pi) - np.pi
+        xi = x + np.einsum("kij,kj->ki", gain, y)
+    ikh = np.eye(x.shape[1]) - gain @ h
+    p1 = ikh @ p @ pt(ikh, 1, 2) + gain @ r @ pt(gain, 1, 2)
+    return xi, 0.5 * (p1 + pt(p1, 1, 2))
