@@ -123,6 +123,12 @@ audit = sa.Table(
     sa.Column("event", sa.Text, nullable=False),  # canonical JSON; the hash covers exactly this text
 )
 
+keys = sa.Table(
+    "keys", metadata,  # the center's own secrets (never served): e.g. the key that makes track ids opaque
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
+)
+
 _AUDIT_LOCK = 0x0B3D  #: the PostgreSQL advisory-lock key of the audit chain
 
 

@@ -13,7 +13,11 @@ ids of warning-level sensors are never shown to other parties.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
+import math
 import queue
 import threading
 from collections import deque
@@ -22,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from openbmd.center import store
+from openbmd.center import db, store
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
@@ -44,6 +48,7 @@ class Picture:
         self._tracks: dict[str, dict] = {}
         self._events: deque[tuple[int, str, dict]] = deque(maxlen=MAX_EVENTS)
         self._seq = 0
+        self._key = b""
         self._queue: queue.Queue = queue.Queue()
         self._worker: threading.Thread | None = None
         self.changed = threading.Condition(self._lock)
@@ -53,6 +58,7 @@ class Picture:
         """Rebuild from the store and start the worker."""
         if not self.enabled:
             return
+        self._key = _track_key(self.engine)
         with self.engine.connect() as conn:
             self._reset(store.party_sensors(conn))
             batch: list = []
@@ -120,12 +126,20 @@ class Picture:
                 with self.engine.connect() as conn:
                     self._reset(store.party_sensors(conn), keep=True)
             touched = set(self._fusion.add_measurements(_measurements(rows)))
-            fused = {t["id"]: t for t in (_track_dict(x) for x in self._fusion.tracks())}
-            self._tracks = fused
-            for tid in sorted(touched & set(fused)):
-                self._publish("track", fused[tid])
+            alive = {t.id for t in self._fusion.tracks(ground=False)}
+            self._tracks = {tid: t for tid, t in self._tracks.items() if tid in alive}
+            changed = sorted(touched & alive) if announce else sorted(alive - set(self._tracks) | touched & alive)
+            for tid in changed:
+                self._tracks[tid] = {**_track_dict(self._fusion.track(tid)), "id": self._public_id(tid)}
+                if announce:
+                    self._publish("track", self._tracks[tid])
+            updated = [self._tracks[tid] for tid in changed]
         if announce:
-            self._announce([fused[t] for t in sorted(touched & set(fused))])
+            self._announce([{**t, "fusion_id": tid} for tid, t in zip(changed, updated)])
+
+    def _public_id(self, fusion_id: str) -> str:
+        """An opaque, stable id: the fusion's own ids are made of report ids, which must not leak."""
+        return "trk-" + hmac.new(self._key, fusion_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
     def _announce(self, tracks: list[dict]) -> None:
         firm = [t for t in tracks if t.get("firm") and t.get("launch_point")]
@@ -135,7 +149,7 @@ class Picture:
             notes = store.notifications(conn)
             made = []
             for t in firm:
-                match = _match(self._fusion_track(t["id"]), notes)
+                match = _match(self._fusion.track(t["fusion_id"]), notes)
                 kind = "unannounced" if match is None else "announced"
                 body = {"track_id": t["id"], "t_s": t.get("t_s"), "launch_point": t.get("launch_point"),
                         "impact_point": t.get("impact_point"), "notification": match}
@@ -144,9 +158,6 @@ class Picture:
         with self._lock:
             for alert in made:
                 self._publish("alert", alert)
-
-    def _fusion_track(self, tid: str):
-        return next((x for x in self._fusion.tracks() if str(getattr(x, "id", "")) == tid), None)
 
     def _publish(self, kind: str, payload: dict) -> None:
         with self._lock:
@@ -178,6 +189,16 @@ class Picture:
         return {**{k: track.get(k) for k in _WARNING_KEYS}, "level": "warning"}
 
 
+def _track_key(engine: sa.Engine) -> bytes:
+    """The center's key for public track ids (made once, kept in the database: ids survive restarts)."""
+    with engine.begin() as conn:
+        value = conn.execute(sa.select(db.keys.c.value).where(db.keys.c.name == "track_ids")).scalar()
+        if value is None:
+            value = secrets.token_hex(32)
+            conn.execute(db.keys.insert().values(name="track_ids", value=value))
+    return bytes.fromhex(value)
+
+
 def _make_fusion(sites: dict[str, Any]):
     try:
         from openbmd.center.fusion import Fusion
@@ -190,22 +211,34 @@ def _make_fusion(sites: dict[str, Any]):
 def _sites(rows: dict[str, Any]) -> dict[str, Any]:
     from openbmd.center.fusion import SensorSite
 
-    return {key: SensorSite(id=key, sensor=store.catalog_sensor(r.sensor).placed(r.lat_deg, r.lon_deg),
-                            party=r.party) for key, r in rows.items()}
+    return {key: SensorSite(id=key, party=r.party, lat_deg=r.lat_deg, lon_deg=r.lon_deg, alt_m=r.alt_m,
+                            sensor=store.catalog_sensor(r.sensor).placed(r.lat_deg, r.lon_deg))
+            for key, r in rows.items()}
 
 
 def _measurements(rows: list[dict]) -> list:
     from openbmd.center.fusion import Measurement
 
-    return [Measurement(id=f"{r['party']}/{r['id']}", sensor=sensor_key(r["party"], r["sensor"]), t_s=r["t_s"],
+    return [Measurement(id=f"{r['party']}/{r['id']}", sensor=sensor_key(r["party"], r["sensor"]), party=r["party"],
+                        t_s=r["t_s"],
                         range_m=r["range_m"], azimuth_deg=r["azimuth_deg"], elevation_deg=r["elevation_deg"],
                         sigma_range_m=r["sigma_range_m"], sigma_angle_deg=r["sigma_angle_deg"])
             for r in sorted(rows, key=lambda r: r["t_s"])]
 
 
 def _track_dict(track) -> dict:
-    summary = getattr(track, "summary", None)
-    return summary() if callable(summary) else dict(vars(track))
+    """The track's JSON (non-finite numbers as null: JSON has no NaN)."""
+    return _finite(track.summary())
+
+
+def _finite(obj):
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def _match(track, notes: list[dict]) -> str | None:
@@ -213,6 +246,5 @@ def _match(track, notes: list[dict]) -> str | None:
         return None
     from openbmd.center.fusion import Notification, match_notification
 
-    objs = [Notification.from_dict(n) if hasattr(Notification, "from_dict") else Notification(**n) for n in notes]
-    found = match_notification(track, objs)
+    found = match_notification(track, [Notification.from_dict(n) for n in notes])
     return None if found is None else str(found)

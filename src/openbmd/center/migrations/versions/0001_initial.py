@@ -1,5 +1,6 @@
 """The center's first schema: agreement, parties, tokens, sensors, reports, notifications, alerts,
-proposals and approvals, and the append-only audit chain (triggers refuse UPDATE and DELETE).
+proposals and approvals, the append-only audit chain (triggers refuse UPDATE and DELETE), and
+the center's own keys.
 
 Revision ID: 0001
 Revises:
@@ -101,6 +102,10 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
         sa.Column("event", sa.Text, nullable=False))
     _append_only("audit")
+    op.create_table(
+        "keys",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("value", sa.String(128), nullable=False))
 
 
 def _append_only(table: str) -> None:
@@ -118,7 +123,7 @@ def _append_only(table: str) -> None:
 
 
 def downgrade() -> None:
-    for table in ("audit", "approvals", "proposals", "alerts", "notifications", "reports", "sensors",
+    for table in ("keys", "audit", "approvals", "proposals", "alerts", "notifications", "reports", "sensors",
                   "tokens", "parties", "agreement"):
         op.drop_table(table)
     if op.get_bind().dialect.name == "postgresql":
