@@ -41,6 +41,9 @@ class Center:
         self._last_housekeeping = float("-inf")
 
     def start(self) -> None:
+        from openbmd.sensors.catalog import load_sensor_catalog
+
+        load_sensor_catalog()  # read the catalog now, not on the first report (its checks need it)
         self.picture.start()
 
     def stop(self) -> None:
