@@ -28,6 +28,8 @@ def pg_database():
     import sqlalchemy as sa
 
     base = os.environ.get(PG_ENV)
+    if not base and os.environ.get("OPENBMD_REQUIRE_POSTGRES"):
+        pytest.fail(f"{PG_ENV} is not set but OPENBMD_REQUIRE_POSTGRES is: .ci/run must start PostgreSQL")
     if not base:
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against (.ci/run starts one)")
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
