@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from openbmd.center import audit, db
 from openbmd.center.auth import Caller
@@ -105,12 +105,24 @@ def ingest(conn: sa.Connection, caller: Caller, reports: list[ReportIn], *, now_
     return kept, len(reports) - len(kept)
 
 
+#: PostgreSQL: one short statement over arrays (a 5,000-parameter VALUES list is re-parsed by the
+#: driver at every call: ~0.1 s per batch of 500)
+_PG_INSERT = sa.text(
+    "INSERT INTO reports (party, id, sensor, t_s, range_m, azimuth_deg, elevation_deg, sigma_range_m, "
+    "sigma_angle_deg, received_s) SELECT * FROM unnest(CAST(:party AS text[]), CAST(:id AS text[]), "
+    "CAST(:sensor AS text[]), CAST(:t_s AS float8[]), CAST(:range_m AS float8[]), CAST(:azimuth_deg AS float8[]), "
+    "CAST(:elevation_deg AS float8[]), CAST(:sigma_range_m AS float8[]), CAST(:sigma_angle_deg AS float8[]), "
+    "CAST(:received_s AS float8[])) ON CONFLICT (party, id) DO NOTHING RETURNING id")
+
+
 def _insert_new(conn: sa.Connection, rows: list[dict]) -> set[str]:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the ids that were new."""
     if not rows:
         return set()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(db.reports).on_conflict_do_nothing(index_elements=["party", "id"]) \
+    if conn.dialect.name == "postgresql":
+        columns = {k: [r[k] for r in rows] for k in rows[0]}
+        return set(conn.execute(_PG_INSERT, columns).scalars().all())
+    stmt = sqlite.insert(db.reports).on_conflict_do_nothing(index_elements=["party", "id"]) \
         .returning(db.reports.c.id)
     return set(conn.execute(stmt, rows).scalars().all())
 
