@@ -26,6 +26,7 @@ from openbmd.center.gate import AuthGate, bearer
 from openbmd.center.limits import MAX_BODY_BYTES, BodyLimit
 
 WRITERS = ("head", "operator")
+MAX_SEQ = 2**62  #: sequence numbers are 64-bit in the database
 Token = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
 
 
@@ -94,7 +95,7 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
 
     @app.get("/v1/reports", tags=["data"])
     def get_reports(party: Annotated[str, Query(max_length=32)], authorization: Token = None,
-                    since_seq: Annotated[int, Query(ge=0)] = 0,
+                    since_seq: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
                     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> dict:
         with center.session(bearer(authorization)) as s:
             rows = store.read_reports(s.conn, s.caller, party, since_seq=since_seq, limit=limit, now_s=s.now_s)
@@ -136,7 +137,7 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
         return {"notifications": notes}
 
     @app.get("/v1/alerts", tags=["notifications"])
-    def get_alerts(authorization: Token = None, since_seq: Annotated[int, Query(ge=0)] = 0) -> dict:
+    def get_alerts(authorization: Token = None, since_seq: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0) -> dict:
         with center.session(bearer(authorization)) as s:
             return {"alerts": store.alerts(s.conn, since_seq=since_seq)}
 
@@ -229,9 +230,10 @@ async def _stream(center: Center, request: Request, token: str | None, *, after:
             sent += 1
             if max_events is not None and sent >= max_events:
                 return
-        if (timeout_s is not None and time.monotonic() - started >= timeout_s) or await request.is_disconnected():
+        left = float("inf") if timeout_s is None else timeout_s - (time.monotonic() - started)
+        if left <= 0 or await request.is_disconnected():
             return
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(min(0.2, left))
 
 
 def _caller_view(center: Center, token: str | None) -> dict | None:
