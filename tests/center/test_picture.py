@@ -96,3 +96,14 @@ def test_warning_level_shows_a_warning_only_and_an_announced_launch_is_not_flagg
     assert _tracks(c, "obs")[0]["level"] == "warning"
     alerts = c.call("GET", "/v1/alerts", "nato").json()["alerts"]
     assert [(a["kind"], a["notification"]) for a in alerts] == [("announced", "n1")]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_purged_data_leaves_the_picture(make_center):
+    c = make_center(fusion=True, found_kwargs={"withdrawal": {"rule": "purge", "after_days": 0}})
+    c.clock.now = EPOCH_S + 3600.0
+    _register(c, "r2", "raw")
+    _post(c, "r2", seed=3)
+    assert len(_tracks(c, "nato")) == 1
+    assert c.call("POST", "/v1/withdraw", "russia").json()["purge_after_s"] == c.clock()
+    assert _tracks(c, "nato") == []  # the track rested on russia's reports alone

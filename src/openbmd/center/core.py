@@ -37,7 +37,7 @@ class Center:
             db.migrate(self.engine)
         self.clock = clock
         self.buckets = TokenBuckets(rate_per_s, burst)
-        self.picture = Picture(self.engine, clock=clock, enabled=fusion)
+        self.picture = Picture(self.engine, clock=clock, enabled=fusion, read_engine=self.read_engine)
         self._last_housekeeping = float("-inf")
 
     def start(self) -> None:
@@ -76,4 +76,4 @@ class Center:
         with self.engine.begin() as conn:
             done = agreement.housekeeping(conn, now_s=now)
         if any(done.values()):
-            self.picture.sensors_changed()
+            self.picture.data_removed()

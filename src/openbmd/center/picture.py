@@ -40,8 +40,10 @@ def sensor_key(party: str, sensor_id: str) -> str:
 class Picture:
     """The fusion state and its update feed; thread-safe."""
 
-    def __init__(self, engine: sa.Engine, *, clock: Callable[[], float], enabled: bool = True):
+    def __init__(self, engine: sa.Engine, *, clock: Callable[[], float], enabled: bool = True,
+                 read_engine: sa.Engine | None = None):
         self.engine, self.clock, self.enabled = engine, clock, enabled
+        self.read_engine = read_engine or engine  # reads only: on SQLite they never take the write lock
         self._lock = threading.RLock()
         self._fusion = None
         self._sites: dict[str, Any] = {}
@@ -59,8 +61,15 @@ class Picture:
         if not self.enabled:
             return
         self._key = _track_key(self.engine)
-        with self.engine.connect() as conn:
+        self._rebuild()
+        self._worker = threading.Thread(target=self._run, name="openbmd-center-fusion", daemon=True)
+        self._worker.start()
+
+    def _rebuild(self) -> None:
+        """The picture anew from every stored report (at start, and after a purge)."""
+        with self._lock, self.read_engine.connect() as conn:
             self._reset(store.party_sensors(conn))
+            self._tracks = {}
             batch: list = []
             for row in store.all_reports(conn):
                 batch.append(row._asdict())
@@ -69,8 +78,11 @@ class Picture:
                     batch = []
             if batch:
                 self._feed(batch, announce=False)
-        self._worker = threading.Thread(target=self._run, name="openbmd-center-fusion", daemon=True)
-        self._worker.start()
+
+    def data_removed(self) -> None:
+        """Reports were purged: rebuild without them (purged data leaves the picture too)."""
+        if self.enabled:
+            self._queue.put("rebuild")
 
     def stop(self) -> None:
         if self._worker is not None:
@@ -98,8 +110,10 @@ class Picture:
             try:
                 if item is None:
                     return
-                if item == "sensors":
-                    with self.engine.connect() as conn:
+                if item == "rebuild":
+                    self._rebuild()
+                elif item == "sensors":
+                    with self.read_engine.connect() as conn:
                         self._reset(store.party_sensors(conn), keep=True)
                 else:
                     self._feed(item, announce=True)
@@ -123,7 +137,7 @@ class Picture:
         with self._lock:
             missing = [r for r in rows if sensor_key(r["party"], r["sensor"]) not in self._sites]
             if missing:  # a sensor registered after the worker last looked
-                with self.engine.connect() as conn:
+                with self.read_engine.connect() as conn:
                     self._reset(store.party_sensors(conn), keep=True)
             touched = set(self._fusion.add_measurements(_measurements(rows)))
             alive = {t.id for t in self._fusion.tracks(ground=False)}

@@ -145,7 +145,8 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
     def post_withdraw(authorization: Token = None) -> dict:
         with center.session(bearer(authorization), in_force=False) as s:
             out = agreement.withdraw(s.conn, s.caller, now_s=s.now_s)
-        center.picture.sensors_changed()
+        if out["purge_after_s"] is not None and out["purge_after_s"] <= s.now_s:
+            center.picture.data_removed()  # purged at once (after_days 0)
         return out
 
     @app.post("/v1/proposals", tags=["agreement"], status_code=201)
