@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from openbmd.center import agreement, auth, db
+from openbmd.center.batcher import IngestBatcher
 from openbmd.center.errors import Refused
 from openbmd.center.limits import TokenBuckets
 from openbmd.center.picture import Picture
@@ -37,6 +38,7 @@ class Center:
             db.migrate(self.engine)
         self.clock = clock
         self.buckets = TokenBuckets(rate_per_s, burst)
+        self.batcher = IngestBatcher(self.engine, clock)
         self.picture = Picture(self.engine, clock=clock, enabled=fusion, read_engine=self.read_engine)
         self._last_housekeeping = float("-inf")
 
@@ -45,8 +47,10 @@ class Center:
 
         load_sensor_catalog()  # read the catalog now, not on the first report (its checks need it)
         self.picture.start()
+        self.batcher.start()
 
     def stop(self) -> None:
+        self.batcher.stop()
         self.picture.stop()
         self.engine.dispose()
         self.read_engine.dispose()
@@ -68,6 +72,10 @@ class Center:
             if in_force:
                 agreement.require_in_force(conn, now)
             yield Session(conn=conn, caller=caller, now_s=now)
+
+    def housekeeping(self, now: float) -> None:
+        """Purges and retention, at most every HOUSEKEEPING_EVERY_S of the center's clock."""
+        self._housekeeping(now)
 
     def _housekeeping(self, now: float) -> None:
         if now - self._last_housekeeping < HOUSEKEEPING_EVERY_S:

@@ -86,9 +86,8 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
 
     @app.post("/v1/reports", tags=["data"])
     def post_reports(body: models.ReportsIn, authorization: Token = None) -> models.IngestOut:
-        with center.session(bearer(authorization), roles=WRITERS) as s:
-            store.check_reports(s.conn, s.caller, body.reports, now_s=s.now_s)
-            kept, dups = store.ingest(s.conn, s.caller, body.reports, now_s=s.now_s)
+        center.housekeeping(center.clock())
+        kept, dups = center.batcher.submit(bearer(authorization), body.reports)  # group commit
         # the transaction has committed (durable) before this line: only now is it acknowledged
         center.picture.submit(kept)
         return models.IngestOut(accepted=len(kept), duplicates=dups)

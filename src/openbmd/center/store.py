@@ -69,9 +69,14 @@ def party_sensors(conn: sa.Connection, party: str | None = None) -> list[Any]:
     return conn.execute(q if party is None else q.where(db.sensors.c.party == party)).all()
 
 
-def check_reports(conn: sa.Connection, caller: Caller, reports: list[ReportIn], *, now_s: float) -> None:
-    """Refuse the batch at its first implausible report (422 naming the report id and the field)."""
-    own = {row.id: row for row in party_sensors(conn, caller.party)}
+def check_reports(conn: sa.Connection, caller: Caller, reports: list[ReportIn], *, now_s: float,
+                  sensors: dict[str, dict] | None = None) -> None:
+    """Refuse the batch at its first implausible report (422 naming the report id and the field).
+    ``sensors``: party -> {sensor id: row}, filled as read (one query per party in a group commit)."""
+    sensors = {} if sensors is None else sensors
+    if caller.party not in sensors:
+        sensors[caller.party] = {row.id: row for row in party_sensors(conn, caller.party)}
+    own = sensors[caller.party]
     limits: dict[str, float] = {}
     for r in reports:
         site = own.get(r.sensor)
@@ -90,19 +95,39 @@ def check_reports(conn: sa.Connection, caller: Caller, reports: list[ReportIn], 
 
 def ingest(conn: sa.Connection, caller: Caller, reports: list[ReportIn], *, now_s: float) -> tuple[list[dict], int]:
     """Store the new reports of a checked batch; (the rows stored, the number of duplicates)."""
-    rows, seen = [], set()
-    for r in reports:
-        if r.id in seen:
-            continue
-        seen.add(r.id)
-        rows.append({"party": caller.party, "received_s": now_s, **{k: getattr(r, k) for k in _REPORT_FIELDS}})
+    return ingest_many(conn, [(caller, reports)], now_s=now_s)[0]
+
+
+def ingest_many(conn: sa.Connection, jobs: list[tuple[Caller, list[ReportIn]]], *,
+                now_s: float) -> list[tuple[list[dict], int]]:
+    """Store the new reports of several checked batches in one statement and one audit row; for each
+    batch (its rows stored, its duplicates). A (party, id) repeated across the batches is stored
+    for the first batch and a duplicate for the later ones."""
+    per_job, rows, seen = [], [], set()
+    for caller, reports in jobs:
+        mine = []
+        for r in reports:
+            key = (caller.party, r.id)
+            if key not in seen:
+                seen.add(key)
+                mine.append({"party": caller.party, "received_s": now_s,
+                             **{k: getattr(r, k) for k in _REPORT_FIELDS}})
+        per_job.append(mine)
+        rows += mine
     stored = _insert_new(conn, rows)
-    kept = [row for row in rows if row["id"] in stored]
-    if kept:
-        audit.append(conn, at_s=now_s, party=caller.party, token_id=caller.token_id, action="reports.ingest",
-                     detail={"accepted": len(kept), "duplicates": len(reports) - len(kept),
-                             "first": kept[0]["id"], "last": kept[-1]["id"]})
-    return kept, len(reports) - len(kept)
+    out, entries = [], []
+    for (caller, reports), mine in zip(jobs, per_job):
+        kept = [row for row in mine if (row["party"], row["id"]) in stored]
+        out.append((kept, len(reports) - len(kept)))
+        if kept:
+            entries.append({"party": caller.party, "token": caller.token_id, "accepted": len(kept),
+                            "duplicates": len(reports) - len(kept), "first": kept[0]["id"], "last": kept[-1]["id"]})
+    if entries:
+        parties = sorted({e["party"] for e in entries})
+        audit.append(conn, at_s=now_s, party=parties[0] if len(parties) == 1 else None,
+                     token_id=entries[0]["token"] if len(entries) == 1 else None, action="reports.ingest",
+                     detail={"requests": entries})
+    return out
 
 
 #: PostgreSQL: one short statement over arrays (a 5,000-parameter VALUES list is re-parsed by the
@@ -112,19 +137,19 @@ _PG_INSERT = sa.text(
     "sigma_angle_deg, received_s) SELECT * FROM unnest(CAST(:party AS text[]), CAST(:id AS text[]), "
     "CAST(:sensor AS text[]), CAST(:t_s AS float8[]), CAST(:range_m AS float8[]), CAST(:azimuth_deg AS float8[]), "
     "CAST(:elevation_deg AS float8[]), CAST(:sigma_range_m AS float8[]), CAST(:sigma_angle_deg AS float8[]), "
-    "CAST(:received_s AS float8[])) ON CONFLICT (party, id) DO NOTHING RETURNING id")
+    "CAST(:received_s AS float8[])) ON CONFLICT (party, id) DO NOTHING RETURNING party, id")
 
 
-def _insert_new(conn: sa.Connection, rows: list[dict]) -> set[str]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the ids that were new."""
+def _insert_new(conn: sa.Connection, rows: list[dict]) -> set[tuple[str, str]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING party, id: the (party, id) that were new."""
     if not rows:
         return set()
     if conn.dialect.name == "postgresql":
         columns = {k: [r[k] for r in rows] for k in rows[0]}
-        return set(conn.execute(_PG_INSERT, columns).scalars().all())
+        return {(r.party, r.id) for r in conn.execute(_PG_INSERT, columns)}
     stmt = sqlite.insert(db.reports).on_conflict_do_nothing(index_elements=["party", "id"]) \
-        .returning(db.reports.c.id)
-    return set(conn.execute(stmt, rows).scalars().all())
+        .returning(db.reports.c.party, db.reports.c.id)
+    return {(r.party, r.id) for r in conn.execute(stmt, rows)}
 
 
 def read_reports(conn: sa.Connection, caller: Caller, party: str, *, since_seq: int = 0, limit: int = 1000,
