@@ -48,6 +48,7 @@ def _expect(role: str, target: str, level: str) -> dict[tuple[str, str], int]:
         ("GET", f"/v1/reports?party={target}"): reports,
         ("POST", "/v1/sensors"): 201 if writer else 403,
         ("POST", "/v1/reports"): (200 if target == "nato" else 422) if writer else 403,
+        ("POST", "/v1/party-tracks"): 200 if writer else 403,
         ("GET", "/v1/tracks"): 200,
         ("GET", "/v1/stream?timeout_s=0.01"): 200,
         ("POST", "/v1/notifications"): 201 if writer else 403,
@@ -68,6 +69,10 @@ def _body(c, method: str, path: str, target: str, n: int, role: str):
     if path == "/v1/reports":
         sensor = "n-radar" if target == "nato" else f"r-{MARK}-radar"
         return {"reports": [report(f"n-{role}-{n}", sensor)]}
+    if path == "/v1/party-tracks":
+        cov = [[1e4 if i == j else 0.0 for j in range(6)] for i in range(6)]
+        return {"tracks": [{"id": f"t-{role}-{n}", "t_s": 1.9e9 - 30, "position_m": [7.4e6, 0, 0],
+                            "velocity_m_s": [0, 5000, 0], "covariance": cov}]}
     if path == "/v1/notifications":
         area = {"lat_deg": 50.0, "lon_deg": 10.0, "radius_km": 100.0}
         return {"id": f"note-{role}-{n}", "window_start_s": 1.9e9, "window_end_s": 1.9e9 + 3600,

@@ -107,3 +107,21 @@ def test_purged_data_leaves_the_picture(make_center):
     assert len(_tracks(c, "nato")) == 1
     assert c.call("POST", "/v1/withdraw", "russia").json()["purge_after_s"] == c.clock()
     assert _tracks(c, "nato") == []  # the track rested on russia's reports alone
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_shared_track_is_fused_by_covariance_intersection(make_center):
+    c = _center(make_center)
+    _register(c, "r1", "raw")
+    _post(c, "r1", seed=4)
+    (mine,) = _tracks(c, "nato")
+    assert mine["parties"] == ["nato"]
+    shared = {"id": "rus-TRACK-7", "t_s": mine["t_s"], "position_m": mine["position_m"],
+              "velocity_m_s": mine["velocity_m_s"], "covariance": mine["covariance"]}
+    r = c.call("POST", "/v1/party-tracks", "russia", json={"tracks": [shared]})
+    assert r.json() == {"accepted": 1, "duplicates": 0}
+    (fused,) = _tracks(c, "nato")
+    assert fused["id"] == mine["id"] and fused["parties"] == ["nato", "russia"]
+    assert fused["sensors"] == ["nato/r1"] and "rus-TRACK-7" not in json.dumps(fused)
+    (theirs,) = _tracks(c, "russia")  # russia contributed: it sees the whole track, nato's raw-level sensor too
+    assert theirs["level"] == "track" and theirs["sensors"] == ["nato/r1"]

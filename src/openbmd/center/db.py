@@ -80,6 +80,16 @@ reports = sa.Table(
     sa.Column("received_s", sa.Float, nullable=False),
     sa.UniqueConstraint("party", "id", name="uq_reports_party_id"),
 )
+party_tracks = sa.Table(
+    "party_tracks", metadata,
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("party", sa.String(32), nullable=False),
+    sa.Column("id", sa.String(_ID), nullable=False),
+    sa.Column("t_s", sa.Float, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # canonical JSON: position_m, velocity_m_s, covariance
+    sa.Column("received_s", sa.Float, nullable=False),
+    sa.UniqueConstraint("party", "id", name="uq_party_tracks_party_id"),
+)
 notifications = sa.Table(
     "notifications", metadata,
     sa.Column("party", sa.String(32), sa.ForeignKey("parties.id"), primary_key=True),

@@ -82,6 +82,24 @@ class ReportsIn(_In):
     reports: list[ReportIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+MAX_TRACKS = 1000  #: party tracks in one POST /v1/party-tracks
+
+
+class PartyTrackIn(_In):
+    """A track a party shares instead of its measurements: ECEF state and its 6x6 covariance
+    (position m, velocity m/s, in that order) at ``t_s``."""
+
+    id: Id
+    t_s: float = Field(description="UNIX time of the state, seconds")
+    position_m: list[float] = Field(min_length=3, max_length=3, description="ECEF, m")
+    velocity_m_s: list[float] = Field(min_length=3, max_length=3, description="ECEF, Earth-relative, m/s")
+    covariance: list[list[float]] = Field(min_length=6, max_length=6, description="6x6, m and m/s")
+
+
+class PartyTracksIn(_In):
+    tracks: list[PartyTrackIn] = Field(min_length=1, max_length=MAX_TRACKS)
+
+
 class IngestOut(BaseModel):
     accepted: int
     duplicates: int

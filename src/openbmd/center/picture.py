@@ -8,8 +8,9 @@ matches it, otherwise ``unannounced``, flagged at once to every party.
 
 Who sees a fused track (``view``): a party that contributed to it sees it whole; another party or
 an observer sees it whole when at least one contributing sensor shares raw data or tracks, and
-otherwise only as a warning (launch and impact points with their uncertainty, no state). Sensor
-ids of warning-level sensors are never shown to other parties.
+otherwise only as a warning (launch and impact points with their uncertainty, no state). A party's
+shared tracks (POST /v1/party-tracks) count as tracks-level data. Sensor ids of warning-level
+sensors are never shown to other parties.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from openbmd.center import db, store
+from openbmd.center import db, party_tracks, store
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
@@ -78,6 +79,7 @@ class Picture:
                     batch = []
             if batch:
                 self._feed(batch, announce=False)
+            self._feed_tracks(party_tracks.all_rows(conn), announce=False)
 
     def data_removed(self) -> None:
         """Reports were purged: rebuild without them (purged data leaves the picture too)."""
@@ -94,6 +96,11 @@ class Picture:
         """Hand committed reports to the worker."""
         if self.enabled and rows:
             self._queue.put(rows)
+
+    def submit_tracks(self, rows: list[dict]) -> None:
+        """Hand committed party tracks to the worker."""
+        if self.enabled and rows:
+            self._queue.put(("tracks", rows))
 
     def sensors_changed(self) -> None:
         if self.enabled:
@@ -112,6 +119,8 @@ class Picture:
                     return
                 if item == "rebuild":
                     self._rebuild()
+                elif isinstance(item, tuple):
+                    self._feed_tracks(item[1], announce=True)
                 elif item == "sensors":
                     with self.read_engine.connect() as conn:
                         self._reset(store.party_sensors(conn), keep=True)
@@ -140,6 +149,17 @@ class Picture:
                 with self.read_engine.connect() as conn:
                     self._reset(store.party_sensors(conn), keep=True)
             touched = set(self._fusion.add_measurements(_measurements(rows)))
+        self._update(touched, announce=announce)
+
+    def _feed_tracks(self, rows: list[dict], *, announce: bool) -> None:
+        if self._fusion is None or not rows:
+            return
+        with self._lock:
+            touched = set(self._fusion.add_tracks([party_tracks.from_row(r) for r in rows]))
+        self._update(touched, announce=announce)
+
+    def _update(self, touched: set[str], *, announce: bool) -> None:
+        with self._lock:
             alive = {t.id for t in self._fusion.tracks(ground=False)}
             self._tracks = {tid: t for tid, t in self._tracks.items() if tid in alive}
             changed = sorted(touched & alive) if announce else sorted(alive - set(self._tracks) | touched & alive)
@@ -198,7 +218,9 @@ class Picture:
         keys = track.get("sensors", [])
         own = role != "observer" and party in track.get("parties", [])
         shown = [k for k in keys if k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks")]
-        if own or any(sharing.get(k) in ("raw", "tracks") for k in keys):
+        by_sensor = {k.split("/", 1)[0] for k in keys}
+        shared_tracks = any(p != party and p not in by_sensor for p in track.get("parties", []))
+        if own or shared_tracks or any(sharing.get(k) in ("raw", "tracks") for k in keys):
             return {**track, "level": "track", "sensors": shown}
         return {**{k: track.get(k) for k in _WARNING_KEYS}, "level": "warning"}
 

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from openbmd.center import agreement, audit, auth, models, store
+from openbmd.center import agreement, audit, auth, models, party_tracks, store
 from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
 from openbmd.center.gate import AuthGate, bearer
@@ -90,6 +90,14 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
         kept, dups = center.batcher.submit(bearer(authorization), body.reports)  # group commit
         # the transaction has committed (durable) before this line: only now is it acknowledged
         center.picture.submit(kept)
+        return models.IngestOut(accepted=len(kept), duplicates=dups)
+
+    @app.post("/v1/party-tracks", tags=["data"])
+    def post_party_tracks(body: models.PartyTracksIn, authorization: Token = None) -> models.IngestOut:
+        with center.session(bearer(authorization), roles=WRITERS) as s:
+            party_tracks.check(s.caller, body.tracks, now_s=s.now_s)
+            kept, dups = party_tracks.ingest(s.conn, s.caller, body.tracks, now_s=s.now_s)
+        center.picture.submit_tracks(kept)  # after the commit, as for reports
         return models.IngestOut(accepted=len(kept), duplicates=dups)
 
     @app.get("/v1/reports", tags=["data"])

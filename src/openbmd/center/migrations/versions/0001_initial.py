@@ -1,4 +1,4 @@
-"""The center's first schema: agreement, parties, tokens, sensors, reports, notifications, alerts,
+"""The center's first schema: agreement, parties, tokens, sensors, reports, party tracks, notifications, alerts,
 proposals and approvals, the append-only audit chain (triggers refuse UPDATE and DELETE), and
 the center's own keys.
 
@@ -66,6 +66,15 @@ def upgrade() -> None:
         sa.Column("received_s", sa.Float, nullable=False),
         sa.UniqueConstraint("party", "id", name="uq_reports_party_id"))
     op.create_table(
+        "party_tracks",
+        sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        sa.Column("party", sa.String(32), nullable=False),
+        sa.Column("id", sa.String(_ID), nullable=False),
+        sa.Column("t_s", sa.Float, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("received_s", sa.Float, nullable=False),
+        sa.UniqueConstraint("party", "id", name="uq_party_tracks_party_id"))
+    op.create_table(
         "notifications",
         sa.Column("party", sa.String(32), sa.ForeignKey("parties.id"), primary_key=True),
         sa.Column("id", sa.String(_ID), primary_key=True),
@@ -123,7 +132,7 @@ def _append_only(table: str) -> None:
 
 
 def downgrade() -> None:
-    for table in ("keys", "audit", "approvals", "proposals", "alerts", "notifications", "reports", "sensors",
+    for table in ("keys", "audit", "approvals", "proposals", "alerts", "notifications", "party_tracks", "reports", "sensors",
                   "tokens", "parties", "agreement"):
         op.drop_table(table)
     if op.get_bind().dialect.name == "postgresql":
