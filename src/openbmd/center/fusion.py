@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -37,6 +36,7 @@ from openbmd._arrays import frozen
 from openbmd.center.fusion_assoc import (AzEl, Initiator, Return, assign, covariance_intersection, gate,
                                          iterated_update, mahalanobis2)
 from openbmd.center.fusion_ground import PointEstimate, impact_points, launch_points
+from openbmd.center.fusion_track import BOOST, TrackState, predict
 from openbmd.center.fusion_types import (FusedTrack, Measurement, PartyTrack, SensorSite, check_measurement,
                                          from_detections)
 from openbmd.center.notifications import Notification, correlate, match_notification, unannounced
@@ -55,26 +55,6 @@ __all__ = ["Fusion", "FusedTrack", "Measurement", "Notification", "PartyTrack", 
 #: a spread over a factor RV_BETA_SPAN either way (fusion_ground.impact_points)
 RV_BETA_KG_M2 = 7000.0
 RV_BETA_SPAN = 2.0
-
-
-@dataclass
-class _Track:
-    """A fused track while it is built (mutable; :class:`FusedTrack` is what goes out)."""
-
-    id: str
-    t: float                      #: time of the state (s from the epoch)
-    x: np.ndarray
-    p: np.ndarray
-    n: int
-    first_t: float
-    last_t: float                 #: time of the last update
-    parties: set = field(default_factory=set)
-    sensors: set = field(default_factory=set)
-    firm_t: float | None = None
-
-    def copy(self) -> "_Track":
-        return _Track(self.id, self.t, self.x, self.p, self.n, self.first_t, self.last_t, set(self.parties),
-                      set(self.sensors), self.firm_t)
 
 
 def _key(e) -> tuple:
@@ -150,7 +130,7 @@ class Fusion:
 
     # ---------------------------------------------------------------- state
     def _reset(self) -> None:
-        self._tracks: dict[str, _Track] = {}
+        self._tracks: dict[str, TrackState] = {}
         self._init = Initiator(n_init=self.n_init, max_gap_s=self.max_gap_s, max_speed_m_s=self.max_speed_m_s,
                                threshold3=self._gate[3])
         self._epoch: float | None = None
@@ -236,25 +216,20 @@ class Fusion:
         return float(t_s) - self._epoch
 
     # ---------------------------------------------------------------- tracks
-    def _expire(self, t: float) -> list[_Track]:
+    def _expire(self, t: float) -> list[TrackState]:
         """Drop stale tentative tracks; the tracks still associable at ``t``."""
         for k in [k for k, tr in self._tracks.items() if tr.firm_t is None and t - tr.last_t > self.drop_tentative_s]:
             del self._tracks[k]
         return [tr for tr in self._tracks.values() if t - tr.last_t <= self.coast_s]
 
-    def _predicted(self, tracks: list[_Track], t: float):
-        x = np.array([tr.x for tr in tracks])
-        p = np.array([tr.p for tr in tracks])
-        return self._motion.predict(x, p, np.array([t - tr.t for tr in tracks]))
-
-    def _commit(self, tr: _Track, t: float, x, p, party: str, sensor: str | None) -> None:
+    def _commit(self, tr: TrackState, t: float, x, p, party: str, sensor: str | None) -> None:
         tr.t, tr.x, tr.p, tr.last_t, tr.n = t, x, p, t, tr.n + 1
         tr.parties.add(party)
         if sensor is not None:
             tr.sensors.add(sensor)
         self._firm(tr)
 
-    def _firm(self, tr: _Track) -> None:
+    def _firm(self, tr: TrackState) -> None:
         if tr.firm_t is None and tr.n >= self.firm_after and np.sqrt(np.trace(tr.p[:3, :3])) < self.firm_sigma_m:
             tr.firm_t = tr.t
 
@@ -282,24 +257,35 @@ class Fusion:
                             sigma_range_m=np.array([m.sigma_range_m for m in ms]))
 
     def _associate(self, ms, tracks, t, touched) -> list[Measurement]:
-        """Assign returns to tracks (GNN in the gate), update them; the returns left over."""
+        """Assign returns to tracks (GNN in the gate), update them; the returns left over. The gate
+        needs only the position block, whatever the track's mode (6 or 9 states)."""
         z, model = self._model(ms)
-        xp, pp = self._predicted(tracks, t)
-        h, zp = model.jacobian(xp), model.function(xp)            # (K, m, 6), (K, m)
-        hph = h @ pp @ np.swapaxes(h, 1, 2)
+        xs, ps = predict(tracks, t, self._motion)
+        r = np.array([x[:3] for x in xs])
+        hr, zp = model.jacobian(r), model.function(r)             # (K, m, 3), (K, m)
+        hph = hr @ np.array([p[:3, :3] for p in ps]) @ np.swapaxes(hr, 1, 2)
         s = hph[:, None] + model.covariance(len(ms))[None]        # (K, M, m, m)
         y = z[None] - zp[:, None]
         for i in model.WRAPPED:
             y[..., i] = (y[..., i] + np.pi) % (2.0 * np.pi) - np.pi
-        pairs = assign(mahalanobis2(y, s), self._gate[z.shape[1]])
-        if not pairs:
-            return ms
-        ks, js = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-        x1, p1 = iterated_update(xp[ks], pp[ks], z[js], model.subset(js), first=(zp[ks], h[ks]))
-        for n, (k, j) in enumerate(pairs):
-            self._commit(tracks[k], t, x1[n], p1[n], self._party(ms[j]), ms[j].sensor)
-            touched.append(tracks[k].id)
-        used = set(js.tolist())
+        d2 = mahalanobis2(y, s)
+        pairs = assign(d2, self._gate[z.shape[1]])
+        for n in (6, 9):
+            sel = [(k, j) for k, j in pairs if xs[k].shape[0] == n]
+            if not sel:
+                continue
+            ks, js = np.array([k for k, _ in sel]), np.array([j for _, j in sel])
+            h = np.zeros(hr[ks].shape[:2] + (n,))
+            h[:, :, :3] = hr[ks]
+            x1, p1 = iterated_update(np.array([xs[k] for k in ks]), np.array([ps[k] for k in ks]), z[js],
+                                     model.subset(js), first=(zp[ks], h))
+            for i, (k, j) in enumerate(sel):
+                self._commit(tracks[k], t, x1[i], p1[i], self._party(ms[j]), ms[j].sensor)
+                if n == 9:
+                    ll = -0.5 * (d2[k, j] + np.linalg.slogdet(s[k, j])[1])
+                    tracks[k].check_burnout(z[j], model.subset([j]), t, ll, self._motion)
+                touched.append(tracks[k].id)
+        used = {j for _, j in pairs}
         return [m for j, m in enumerate(ms) if j not in used]
 
     def _start(self, ms: list[Measurement], t: float) -> list[str]:
@@ -311,20 +297,37 @@ class Fusion:
                        np.array([m.sigma_range_m] + [math.radians(m.sigma_angle_deg)] * 2), site.ecef_m, site.rotation)
             for seed in self._init.add(r):
                 tid = "T" + seed.returns[0].id
-                tr = _Track(tid, t, seed.x, seed.p, len(seed.returns), seed.returns[0].t, t,
+                tr = TrackState(tid, t, seed.x, seed.p, len(seed.returns), seed.returns[0].t, t,
                             {x.party for x in seed.returns}, {x.sensor for x in seed.returns})
                 self._firm(tr)
                 self._tracks[tid] = tr
+                self._init.forget(lambda pool, tr=tr: self._explains(tr, pool))
                 out.append(tid)
         return out
+
+    def _explains(self, tr: TrackState, pool: list[Return]) -> np.ndarray:
+        """Which earlier returns (K,) the track's state, flown back to their times, gates."""
+        k = len(pool)
+        motion = BOOST if tr.boosting else self._motion
+        x, p = motion.predict(np.repeat(tr.x[None], k, axis=0), np.repeat(tr.p[None], k, axis=0),
+                              np.array([r.t - tr.t for r in pool]))
+        model = RangeAzEl(site_m=np.array([r.site for r in pool]), rotation=np.array([r.rot for r in pool]),
+                          sigma_range_m=np.array([r.sigma[0] for r in pool]),
+                          sigma_angle_rad=np.array([r.sigma[1] for r in pool]))
+        h = model.jacobian(x)
+        s = h @ p @ np.swapaxes(h, 1, 2) + model.covariance(k)
+        y = model.residual(np.array([r.z for r in pool]), model.function(x))
+        return mahalanobis2(y, s) <= self._gate[3]
 
     def _shared(self, pt: PartyTrack) -> list[str]:
         t = self._time(pt.t_s)
         tracks = self._expire(t)
         xb = np.array(pt.position_m + pt.velocity_m_s, dtype=float)
         pb = np.asarray(pt.covariance, float)
+        tracks = [tr for tr in tracks if not tr.boosting]          # shared tracks are of ballistic objects
         if tracks:
-            xp, pp = self._predicted(tracks, t)
+            xs, ps = predict(tracks, t, self._motion)
+            xp, pp = np.array(xs), np.array(ps)
             d2 = mahalanobis2(xp - xb, pp + pb)
             k = int(np.argmin(d2))
             if d2[k] <= self._gate[6]:
@@ -332,7 +335,7 @@ class Fusion:
                 self._commit(tracks[k], t, x, p, pt.party, None)
                 return [tracks[k].id]
         tid = "T" + pt.id
-        self._tracks[tid] = tr = _Track(tid, t, xb, pb, 1, t, t, {pt.party}, set())
+        self._tracks[tid] = tr = TrackState(tid, t, xb, pb, 1, t, t, {pt.party}, set())
         self._firm(tr)
         return [tid]
 
@@ -354,20 +357,20 @@ class Fusion:
         self._update_ground([tr])
         return self._out(tr, True)
 
-    def _out(self, tr: _Track, ground: bool) -> FusedTrack:
+    def _out(self, tr: TrackState, ground: bool) -> FusedTrack:
         lp, ip = self._ground[tr.id][1:] if ground else (None, None)
-        return FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]), velocity_m_s=frozen(tr.x[3:]),
-                          covariance=frozen(tr.p), parties=tuple(sorted(tr.parties)), sensors=tuple(sorted(tr.sensors)),
+        return FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]), velocity_m_s=frozen(tr.x[3:6]),
+                          covariance=frozen(tr.p[:6, :6]), boosting=tr.boosting, parties=tuple(sorted(tr.parties)), sensors=tuple(sorted(tr.sensors)),
                           n_updates=tr.n, firm=tr.firm_t is not None, launch_point=lp, impact_point=ip,
                           first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
 
-    def _update_ground(self, trs: list[_Track]) -> None:
+    def _update_ground(self, trs: list[TrackState]) -> None:
         todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != (tr.t, tr.n, tr.x.tobytes())]
         if not todo:
             return
-        x = np.array([tr.x for tr in todo])
-        p = np.array([tr.p for tr in todo])
+        x = np.array([tr.x[:6] for tr in todo])             # a boosting track: where it would go unpowered
+        p = np.array([tr.p[:6, :6] for tr in todo])
         t = self._epoch + np.array([tr.t for tr in todo])
         impacts = impact_points(x, p, t, motion=self._motion, drag_motion=self._drag, beta_span=RV_BETA_SPAN)
         launches = launch_points(x, p, t, impacts, motion=self._motion)

@@ -95,7 +95,8 @@ class PartyTrack:
 class FusedTrack:
     """One fused track: ECEF state (m, m/s) and covariance at ``t_s``, the parties and sensors
     that fed it, its updates, whether it is firm, and its launch and impact points (None where
-    its state does not reach the ground)."""
+    its state does not reach the ground). ``boosting``: still followed with the boost model (its
+    impact point is then where it would come down if the thrust stopped now)."""
 
     id: str
     t_s: float
@@ -108,6 +109,7 @@ class FusedTrack:
     firm: bool
     launch_point: PointEstimate | None
     impact_point: PointEstimate | None
+    boosting: bool = False
     first_t_s: float = math.nan
     last_update_t_s: float = math.nan
     firm_t_s: float | None = None
@@ -128,7 +130,7 @@ class FusedTrack:
         return {"id": self.id, "t_s": self.t_s, "position_m": self.position_m.tolist(),
                 "velocity_m_s": self.velocity_m_s.tolist(), "covariance": self.covariance.tolist(),
                 "position_sigma_m": self.position_sigma_m, "parties": list(self.parties),
-                "sensors": list(self.sensors), "n_updates": self.n_updates, "firm": self.firm,
+                "sensors": list(self.sensors), "n_updates": self.n_updates, "firm": self.firm, "boosting": self.boosting,
                 "first_t_s": self.first_t_s, "last_update_t_s": self.last_update_t_s, "firm_t_s": self.firm_t_s,
                 "launch_point": point(self.launch_point), "impact_point": point(self.impact_point)}
 
