@@ -159,3 +159,20 @@ def test_bad_reports_are_refused_with_their_id():
         f.add_measurements([Measurement(**{**good, "range_m": 6e5})])
     with pytest.raises(InputError, match="gate_sigma"):
         Fusion(SENSORS, gate_sigma=0.0)
+
+
+def test_the_window_forgets_old_reports_and_refuses_later_ones():
+    ms = sorted(_run_returns(6, first_s=150.0, last_s=450.0), key=lambda m: m.t_s)
+    late_ok, too_late = ms[-20], ms[10]
+    rest = [m for m in ms if m not in (late_ok, too_late)]
+    f = Fusion(SENSORS, window_s=60.0)
+    f.add_measurements(rest)
+    assert f.kept_reports < len(rest) / 2                       # memory holds about the last minute
+    before = f.tracks(ground=False)[0]
+    assert f.add_measurements([too_late]) == [] and f.stale_reports == 1
+    assert np.array_equal(f.tracks(ground=False)[0].position_m, before.position_m)
+    assert f.add_measurements([late_ok]) == [before.id]          # inside the window: rolled back and replayed
+    ref = Fusion(SENSORS)
+    ref.add_measurements([m for m in ms if m is not too_late])
+    a, b = f.tracks(ground=False)[0], ref.tracks(ground=False)[0]
+    assert np.array_equal(a.position_m, b.position_m) and a.n_updates == b.n_updates

@@ -20,13 +20,12 @@ A pure library (no I/O), deterministic, on the engine's own tracker:
 - launch and impact points with their uncertainty: :mod:`openbmd.center.fusion_ground`.
 
 Reports are processed in time order whatever order they come in: a report older than what was
-processed rolls the picture back to a checkpoint before it and replays, so the same reports give
-the same tracks (ids "T" + the id of the report that started them, states) however they were
-batched. Times are UNIX seconds outside, seconds from the first report inside.
+processed rolls the picture back to a checkpoint before it and replays
+(:mod:`openbmd.center.fusion_log`), so the same reports give the same tracks (ids "T" + the id of
+the report that started them, states) however they were batched. Times are UNIX seconds outside, seconds from the first report inside.
 """
 from __future__ import annotations
 
-import bisect
 import math
 from typing import Iterable, Mapping
 
@@ -36,6 +35,7 @@ from openbmd._arrays import frozen
 from openbmd.center.fusion_assoc import (AzEl, Initiator, Return, assign, covariance_intersection, gate,
                                          iterated_update, mahalanobis2)
 from openbmd.center.fusion_ground import PointEstimate, impact_points, launch_points
+from openbmd.center.fusion_log import ReportLog
 from openbmd.center.fusion_track import BOOST, TrackState, predict
 from openbmd.center.fusion_types import (FusedTrack, Measurement, PartyTrack, SensorSite, check_measurement,
                                          from_detections)
@@ -57,13 +57,6 @@ RV_BETA_KG_M2 = 7000.0
 RV_BETA_SPAN = 2.0
 
 
-def _key(e) -> tuple:
-    """Processing order: time, returns before shared tracks, sensor (or party), id."""
-    if isinstance(e, Measurement):
-        return (e.t_s, 0, e.sensor, e.id)
-    return (e.t_s, 1, e.party, e.id)
-
-
 class Fusion:
     """The fused picture of the parties' reports; see the module docstring.
 
@@ -74,17 +67,20 @@ class Fusion:
     faster than ``max_speed_m_s``. A tentative track without an update for ``drop_tentative_s``
     is dropped; a firm one for ``coast_s`` is no longer associated (it stays in the picture).
     ``impact_beta_kg_m2``: the re-entry body's ballistic coefficient for the impact point (None:
-    no drag). ``checkpoint_s``: data time between the checkpoints late reports roll back to.
+    no drag). ``checkpoint_s``: data time between the checkpoints late reports roll back to;
+    ``window_s``: how far behind the newest report the picture can still be rolled back
+    (:class:`openbmd.center.fusion_log.ReportLog`; later reports count in :attr:`stale_reports`).
     """
 
     def __init__(self, sensors: Mapping[str, SensorSite], *, gate_sigma: float = 4.0,
                  firm_after: int = FIRM_AFTER, firm_sigma_m: float = FIRM_SIGMA_M, q_m2_s3: float = Q_M2_S3,
                  n_init: int = 3, max_gap_s: float = 30.0, max_speed_m_s: float = 8000.0,
                  drop_tentative_s: float = 60.0, coast_s: float = 600.0,
-                 impact_beta_kg_m2: float | None = RV_BETA_KG_M2, checkpoint_s: float = 30.0):
+                 impact_beta_kg_m2: float | None = RV_BETA_KG_M2, checkpoint_s: float = 30.0,
+                 window_s: float = 3600.0):
         for name, v in (("gate_sigma", gate_sigma), ("firm_sigma_m", firm_sigma_m), ("max_gap_s", max_gap_s),
                         ("max_speed_m_s", max_speed_m_s), ("drop_tentative_s", drop_tentative_s),
-                        ("coast_s", coast_s), ("checkpoint_s", checkpoint_s)):
+                        ("coast_s", coast_s), ("checkpoint_s", checkpoint_s), ("window_s", window_s)):
             if not (math.isfinite(v) and v > 0):
                 raise InputError(f"{name} must be a finite number > 0; got {v}")
         if int(firm_after) < 1 or int(n_init) not in (3, 4, 5):
@@ -101,8 +97,7 @@ class Fusion:
             float(checkpoint_s)
         self._motion = Ballistic(q_m2_s3=float(q_m2_s3))
         self._drag = None if impact_beta_kg_m2 is None else Ballistic(beta_kg_m2=float(impact_beta_kg_m2))
-        self._events: dict[str, object] = {}
-        self._keys: list[tuple] = []          # sorted keys of every event
+        self._log = ReportLog(checkpoint_s=self.checkpoint_s, window_s=float(window_s))
         self._ground: dict[str, tuple] = {}   # track id -> (t, n, launch, impact)
         self._reset()
 
@@ -120,13 +115,13 @@ class Fusion:
         return moved
 
     def add_sensors(self, sensors: Mapping[str, SensorSite]) -> list[str]:
-        """Register more sensors (or the same again). A known sensor given a new site re-fuses every
-        report from the start; returns the ids of the tracks that replay touched (else [])."""
+        """Register more sensors (or the same again). A known sensor given a new site re-fuses the
+        reports (all those kept); returns the ids of the tracks that replay touched (else [])."""
         if not self._put_sensors(sensors):
             return []
-        self._reset()
+        self._rollback(self._log.just_after_floor())
         self._ground.clear()
-        return self._replay(self._keys)
+        return self._replay(self._log.after(self._done))
 
     # ---------------------------------------------------------------- state
     def _reset(self) -> None:
@@ -134,25 +129,29 @@ class Fusion:
         self._init = Initiator(n_init=self.n_init, max_gap_s=self.max_gap_s, max_speed_m_s=self.max_speed_m_s,
                                threshold3=self._gate[3])
         self._epoch: float | None = None
-        self._done: tuple | None = None       # key of the last processed event
-        self._checkpoints: list[tuple] = []   # (key, epoch, tracks, seeds)
+        self._done: tuple | None = None       # key of the last processed report
 
-    def _checkpoint(self) -> None:
-        if self._checkpoints and self._done[0] - self._checkpoints[-1][0][0] < self.checkpoint_s:
-            return
-        self._checkpoints.append((self._done, self._epoch, {k: t.copy() for k, t in self._tracks.items()},
-                                  list(self._init.seeds)))
+    def _snapshot(self) -> tuple:
+        return self._epoch, {k: t.copy() for k, t in self._tracks.items()}, list(self._init.seeds)
 
-    def _rollback(self, key: tuple) -> None:
-        """Restore the last checkpoint strictly before ``key`` (or the empty picture)."""
-        i = bisect.bisect_left([c[0] for c in self._checkpoints], key)
-        del self._checkpoints[i:]
-        if not self._checkpoints:
+    def _rollback(self, key: tuple | None) -> None:
+        """Back to the last checkpoint strictly before ``key`` (None, or no such checkpoint: nothing)."""
+        got = None if key is None else self._log.restore(key)
+        if got is None:
             self._reset()
             return
-        done, epoch, tracks, seeds = self._checkpoints[-1]
-        self._done, self._epoch, self._init.seeds = done, epoch, list(seeds)
-        self._tracks = {k: t.copy() for k, t in tracks.items()}
+        self._done, (self._epoch, tracks, seeds) = got
+        self._tracks, self._init.seeds = {k: t.copy() for k, t in tracks.items()}, list(seeds)
+
+    @property
+    def kept_reports(self) -> int:
+        """Reports held in memory (those within the window)."""
+        return len(self._log.events)
+
+    @property
+    def stale_reports(self) -> int:
+        """Reports that came later than the window allows and were not fused."""
+        return self._log.stale
 
     # ---------------------------------------------------------------- ingest
     def add_measurements(self, ms: Iterable[Measurement]) -> list[str]:
@@ -173,37 +172,30 @@ class Fusion:
         return self._ingest(fresh)
 
     def _ingest(self, reports) -> list[str]:
-        new = []
-        for r in reports:
-            old = self._events.get(r.id)
-            if old is None:
-                self._events[r.id] = r
-                new.append(r)
-            elif old != r:
-                raise InputError(f"report {r.id!r} was already received with different content; ids must be unique")
-        if not new:
+        keys = self._log.add(reports)
+        if not keys:
             return []
-        keys = sorted(_key(r) for r in new)
-        self._keys = sorted(self._keys + keys) if self._keys and keys[0] < self._keys[-1] else self._keys + keys
         if self._done is not None and keys[0][:3] <= self._done[:3]:
             self._rollback(keys[0][:3])
-        start = 0 if self._done is None else bisect.bisect_right(self._keys, self._done)
-        return self._replay(self._keys[start:])
+        touched = self._replay(self._log.after(self._done))
+        self._log.prune()
+        return touched
 
     def _replay(self, keys: list[tuple]) -> list[str]:
         touched: dict[str, None] = {}
+        events = self._log.events
         i = 0
         while i < len(keys):
             j = i + 1
             if keys[i][1] == 0:   # a scan: one sensor's returns at one time
                 while j < len(keys) and keys[j][:3] == keys[i][:3]:
                     j += 1
-                got = self._scan([self._events[k[3]] for k in keys[i:j]])
+                got = self._scan([events[k[3]] for k in keys[i:j]])
             else:
-                got = self._shared(self._events[keys[i][3]])
+                got = self._shared(events[keys[i][3]])
             touched.update(dict.fromkeys(got))
             self._done = keys[j - 1]
-            self._checkpoint()
+            self._log.checkpoint(self._done, self._snapshot)
             i = j
         return [k for k in touched if k in self._tracks]
 
@@ -366,6 +358,8 @@ class Fusion:
                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
 
     def _update_ground(self, trs: list[TrackState]) -> None:
+        for k in [k for k in self._ground if k not in self._tracks]:
+            del self._ground[k]
         todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != (tr.t, tr.n, tr.x.tobytes())]
         if not todo:
             return
