@@ -22,7 +22,8 @@ A pure library (no I/O), deterministic, on the engine's own tracker:
 Reports are processed in time order whatever order they come in: a report older than what was
 processed rolls the picture back to a checkpoint before it and replays
 (:mod:`openbmd.center.fusion_log`), so the same reports give the same tracks (ids "T" + the id of
-the report that started them, states) however they were batched. Times are UNIX seconds outside, seconds from the first report inside.
+the report that started them, states) however they were batched. Times are UNIX seconds outside,
+seconds from the first report inside.
 """
 from __future__ import annotations
 
@@ -136,7 +137,7 @@ class Fusion:
 
     def _rollback(self, key: tuple | None) -> None:
         """Back to the last checkpoint strictly before ``key`` (None, or no such checkpoint: nothing)."""
-        got = None if key is None else self._log.restore(key)
+        got = self._log.restore((-math.inf,) if key is None else key)
         if got is None:
             self._reset()
             return
@@ -352,7 +353,8 @@ class Fusion:
     def _out(self, tr: TrackState, ground: bool) -> FusedTrack:
         lp, ip = self._ground[tr.id][1:] if ground else (None, None)
         return FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]), velocity_m_s=frozen(tr.x[3:6]),
-                          covariance=frozen(tr.p[:6, :6]), boosting=tr.boosting, parties=tuple(sorted(tr.parties)), sensors=tuple(sorted(tr.sensors)),
+                          covariance=frozen(tr.p[:6, :6]), boosting=tr.boosting, parties=tuple(sorted(tr.parties)),
+                          sensors=tuple(sorted(tr.sensors)),
                           n_updates=tr.n, firm=tr.firm_t is not None, launch_point=lp, impact_point=ip,
                           first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)

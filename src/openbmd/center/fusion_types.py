@@ -130,7 +130,8 @@ class FusedTrack:
         return {"id": self.id, "t_s": self.t_s, "position_m": self.position_m.tolist(),
                 "velocity_m_s": self.velocity_m_s.tolist(), "covariance": self.covariance.tolist(),
                 "position_sigma_m": self.position_sigma_m, "parties": list(self.parties),
-                "sensors": list(self.sensors), "n_updates": self.n_updates, "firm": self.firm, "boosting": self.boosting,
+                "sensors": list(self.sensors), "n_updates": self.n_updates, "firm": self.firm,
+                "boosting": self.boosting,
                 "first_t_s": self.first_t_s, "last_update_t_s": self.last_update_t_s, "firm_t_s": self.firm_t_s,
                 "launch_point": point(self.launch_point), "impact_point": point(self.impact_point)}
 
