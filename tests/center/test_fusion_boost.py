@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from fusion_scenario import EPOCH_S, flight, truth
+from fusion_scenario import EPOCH_S, LAUNCH, flight, truth
 from scipy.stats import chi2
 
 from openbmd.center.fusion import Fusion, SensorSite, from_detections
@@ -30,15 +30,17 @@ def run():
                               epoch_s=EPOCH_S)
     ms.sort(key=lambda m: m.t_s)
     f = Fusion(sensors)
-    history = []
-    for m in ms:
+    history, launches = [], []
+    for i, m in enumerate(ms):
         f.add_measurements([m])
         history.append([(t.id, t.boosting, t.firm, t.t_s, t.position_m, t.covariance) for t in f.tracks(ground=False)])
-    return f, history, ms, (traj, tb, ilat, ilon)
+        if i % 20 == 10:
+            launches += [(t.boosting, t.launch_point) for t in f.tracks() if t.firm]
+    return f, history, ms, (traj, tb, ilat, ilon), launches
 
 
 def test_the_boost_is_followed_by_one_track_that_turns_ballistic_after_burnout(run):
-    f, history, ms, (traj, tb, _, _) = run
+    f, history, ms, (traj, tb, _, _), _ = run
     assert ms[0].t_s - EPOCH_S < tb - 60.0                   # the radar sees the booster a minute before burnout
     firm = [t for t in f.tracks(ground=False) if t.firm]
     assert len(firm) == 1 and firm[0].sensors == ("tpy", "vor") and not firm[0].boosting
@@ -53,10 +55,18 @@ def test_the_boost_is_followed_by_one_track_that_turns_ballistic_after_burnout(r
 
 
 def test_its_impact_point_holds_the_truth(run):
-    f, _, _, (_, _, ilat, ilon) = run
+    f, _, _, (_, _, ilat, ilon), _ = run
     (tr,) = [t for t in f.tracks() if t.firm]
     ip = tr.impact_point
     en = Site(lat_deg=ip.lat_deg, lon_deg=ip.lon_deg).enu(geodetic_to_ecef(ilat, ilon, 0.0))[:2] / 1e3
     assert np.hypot(*en) < 3.0 * ip.sigma_km
     doc = json.loads(json.dumps(tr.summary()))              # what the center stores and serves
     assert doc["id"] == tr.id and doc["boosting"] is False and len(doc["covariance"]) == 6
+
+
+def test_its_launch_point_holds_the_truth_while_it_burns_and_after(run):
+    *_, launches = run
+    assert sum(b for b, _ in launches) >= 3 and sum(not b for b, _ in launches) >= 3
+    for _, lp in launches:
+        en = Site(lat_deg=lp.lat_deg, lon_deg=lp.lon_deg).enu(geodetic_to_ecef(*LAUNCH, 0.0))[:2] / 1e3
+        assert np.hypot(*en) < 3.0 * lp.sigma_km and abs(lp.t_s - EPOCH_S) < 3.0 * lp.sigma_t_s

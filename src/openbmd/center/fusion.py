@@ -369,6 +369,6 @@ class Fusion:
         p = np.array([tr.p[:6, :6] for tr in todo])
         t = self._epoch + np.array([tr.t for tr in todo])
         impacts = impact_points(x, p, t, motion=self._motion, drag_motion=self._drag, beta_span=RV_BETA_SPAN)
-        launches = launch_points(x, p, t, impacts, motion=self._motion)
+        launches = launch_points(x, p, t, impacts, motion=self._motion, boosting=[tr.boosting for tr in todo])
         for tr, lp, ip in zip(todo, launches, impacts):
             self._ground[tr.id] = ((tr.t, tr.n, tr.x.tobytes()), lp, ip)
