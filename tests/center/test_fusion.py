@@ -176,3 +176,18 @@ def test_the_window_forgets_old_reports_and_refuses_later_ones():
     ref.add_measurements([m for m in ms if m is not too_late])
     a, b = f.tracks(ground=False)[0], ref.tracks(ground=False)[0]
     assert np.array_equal(a.position_m, b.position_m) and a.n_updates == b.n_updates
+
+
+def test_false_returns_start_no_firm_track_and_leave_the_true_one_whole():
+    # three false returns per look per radar, uniform over 200-3,000 km, all azimuths, 2-60 deg up:
+    # every look of the threat has 3x as many false alarms around it in the picture
+    ms = _run_returns(8)
+    g = np.random.default_rng(9)
+    false = [Measurement(id=f"fa-{i}-{j}", sensor=m.sensor, t_s=m.t_s, range_m=g.uniform(2e5, 3e6),
+                         azimuth_deg=g.uniform(0.0, 360.0), elevation_deg=g.uniform(2.0, 60.0), sigma_range_m=25.0,
+                         sigma_angle_deg=m.sigma_angle_deg) for i, m in enumerate(ms) for j in range(3)]
+    f = Fusion(SENSORS)
+    f.add_measurements(ms + false)
+    firm = [t for t in f.tracks(ground=False) if t.firm]
+    assert len(firm) == 1 and firm[0].id.startswith("Tr")
+    assert firm[0].n_updates >= len(ms) - 2
