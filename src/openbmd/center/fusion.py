@@ -11,7 +11,9 @@ A pure library (no I/O), deterministic, on the engine's own tracker:
   iterated (:func:`openbmd.center.fusion_assoc.iterated_update`: a just-started track's km-wide
   prior would otherwise leave the filter over-confident, NEES ~3x its dimension);
 - returns no track takes start tracks (:class:`openbmd.center.fusion_assoc.Initiator`): three
-  returns from any radars that fit one motion, least squares on the ballistic motion;
+  returns from any radars spanning 4 s that fit one motion, least squares on the ballistic motion,
+  or on constant acceleration for a booster, whose burnout the track then finds by itself
+  (:mod:`openbmd.center.fusion_track`);
 - a track shared by a party (state and covariance only) joins the nearest fused track inside
   a 6-D gate by covariance intersection, since its errors and the fused track's are correlated
   by an unknown amount (both may hold the same radar's returns), or starts a track;
