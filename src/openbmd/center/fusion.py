@@ -14,6 +14,9 @@ A pure library (no I/O), deterministic, on the engine's own tracker:
   returns from any radars spanning 4 s that fit one motion, least squares on the ballistic motion,
   or on constant acceleration for a booster, whose burnout the track then finds by itself
   (:mod:`openbmd.center.fusion_track`);
+- space infrared lines of sight (:class:`SightLine`) update tracks the same way (the engine's
+  :class:`~openbmd.sensors.models.LineOfSight`) and, two satellites at once, start them
+  (:class:`openbmd.center.fusion_sight.StereoStarter`, the engine's infrared start);
 - a track shared by a party (state and covariance only) joins the nearest fused track inside
   a 6-D gate by covariance intersection, since its errors and the fused track's are correlated
   by an unknown amount (both may hold the same radar's returns), or starts a track;
@@ -35,13 +38,14 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from openbmd._arrays import frozen
-from openbmd.center.fusion_assoc import (AzEl, Initiator, Return, assign, covariance_intersection, gate,
-                                         iterated_update, mahalanobis2)
+from openbmd.center.fusion_assoc import (Initiator, Return, assign, covariance_intersection, gate, iterated_update,
+                                         mahalanobis2)
 from openbmd.center.fusion_ground import PointEstimate, impact_points, launch_points
 from openbmd.center.fusion_log import ReportLog
+from openbmd.center.fusion_sight import Sight, StereoStarter, model_of
 from openbmd.center.fusion_track import BOOST, TrackState, predict
-from openbmd.center.fusion_types import (FusedTrack, Measurement, PartyTrack, SensorSite, check_measurement,
-                                         from_detections)
+from openbmd.center.fusion_types import (FusedTrack, Measurement, PartyTrack, SensorSite, SightLine,
+                                         check_measurement, from_detections)
 from openbmd.center.notifications import Notification, correlate, match_notification, unannounced
 from openbmd.earth.frames import Site
 from openbmd.errors import InputError
@@ -50,7 +54,7 @@ from openbmd.sensors.motion import Ballistic
 from openbmd.sensors.tracking import FIRM_AFTER, FIRM_SIGMA_M, Q_M2_S3
 
 __all__ = ["Fusion", "FusedTrack", "Measurement", "Notification", "PartyTrack", "PointEstimate", "SensorSite",
-           "correlate", "from_detections", "match_notification", "unannounced"]
+           "SightLine", "correlate", "from_detections", "match_notification", "unannounced"]
 
 #: re-entry body's ballistic coefficient flown to impact (kg/m^2): between the engine's catalog
 #: values (7,324 and 9,765 kg/m^2, src/openbmd/missiles/catalog/*.toml) and its impact-prediction
@@ -131,11 +135,13 @@ class Fusion:
         self._tracks: dict[str, TrackState] = {}
         self._init = Initiator(n_init=self.n_init, max_gap_s=self.max_gap_s, max_speed_m_s=self.max_speed_m_s,
                                threshold3=self._gate[3])
+        self._stereo = StereoStarter(max_gap_s=self.max_gap_s, max_speed_m_s=self.max_speed_m_s)
         self._epoch: float | None = None
         self._done: tuple | None = None       # key of the last processed report
 
     def _snapshot(self) -> tuple:
-        return self._epoch, {k: t.copy() for k, t in self._tracks.items()}, list(self._init.seeds)
+        return (self._epoch, {k: t.copy() for k, t in self._tracks.items()}, list(self._init.seeds),
+                self._stereo.state())
 
     def _rollback(self, key: tuple | None) -> None:
         """Back to the last checkpoint strictly before ``key`` (None, or no such checkpoint: nothing)."""
@@ -143,8 +149,9 @@ class Fusion:
         if got is None:
             self._reset()
             return
-        self._done, (self._epoch, tracks, seeds) = got
+        self._done, (self._epoch, tracks, seeds, stereo) = got
         self._tracks, self._init.seeds = {k: t.copy() for k, t in tracks.items()}, list(seeds)
+        self._stereo.restore(stereo)
 
     @property
     def kept_reports(self) -> int:
@@ -157,9 +164,9 @@ class Fusion:
         return self._log.stale
 
     # ---------------------------------------------------------------- ingest
-    def add_measurements(self, ms: Iterable[Measurement]) -> list[str]:
-        """Fuse radar returns (any order, duplicates of earlier ids ignored); returns the ids of
-        the tracks they (or, after a rollback, the replay) updated or started."""
+    def add_measurements(self, ms: Iterable[Measurement | SightLine]) -> list[str]:
+        """Fuse radar returns and sight lines (any order, duplicates of earlier ids ignored);
+        returns the ids of the tracks they (or, after a rollback, the replay) updated or started."""
         fresh = []
         for m in ms:
             check_measurement(m, self.sensors)
@@ -228,33 +235,29 @@ class Fusion:
         if tr.firm_t is None and tr.n >= self.firm_after and np.sqrt(np.trace(tr.p[:3, :3])) < self.firm_sigma_m:
             tr.firm_t = tr.t
 
-    def _scan(self, ms: list[Measurement]) -> list[str]:
+    def _scan(self, ms: list) -> list[str]:
         t = self._time(ms[0].t_s)
         tracks = self._expire(t)
         touched = []
-        ranged = [m for m in ms if m.range_m is not None]
-        angles = [m for m in ms if m.range_m is None]
-        for group in (ranged, angles):
+        sight = [m for m in ms if isinstance(m, SightLine)]
+        ranged = [m for m in ms if not isinstance(m, SightLine) and m.range_m is not None]
+        angles = [m for m in ms if not isinstance(m, SightLine) and m.range_m is None]
+        for group in (ranged, angles, sight):
             if group:
                 left = self._associate(group, tracks, t, touched) if tracks else group
                 if group is ranged:
                     touched += self._start(left, t)
+                elif group is sight and left:
+                    seeds = self._stereo.add(t, [Sight(m.id, m.sensor, self._party(m), t, np.array(m.observer_m),
+                                                       np.radians([m.los_lon_deg, m.los_lat_deg]),
+                                                       math.radians(m.sigma_deg)) for m in left])
+                    touched += [self._new_track(seed, t).id for seed in seeds]
         return touched
-
-    def _model(self, ms: list[Measurement]):
-        site = self._sites[ms[0].sensor]
-        sa = np.radians([m.sigma_angle_deg for m in ms])
-        if ms[0].range_m is None:
-            z = np.radians([[m.azimuth_deg, m.elevation_deg] for m in ms])
-            return z, AzEl(site_m=site.ecef_m, rotation=site.rotation, sigma_angle_rad=sa)
-        z = np.array([[m.range_m, math.radians(m.azimuth_deg), math.radians(m.elevation_deg)] for m in ms])
-        return z, RangeAzEl(site_m=site.ecef_m, rotation=site.rotation, sigma_angle_rad=sa,
-                            sigma_range_m=np.array([m.sigma_range_m for m in ms]))
 
     def _associate(self, ms, tracks, t, touched) -> list[Measurement]:
         """Assign returns to tracks (GNN in the gate), update them; the returns left over. The gate
         needs only the position block, whatever the track's mode (6 or 9 states)."""
-        z, model = self._model(ms)
+        z, model = model_of(ms, self._sites[ms[0].sensor])
         xs, ps = predict(tracks, t, self._motion)
         r = np.array([x[:3] for x in xs])
         hr, zp = model.jacobian(r), model.function(r)             # (K, m, 3), (K, m)
@@ -291,14 +294,18 @@ class Fusion:
                                                              math.radians(m.elevation_deg)]),
                        np.array([m.sigma_range_m] + [math.radians(m.sigma_angle_deg)] * 2), site.ecef_m, site.rotation)
             for seed in self._init.add(r):
-                tid = "T" + seed.returns[0].id
-                tr = TrackState(tid, t, seed.x, seed.p, len(seed.returns), seed.returns[0].t, t,
-                            {x.party for x in seed.returns}, {x.sensor for x in seed.returns})
-                self._firm(tr)
-                self._tracks[tid] = tr
+                tr = self._new_track(seed, t)
                 self._init.forget(lambda pool, tr=tr: self._explains(tr, pool))
-                out.append(tid)
+                out.append(tr.id)
         return out
+
+    def _new_track(self, seed, t: float) -> TrackState:
+        tid = "T" + seed.returns[0].id
+        tr = TrackState(tid, t, seed.x, seed.p, len(seed.returns), seed.returns[0].t, t,
+                        {x.party for x in seed.returns}, {x.sensor for x in seed.returns})
+        self._firm(tr)
+        self._tracks[tid] = tr
+        return tr
 
     def _explains(self, tr: TrackState, pool: list[Return]) -> np.ndarray:
         """Which earlier returns (K,) the track's state, flown back to their times, gates."""

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import bisect
 
-from openbmd.center.fusion_types import Measurement
+from openbmd.center.fusion_types import PartyTrack
 from openbmd.errors import InputError
 
 
 def key(report) -> tuple:
-    """Processing order: time, returns before shared tracks, sensor (or party), id."""
-    if isinstance(report, Measurement):
-        return (report.t_s, 0, report.sensor, report.id)
-    return (report.t_s, 1, report.party, report.id)
+    """Processing order: time, returns (and sight lines) before shared tracks, sensor (or party), id."""
+    if isinstance(report, PartyTrack):
+        return (report.t_s, 1, report.party, report.id)
+    return (report.t_s, 0, report.sensor, report.id)
 
 
 class ReportLog:
