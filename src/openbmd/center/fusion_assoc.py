@@ -8,9 +8,11 @@ track initiation from unassociated returns, and covariance intersection.
   minimising the summed squared Mahalanobis distances among the pairs inside the gate.
 - :class:`Initiator` keeps the unassociated returns of the last ``max_gap_s`` seconds as seeds:
   a return extends each seed whose straight-line prediction it fits (a velocity gate for a
-  one-return seed), and a seed of ``n_init`` returns spanning time starts a track by the engine's
-  weighted least squares on the ballistic motion (:func:`openbmd.sensors.tracking_kernels.initiate`),
-  kept only when the returns fit it (chi-square test of the residuals).
+  one-return seed), and a seed of ``n_init`` returns spanning ``MIN_SPAN_S`` starts a track by the
+  engine's weighted least squares on the ballistic motion (:func:`openbmd.sensors.tracking_kernels.initiate`)
+  when the returns fit it (chi-square test of the residuals), else on constant acceleration (a
+  booster; :func:`openbmd.sensors.boost_track.initiate_boost`); a seed that fits neither is
+  dropped, so false returns do not breed (three false alarms per look cost ~0.3 ms each).
 - :func:`covariance_intersection` fuses two estimates whose errors are correlated by an unknown
   amount (Julier & Uhlmann, American Control Conference 1997): P^-1 = w A^-1 + (1 - w) B^-1 with
   w minimising det P; P then bounds the error of the fused estimate for every correlation.
@@ -26,12 +28,23 @@ from scipy.stats import chi2
 
 from openbmd.earth.model import WGS84
 from openbmd.sensors import tracking_kernels as tk
+from openbmd.sensors.boost_track import initiate_boost
 from openbmd.sensors.models import RangeAzEl
 
 #: a cost the assignment never picks
 _FAR = 1e12
-#: an acceleration the straight-line seed gate allows for (m/s^2): gravity plus margin
-SEED_ACCEL_M_S2 = 15.0
+#: an acceleration the straight-line seed gate allows for (m/s^2): a booster's thrust (up to ~50 m/s^2
+#: at a stage's burnout) or gravity, with margin
+SEED_ACCEL_M_S2 = 60.0
+#: the largest thrust acceleration a boosting track may start with (m/s^2, ~15 g; a solid ICBM's last
+#: stage reaches ~10 g, openbmd.sensors.boost_track.ACCEL_SIGMA_M_S2)
+MAX_THRUST_M_S2 = 150.0
+#: chi-square (3 dof, 99 %) above which a starting track's fitted acceleration is not free fall
+THRUST_CHI2 = float(chi2.ppf(0.99, 3))
+#: shortest time a starting track's returns must span (s): over 4 s a 20 m/s^2 thrust moves a body
+#: 0.5 * 20 * 2^2 = 40 m off a ballistic arc about the middle, several sigma of a radar's range
+#: noise (10-25 m), so a booster is told from a coasting body before its track starts
+MIN_SPAN_S = 4.0
 
 
 def gate(sigmas: float, dof: int) -> float:
@@ -107,63 +120,96 @@ class Initiator:
     """Seeds of unassociated returns; :meth:`add` returns the tracks they start."""
 
     def __init__(self, *, n_init: int = 3, max_gap_s: float = 30.0, max_speed_m_s: float = 8000.0,
-                 threshold3: float = gate(4.0, 3), fit_sigmas: float = 4.0, max_seeds: int = 500, earth=WGS84):
+                 min_span_s: float = MIN_SPAN_S, threshold3: float = gate(4.0, 3), fit_sigmas: float = 4.0,
+                 max_seeds: int = 500, earth=WGS84):
         self.n_init, self.max_gap_s, self.max_speed = int(n_init), float(max_gap_s), float(max_speed_m_s)
+        self.min_span_s = float(min_span_s)
         self.threshold3, self.fit_sigmas, self.max_seeds, self.earth = threshold3, fit_sigmas, max_seeds, earth
         self.seeds: list[tuple[Return, ...]] = []
 
-    def _fits(self, seed: tuple[Return, ...], r: Return) -> bool:
-        last = seed[-1]
-        dt = r.t - last.t
-        if dt < 0 or dt > self.max_gap_s or r.id in {s.id for s in seed}:
-            return False
-        if dt == 0 and r.sensor in {s.sensor for s in seed if s.t == r.t}:
-            return False
-        if len(seed) == 1:
-            spread = 3.0 * np.sqrt(np.linalg.eigvalsh(r.cov + last.cov)[-1])
-            return float(np.linalg.norm(r.pos - last.pos)) <= self.max_speed * dt + spread
-        first = seed[0]
-        span = last.t - first.t
-        if span <= 0:
-            return float(mahalanobis2(r.pos - last.pos, r.cov + last.cov)) <= self.threshold3 \
-                and dt <= self.max_gap_s
-        v = (last.pos - first.pos) / span
-        k = dt / span
-        acc = 0.5 * SEED_ACCEL_M_S2 * (r.t - first.t) ** 2
-        s = r.cov + (1 + k) ** 2 * last.cov + k**2 * first.cov + acc**2 * np.eye(3)
-        return float(mahalanobis2(r.pos - (last.pos + v * dt), s)) <= self.threshold3
+    def _fits(self, r: Return) -> np.ndarray:
+        """Which seeds (S,) the return extends: within ``max_gap_s`` after their last return (not
+        the same sensor at the same time), then a velocity gate for a one-return seed, else the
+        chi-square gate about the straight line through its first and last returns, allowing
+        ``SEED_ACCEL_M_S2`` of unmodelled acceleration. One array computation over the seeds."""
+        seeds = self.seeds
+        n = np.array([len(s) for s in seeds])
+        t0, t1 = np.array([s[0].t for s in seeds]), np.array([s[-1].t for s in seeds])
+        p0, p1 = np.array([s[0].pos for s in seeds]), np.array([s[-1].pos for s in seeds])
+        c0, c1 = np.array([s[0].cov for s in seeds]), np.array([s[-1].cov for s in seeds])
+        dt = r.t - t1
+        ok = (dt >= 0) & (dt <= self.max_gap_s)
+        for i in np.flatnonzero(ok & (dt == 0)):
+            ok[i] = r.sensor not in {x.sensor for x in seeds[i] if x.t == r.t}
+        spread = 3.0 * np.sqrt(np.linalg.eigvalsh(r.cov + c1)[:, -1])
+        one = np.linalg.norm(r.pos - p1, axis=1) <= self.max_speed * dt + spread
+        span = t1 - t0
+        safe = np.where(span > 0, span, 1.0)
+        k = np.where(span > 0, dt / safe, 0.0)
+        v = np.where((span > 0)[:, None], (p1 - p0) / safe[:, None], 0.0)
+        acc = np.where(span > 0, 0.5 * SEED_ACCEL_M_S2 * (r.t - t0) ** 2, 0.0)
+        cov = (r.cov + ((1 + k) ** 2)[:, None, None] * c1 + (k**2)[:, None, None] * c0
+               + (acc**2)[:, None, None] * np.eye(3))
+        line = mahalanobis2(r.pos - (p1 + v * dt[:, None]), cov) <= self.threshold3
+        return ok & np.where(n == 1, one, line)
 
     def add(self, r: Return) -> list[Seed]:
-        """Take one unassociated return (in time order); return the tracks it starts."""
+        """Take one unassociated return (in time order); return the tracks it starts. A seed long
+        enough that starts nothing (its returns fit no motion) is dropped."""
         self.seeds = [s for s in self.seeds if r.t - s[-1].t <= self.max_gap_s]
-        grown = [s + (r,) for s in self.seeds if self._fits(s, r)]
-        self.seeds = (self.seeds + grown + [(r,)])[-self.max_seeds:]
-        started, used = [], set()
+        grown = [s + (r,) for s, f in zip(self.seeds, self._fits(r)) if f] if self.seeds else []
+        started, used, kept = [], set(), []
         for s in grown:
-            if len(s) < self.n_init or s[-1].t <= s[0].t or used & {x.id for x in s}:
+            if len(s) < self.n_init or s[-1].t - s[0].t < self.min_span_s or used & {x.id for x in s}:
+                kept.append(s)
                 continue
             seed = self._start(s)
             if seed is not None:
                 started.append(seed)
                 used |= {x.id for x in s}
+        self.seeds = (self.seeds + kept + [(r,)])[-self.max_seeds:]
         if used:
             self.seeds = [s for s in self.seeds if not used & {x.id for x in s}]
         return started
 
     def _start(self, rets: tuple[Return, ...]) -> Seed | None:
+        """A track from the returns: boosting (constant acceleration,
+        :func:`openbmd.sensors.boost_track.initiate_boost`) when its fitted acceleration differs from
+        free fall (chi-square, 3 dof, 99 %) or the returns do not fit a ballistic arc, else ballistic
+        (:func:`openbmd.sensors.tracking_kernels.initiate`); None if neither fits (chi-square of
+        the residuals, 3n - 6 or 3n - 9 dof) or the thrust is beyond ``MAX_THRUST_M_S2``."""
         t = np.array([r.t for r in rets])[None]
-        stack = [np.array([getattr(r, k) for r in rets])[None] for k in ("z", "site", "rot", "sigma")]
-        x, p = tk.initiate(t, stack[0], stack[1], stack[2], stack[3], self.earth)
-        # the returns must fit the started state: residuals in measurement space, chi-square 3n - 6
-        back = tk.propagate(np.repeat(x, len(rets), axis=0), t[0] - t[0, -1], self.earth)
-        zp, _ = tk.measure(back[:, :3], stack[1][0], stack[2][0])
-        y = stack[0][0] - zp
-        y[:, 1] = (y[:, 1] + np.pi) % (2.0 * np.pi) - np.pi
-        chi = float(np.sum((y / stack[3][0]) ** 2))
-        dof = 3 * len(rets) - 6
-        if dof > 0 and chi > gate(self.fit_sigmas, dof):
+        z, site, rot, sig = (np.array([getattr(r, k) for r in rets])[None] for k in ("z", "site", "rot", "sigma"))
+        xb, pb = initiate_boost(t, z, site, rot, sig)
+        d = xb[0, 6:] - tk.accel(xb[:, :3], xb[:, 3:6], self.earth)[0]
+        thrust = float(d @ np.linalg.solve(pb[0, 6:, 6:], d)) > THRUST_CHI2
+        if not thrust:
+            x, p = tk.initiate(t, z, site, rot, sig, self.earth)
+            back = tk.propagate(np.repeat(x, len(rets), axis=0), t[0] - t[0, -1], self.earth)
+            if self._fit(back[:, :3], z[0], site[0], rot[0], sig[0], 3 * len(rets) - 6):
+                return Seed(rets, x[0], p[0])
+        tau = (t[0] - t[0, -1])[:, None]
+        pos = xb[:, :3] + tau * xb[:, 3:6] + 0.5 * tau**2 * xb[:, 6:]
+        if float(np.linalg.norm(d)) > MAX_THRUST_M_S2 or not self._fit(pos, z[0], site[0], rot[0], sig[0],
+                                                                         3 * len(rets) - 9):
             return None
-        return Seed(rets, x[0], p[0])
+        return Seed(rets, xb[0], pb[0])
+
+    def forget(self, fits) -> None:
+        """Drop the seeds holding a return for which ``fits(returns) -> bool array`` is true (returns
+        a just-started track accounts for: they would start a twin of it)."""
+        pool = list({r.id: r for s in self.seeds for r in s}.values())
+        if not pool:
+            return
+        gone = {r.id for r, f in zip(pool, fits(pool)) if f}
+        self.seeds = [s for s in self.seeds if not gone & {r.id for r in s}]
+
+    def _fit(self, pos, z, site, rot, sig, dof: int) -> bool:
+        """Do returns z (n, 3) fit the positions (n, 3)? Chi-square of the residuals (True if dof <= 0)."""
+        zp, _ = tk.measure(pos, site, rot)
+        y = z - zp
+        y[:, 1] = (y[:, 1] + np.pi) % (2.0 * np.pi) - np.pi
+        return dof <= 0 or float(np.sum((y / sig) ** 2)) <= gate(self.fit_sigmas, dof)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -192,14 +192,19 @@ def _beta_spread(x, lat, lon, motion, beta: float, span: float):
     return np.nan_to_num(d_en), np.nan_to_num((ends[1][1] - ends[0][1]) / 2.0)
 
 
-def launch_points(x, p, t_s, impacts, *, motion=None) -> list[PointEstimate | None]:
+def launch_points(x, p, t_s, impacts, *, motion=None, boosting=None) -> list[PointEstimate | None]:
     """Launch estimates of K tracks: the ballistic arc flown back to the ground, moved by the
-    boost template along the ground track towards the impact point (None without an impact)."""
+    boost template along the ground track towards the impact point (None without an impact).
+    A track still ``boosting`` (K,) has only part of its boost behind it: its time moves by half
+    the template's, with that half as its sigma (the engine's Sejjil-2 seen from 45 s on by a
+    forward radar: the ballistic arc's ground time is 37-67 s after the launch while it burns)."""
     lat, lon, t, cov, vt = ground_points(x, p, t_s, -1.0, motion=motion)
-    return [_boost_corrected(lat[i], lon[i], t[i], cov[i], vt[i], impacts[i]) for i in range(lat.size)]
+    boosting = np.zeros(lat.size, bool) if boosting is None else np.asarray(boosting, bool)
+    return [_boost_corrected(lat[i], lon[i], t[i], cov[i], vt[i], impacts[i], bool(boosting[i]))
+            for i in range(lat.size)]
 
 
-def _boost_corrected(lat, lon, t, cov, var_t, impact: PointEstimate | None) -> PointEstimate | None:
+def _boost_corrected(lat, lon, t, cov, var_t, impact: PointEstimate | None, boosting: bool) -> PointEstimate | None:
     if impact is None or not np.isfinite(lat):
         return None
     rng_m, az_deg, _ = geodesic_inverse(lat, lon, impact.lat_deg, impact.lon_deg)
@@ -210,7 +215,8 @@ def _boost_corrected(lat, lon, t, cov, var_t, impact: PointEstimate | None) -> P
     cross = np.array([along[1], -along[0]])
     s_along = BOOST_ALONG_SIGMA_FRAC * rng_km
     extra = s_along**2 * (np.outer(along, along) + BOOST_CROSS_RATIO**2 * np.outer(cross, cross))
-    return estimate(cov + extra, float(lat2), float(lon2), t - BOOST_DT_S, var_t + BOOST_DT_SIGMA_S**2)
+    dt, sigma_t = (0.5 * BOOST_DT_S, 0.5 * BOOST_DT_S) if boosting else (BOOST_DT_S, BOOST_DT_SIGMA_S)
+    return estimate(cov + extra, float(lat2), float(lon2), t - dt, var_t + sigma_t**2)
 
 
 def ground_ecef(est: PointEstimate) -> np.ndarray:

@@ -62,6 +62,34 @@ class Measurement:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SightLine:
+    """One line of sight of a space infrared sensor (a satellite of ``sensor``) at ``t_s``: its
+    two angles in Earth-fixed axes, ``los_lon_deg`` = atan2(dy, dx) and ``los_lat_deg`` =
+    atan2(dz, hypot(dx, dy)) of d = target - observer (the engine's
+    :class:`~openbmd.sensors.models.LineOfSight`), the observer's ECEF position (m) and the
+    angles' one-sigma. ``party`` None: the sensor's party."""
+
+    id: str
+    sensor: str
+    t_s: float
+    observer_m: tuple
+    los_lon_deg: float
+    los_lat_deg: float
+    sigma_deg: float
+    party: str | None = None
+
+    def __post_init__(self):
+        obs = np.asarray(self.observer_m, dtype=float).reshape(-1)
+        nums = [self.t_s, self.los_lon_deg, self.los_lat_deg, self.sigma_deg]
+        if obs.shape != (3,) or not (np.all(np.isfinite(obs)) and all(
+                isinstance(v, (int, float)) and math.isfinite(v) for v in nums)):
+            raise InputError(f"report {self.id!r}: time, observer_m (3 values), angles and sigma must be finite")
+        if not (self.sigma_deg > 0 and abs(self.los_lat_deg) <= 90.0):
+            raise InputError(f"report {self.id!r}: sigma_deg must be > 0 and los_lat_deg in [-90, 90]")
+        object.__setattr__(self, "observer_m", tuple(obs.tolist()))
+
+
+@dataclass(frozen=True, kw_only=True)
 class PartyTrack:
     """A track shared by a party that shares tracks only: ECEF position (m), Earth-relative
     velocity (m/s) and their 6x6 covariance at ``t_s`` (kept as tuples, so reports compare)."""
@@ -95,7 +123,8 @@ class PartyTrack:
 class FusedTrack:
     """One fused track: ECEF state (m, m/s) and covariance at ``t_s``, the parties and sensors
     that fed it, its updates, whether it is firm, and its launch and impact points (None where
-    its state does not reach the ground)."""
+    its state does not reach the ground). ``boosting``: still followed with the boost model (its
+    impact point is then where it would come down if the thrust stopped now)."""
 
     id: str
     t_s: float
@@ -108,6 +137,7 @@ class FusedTrack:
     firm: bool
     launch_point: PointEstimate | None
     impact_point: PointEstimate | None
+    boosting: bool = False
     first_t_s: float = math.nan
     last_update_t_s: float = math.nan
     firm_t_s: float | None = None
@@ -129,16 +159,19 @@ class FusedTrack:
                 "velocity_m_s": self.velocity_m_s.tolist(), "covariance": self.covariance.tolist(),
                 "position_sigma_m": self.position_sigma_m, "parties": list(self.parties),
                 "sensors": list(self.sensors), "n_updates": self.n_updates, "firm": self.firm,
+                "boosting": self.boosting,
                 "first_t_s": self.first_t_s, "last_update_t_s": self.last_update_t_s, "firm_t_s": self.firm_t_s,
                 "launch_point": point(self.launch_point), "impact_point": point(self.impact_point)}
 
 
 def check_measurement(m, sensors: Mapping[str, SensorSite]) -> None:
     """Raise InputError naming the report if ``m`` is not a plausible return of a known sensor."""
-    if not isinstance(m, Measurement):
-        raise InputError(f"add_measurements takes Measurement reports; got {type(m).__name__}")
+    if not isinstance(m, (Measurement, SightLine)):
+        raise InputError(f"add_measurements takes Measurement or SightLine reports; got {type(m).__name__}")
     if m.sensor not in sensors:
         raise InputError(f"report {m.id!r}: unknown sensor {m.sensor!r}; known: {', '.join(sorted(sensors))}")
+    if isinstance(m, SightLine):
+        return
     nums = [m.t_s, m.azimuth_deg, m.elevation_deg, m.sigma_angle_deg]
     if m.range_m is not None:
         nums += [m.range_m, m.sigma_range_m if m.sigma_range_m is not None else math.nan]
