@@ -88,7 +88,8 @@ def test_kill_9_under_load_loses_no_acknowledged_report(db_url):
                                                                  "lat_deg": 38.35, "lon_deg": 37.79, "sharing": "raw"})
         assert r.status_code == 201, r.text
         acked, inflight, stop = [], [], threading.Event()
-        threads = [threading.Thread(target=_writer, args=(base, token, n, acked, inflight, stop)) for n in range(WRITERS)]
+        threads = [threading.Thread(target=_writer, args=(base, token, n, acked, inflight, stop))
+                   for n in range(WRITERS)]
         for t in threads:
             t.start()
         while len(acked) < 10 * BATCH and all(t.is_alive() for t in threads):

@@ -3,7 +3,8 @@
 Every call carries ``Authorization: Bearer TOKEN``: a missing or bad token is 401; a call the
 role or the sharing level does not allow is 403, or 404 where the thing's existence must not
 leak. Bodies over the size limit are 413 before they are read; a party over its rate limit
-gets 429 before its body is parsed (:mod:`openbmd.center.gate`). Refusals are JSON ``{"detail": "one line naming the problem and what is allowed"}``.
+gets 429 before its body is parsed (:mod:`openbmd.center.gate`).
+Refusals are JSON ``{"detail": "one line naming the problem and what is allowed"}``.
 """
 from __future__ import annotations
 
@@ -122,7 +123,8 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
     async def get_stream(request: Request, authorization: Token = None,
                          max_events: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
                          timeout_s: Annotated[float | None, Query(gt=0, le=86400)] = None,
-                         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None) -> StreamingResponse:
+                         last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None
+                         ) -> StreamingResponse:
         token = bearer(authorization)
         start = await run_in_threadpool(_open_stream, center, token)
         after = int(last_event_id) if last_event_id and last_event_id.isdigit() else start

@@ -48,7 +48,7 @@ def _open(db: str, *, migrate: bool):
 def init(db: Db, party: Annotated[list[str], typer.Option("--party", help="a founding party (give two or more)")],
          json_: Json = False,
          term_days: Annotated[float, typer.Option(help="days from now to the agreement's end date")] = 365.0,
-         withdrawal: Annotated[str, typer.Option(help="what happens to a leaving party's data: kept or purge")] = "kept",
+         withdrawal: Annotated[str, typer.Option(help="a leaving party's data: kept or purge")] = "kept",
          purge_after_days: Annotated[int, typer.Option(help="with --withdrawal purge: days until the purge")] = 0
          ) -> None:
     """Found the center: the agreement with its founding parties; prints each head's token (once)."""

@@ -132,8 +132,8 @@ def _append_only(table: str) -> None:
 
 
 def downgrade() -> None:
-    for table in ("keys", "audit", "approvals", "proposals", "alerts", "notifications", "party_tracks", "reports", "sensors",
-                  "tokens", "parties", "agreement"):
+    for table in ("keys", "audit", "approvals", "proposals", "alerts", "notifications", "party_tracks", "reports",
+                  "sensors", "tokens", "parties", "agreement"):
         op.drop_table(table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS audit_append_only()")
