@@ -2,6 +2,7 @@
 (authenticate, rate-limit, check the agreement is in force, one transaction)."""
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,19 +42,31 @@ class Center:
         self.batcher = IngestBatcher(self.engine, clock)
         self.picture = Picture(self.engine, clock=clock, enabled=fusion, read_engine=self.read_engine)
         self._last_housekeeping = float("-inf")
+        self._start_lock = threading.Lock()
+        self._users = 0
 
     def start(self) -> None:
-        from openbmd.sensors.catalog import load_sensor_catalog
+        """Start the workers (counted: an app may be entered by more than one lifespan at once)."""
+        with self._start_lock:
+            self._users += 1
+            if self._users > 1:
+                return
+            from openbmd.sensors.catalog import load_sensor_catalog
 
-        load_sensor_catalog()  # read the catalog now, not on the first report (its checks need it)
-        self.picture.start()
-        self.batcher.start()
+            load_sensor_catalog()  # read the catalog now, not on the first report (its checks need it)
+            self.picture.start()
+            self.batcher.start()
 
     def stop(self) -> None:
-        self.batcher.stop()
-        self.picture.stop()
-        self.engine.dispose()
-        self.read_engine.dispose()
+        """Stop the workers when the last user leaves."""
+        with self._start_lock:
+            self._users -= 1
+            if self._users > 0:
+                return
+            self.batcher.stop()
+            self.picture.stop()
+            self.engine.dispose()
+            self.read_engine.dispose()
 
     @contextmanager
     def session(self, token: str | None, *, in_force: bool = True, roles: tuple[str, ...] = ()) -> Iterator[Session]:
