@@ -56,11 +56,12 @@ def _found(url: str) -> str:
     return token
 
 
-def _serve(url: str, port: int) -> subprocess.Popen:
+def _serve(url: str, port: int, workers: int = 1) -> subprocess.Popen:
     import httpx
 
     proc = subprocess.Popen([sys.executable, "-m", "openbmd", "center", "serve", "--db", url, "--port", str(port),
-                             "--no-fusion"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--no-fusion", "--workers", str(workers)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1).status_code == 200:

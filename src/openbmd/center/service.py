@@ -53,6 +53,17 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     return app
 
 
+DB_ENV = "OPENBMD_CENTER_DB"  #: the database URL of :func:`app_from_env` (uvicorn's worker processes)
+
+
+def app_from_env() -> FastAPI:
+    """``create_app`` on the URL in ``$OPENBMD_CENTER_DB``, fusion off: the factory that each of
+    several uvicorn worker processes calls (``openbmd center serve --workers N --no-fusion``)."""
+    import os
+
+    return create_app(os.environ[DB_ENV], fusion=False)
+
+
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def _refused(_request, exc: Refused):

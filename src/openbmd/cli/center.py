@@ -84,15 +84,26 @@ def init(db: Db, party: Annotated[list[str], typer.Option("--party", help="a fou
 @app.command("serve")
 def serve(db: Db, host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="TCP port", min=1, max=65535)] = 8642,
-          fusion: Annotated[bool, typer.Option(help="fuse reports into tracks (off: store and share only)")] = True
-          ) -> None:
+          fusion: Annotated[bool, typer.Option(help="fuse reports into tracks (off: store and share only)")] = True,
+          workers: Annotated[int, typer.Option(help="server processes (more than 1 needs --no-fusion)",
+                                               min=1, max=64)] = 1) -> None:
     """Serve the center over HTTP (OpenAPI at /openapi.json)."""
+    import os
+
     import uvicorn
 
-    from openbmd.center.service import create_app
+    from openbmd.center.service import DB_ENV, create_app
 
+    if workers > 1 and fusion:
+        raise InputError("several worker processes would each hold a part of the fused picture: "
+                         "give --no-fusion with --workers above 1")
     _open(db, migrate=True).dispose()
-    uvicorn.run(create_app(db, fusion=fusion), host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        uvicorn.run(create_app(db, fusion=fusion), host=host, port=port, log_level="warning", access_log=False)
+        return
+    os.environ[DB_ENV] = db  # each worker process builds its app from it
+    uvicorn.run("openbmd.center.service:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", access_log=False)
 
 
 @app.command("token")
