@@ -158,6 +158,10 @@ def engine_from_url(url: str, *, read_only: bool = False) -> sa.Engine:
         if parsed.get_driver_name() not in ("psycopg", "postgresql", ""):
             raise InputError(f"PostgreSQL driver {parsed.get_driver_name()!r} is not supported; use "
                              "postgresql+psycopg://")
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise InputError("PostgreSQL needs the psycopg driver: pip install 'openbmd[postgres]'") from None
         return sa.create_engine(parsed.set(drivername="postgresql+psycopg"), pool_size=8, max_overflow=8,
                                 pool_pre_ping=True)
     raise InputError(f"database {parsed.get_backend_name()!r} is not supported; allowed: sqlite:///PATH or "

@@ -62,7 +62,11 @@ class Picture:
         if not self.enabled:
             return
         self._key = _track_key(self.engine)
-        self._rebuild()
+        try:
+            self._rebuild()
+        except Exception:  # noqa: BLE001 - the service runs on: the store, not the picture, is the truth
+            log.exception("the fused picture could not be rebuilt from the store; it starts empty")
+            self._tracks = {}
         self._worker = threading.Thread(target=self._run, name="openbmd-center-fusion", daemon=True)
         self._worker.start()
 
