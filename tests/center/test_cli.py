@@ -27,7 +27,13 @@ def test_init_json_contract_and_tokens_work(tmp_path):
         for party, token in out["tokens"].items():
             r = client.get("/v1/agreement", headers={"Authorization": f"Bearer {token}"})
             assert r.status_code == 200 and r.json()["founding"] == ["nato", "russia"]
-        assert client.get("/openapi.json").status_code == 200
+        spec = client.get("/openapi.json").json()
+        assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+        contract = {("post", "/v1/sensors"), ("post", "/v1/reports"), ("get", "/v1/reports"), ("get", "/v1/tracks"),
+                    ("get", "/v1/stream"), ("post", "/v1/notifications"), ("get", "/v1/alerts"),
+                    ("post", "/v1/withdraw"), ("post", "/v1/proposals"), ("post", "/v1/proposals/{pid}/approve")}
+        listed = {(m, path) for path, ops in spec["paths"].items() for m in ops}
+        assert contract <= listed, contract - listed
     again = _cli("init", "--db", url, "--party", "nato", "--party", "russia", "--json")
     assert again.returncode == 2 and "already holds an agreement" in again.stderr
     assert again.stdout == "" and again.stderr.count("\n") == 1

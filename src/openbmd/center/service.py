@@ -46,6 +46,7 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     app = FastAPI(title="openbmd joint data-sharing center", version="1", lifespan=lifespan,
                   description=__doc__)
     app.state.center = center
+    _bearer_in_openapi(app)
     _errors(app)
     _routes(app, center)
     app.add_middleware(AuthGate, center=center)  # 401 and 429 before the body is parsed
@@ -62,6 +63,27 @@ def app_from_env() -> FastAPI:
     import os
 
     return create_app(os.environ[DB_ENV], fusion=False)
+
+
+def _bearer_in_openapi(app: FastAPI) -> None:
+    """Say in /openapi.json that every /v1/ operation wants ``Authorization: Bearer TOKEN``
+    (the header is read by the gate, so FastAPI would not list it)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "a party's API token"}}
+            for path, ops in schema.get("paths", {}).items():
+                if path.startswith("/v1/"):
+                    for op in ops.values():
+                        op["security"] = [{"bearer": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def _errors(app: FastAPI) -> None:
