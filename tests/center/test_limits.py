@@ -42,3 +42,12 @@ def test_token_bucket_refills_at_its_rate():
     assert buckets.take("a") == 0.0
     now[0] = 100.0
     assert [buckets.take("a") == 0.0 for _ in range(3)] == [True, True, False]  # never above the burst
+
+
+def test_guessed_tokens_are_rate_limited_by_address(make_center):
+    c = make_center(rate_per_s=0.001, burst=5)
+    assert c.call("GET", "/v1/agreement", "nato").status_code == 200  # nato's token is now known live
+    c.extra["guess"] = "obmd_12345678_" + "x" * 43
+    codes = [c.call("GET", "/v1/agreement", "guess").status_code for _ in range(6)]
+    assert codes == [401] * 4 + [429] * 2  # the address's bucket: 5 lookups (nato's first included)
+    assert c.call("GET", "/v1/agreement", "nato").status_code == 200  # a live token is not held up

@@ -2,7 +2,8 @@
 
 Every ``/v1/`` request must carry a live bearer token: a missing or bad one is refused 401 here,
 before FastAPI reads the body (a bad token with a bad body is 401, not 422). The party's token
-bucket is taken here too (429). A token found live is remembered for ``CACHE_S`` seconds to spare
+bucket is taken here too (429); a token not known live takes a bucket of the sender's address
+first, so that guessed tokens cannot make the database look each one up at full speed. A token found live is remembered for ``CACHE_S`` seconds to spare
 the database; that memory only decides who is turned away early: every handler authenticates the
 token again inside its own transaction, so a revoked token or a withdrawn party is refused at once.
 """
@@ -35,6 +36,11 @@ class AuthGate:
         if not token:
             return await reply(send, 401, "missing bearer token: send `Authorization: Bearer TOKEN`",
                                {"www-authenticate": "Bearer"})
+        if not self._known_live(token):  # a token not seen live lately costs a lookup: rate-limit its sender
+            client = (scope.get("client") or ("?", 0))[0]
+            if self.center.buckets.take(f"address:{client}") > 0:
+                return await reply(send, 429, f"too many requests from {client} with tokens not known live; "
+                                              "retry later", {"retry-after": "1"})
         party = await self._party(token)
         if party is None:
             return await reply(send, 401, "the bearer token is not valid (unknown, revoked, or its party has "
@@ -45,6 +51,11 @@ class AuthGate:
                                           f"{self.center.buckets.rate_per_s:g} requests/s; retry in {wait:.2f} s",
                                {"retry-after": str(max(1, round(wait)))})
         return await self.app(scope, receive, send)
+
+    def _known_live(self, token: str) -> bool:
+        with self._lock:
+            hit = self._known.get(auth.token_hash(token))
+        return hit is not None and hit[0] > time.monotonic()
 
     async def _party(self, token: str) -> str | None:
         digest = auth.token_hash(token)
