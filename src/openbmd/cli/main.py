@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 
 import openbmd
-from openbmd.cli import (architectures, assess, coverage, engage, fly, horizon, icbm_reach, interceptors, missiles,
-                         pacing, radars, raid, range_ring, sensitivity, threat_map)
+from openbmd.cli import (architectures, assess, balance, center, coverage, engage, fly, horizon, icbm_reach,
+                         interceptors, missiles, observe_test, pacing, radars, raid, range_ring, sensitivity,
+                         threat_map)
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError, UnknownIdError
 
@@ -47,12 +48,13 @@ app.command("engage")(engage.engage)
 app.add_typer(architectures.app, name="architectures")
 app.command("coverage")(coverage.coverage)
 app.command("icbm-reach")(icbm_reach.icbm_reach)
-app.command("observe-test")(__import__("openbmd.cli.observe_test", fromlist=["_"]).observe_test)
+app.command("observe-test")(observe_test.observe_test)
 app.command("pacing")(pacing.pacing)
 app.command("raid")(raid.raid)
 app.command("sensitivity")(sensitivity.sensitivity)
 app.command("assess")(assess.assess)
-app.command("balance")(__import__("openbmd.cli.balance", fromlist=["_"]).balance)
+app.command("balance")(balance.balance)
+app.add_typer(center.app, name="center")  # the data-sharing center
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,290 @@
+"""The fused picture: the engine-based fusion (:mod:`openbmd.center.fusion`) fed from the store,
+what each caller may see of it, and the feed of updates behind ``GET /v1/stream``.
+
+The database is the truth: at start the picture is rebuilt from every stored report; after that
+each committed batch is handed to a worker thread (the acknowledgement never waits for fusion).
+The worker records one alert per firm launch: ``announced`` when a party's pre-launch notification
+matches it, otherwise ``unannounced``, flagged at once to every party.
+
+Who sees a fused track (``view``): a party that contributed to it sees it whole; another party or
+an observer sees it whole when at least one contributing sensor shares raw data or tracks, and
+otherwise only as a warning (launch and impact points with their uncertainty, no state). A party's
+shared tracks (POST /v1/party-tracks) count as tracks-level data. Sensor ids of warning-level
+sensors are never shown to other parties.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import math
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from openbmd.center import db, party_tracks, store
+
+log = logging.getLogger(__name__)
+MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
+_WARNING_KEYS = ("id", "t_s", "firm", "launch_point", "impact_point")
+
+
+def sensor_key(party: str, sensor_id: str) -> str:
+    return f"{party}/{sensor_id}"
+
+
+class Picture:
+    """The fusion state and its update feed; thread-safe."""
+
+    def __init__(self, engine: sa.Engine, *, clock: Callable[[], float], enabled: bool = True,
+                 read_engine: sa.Engine | None = None):
+        self.engine, self.clock, self.enabled = engine, clock, enabled
+        self.read_engine = read_engine or engine  # reads only: on SQLite they never take the write lock
+        self._lock = threading.RLock()
+        self._fusion = None
+        self._sites: dict[str, Any] = {}
+        self._tracks: dict[str, dict] = {}
+        self._events: deque[tuple[int, str, dict]] = deque(maxlen=MAX_EVENTS)
+        self._seq = 0
+        self._key = b""
+        self._queue: queue.Queue = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self.changed = threading.Condition(self._lock)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Rebuild from the store and start the worker."""
+        if not self.enabled:
+            return
+        self._key = _track_key(self.engine)
+        try:
+            self._rebuild()
+        except Exception:  # noqa: BLE001 - the service runs on: the store, not the picture, is the truth
+            log.exception("the fused picture could not be rebuilt from the store; it starts empty")
+            self._tracks = {}
+        self._worker = threading.Thread(target=self._run, name="openbmd-center-fusion", daemon=True)
+        self._worker.start()
+
+    def _rebuild(self) -> None:
+        """The picture anew from every stored report (at start, and after a purge)."""
+        with self._lock, self.read_engine.connect() as conn:
+            self._reset(store.party_sensors(conn))
+            self._tracks = {}
+            batch: list = []
+            for row in store.all_reports(conn):
+                batch.append(row._asdict())
+                if len(batch) >= 5000:
+                    self._feed(batch, announce=False)
+                    batch = []
+            if batch:
+                self._feed(batch, announce=False)
+            self._feed_tracks(party_tracks.all_rows(conn), announce=False)
+
+    def data_removed(self) -> None:
+        """Reports were purged: rebuild without them (purged data leaves the picture too)."""
+        if self.enabled:
+            self._queue.put("rebuild")
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._queue.put(None)
+            self._worker.join(timeout=10)
+            self._worker = None
+
+    def submit(self, rows: list[dict]) -> None:
+        """Hand committed reports to the worker."""
+        if self.enabled and rows:
+            self._queue.put(rows)
+
+    def submit_tracks(self, rows: list[dict]) -> None:
+        """Hand committed party tracks to the worker."""
+        if self.enabled and rows:
+            self._queue.put(("tracks", rows))
+
+    def sensors_changed(self) -> None:
+        if self.enabled:
+            self._queue.put("sensors")
+
+    def drain(self) -> None:
+        """Wait until every submitted batch is fused (tests, orderly shutdown)."""
+        if self._worker is not None:
+            self._queue.join()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                if item == "rebuild":
+                    self._rebuild()
+                elif isinstance(item, tuple):
+                    self._feed_tracks(item[1], announce=True)
+                elif item == "sensors":
+                    with self.read_engine.connect() as conn:
+                        self._reset(store.party_sensors(conn), keep=True)
+                else:
+                    self._feed(item, announce=True)
+            except Exception:  # noqa: BLE001 - the worker must outlive a bad batch; the store keeps it
+                log.exception("fusion failed on a batch; the reports are stored and will be fused at restart")
+            finally:
+                self._queue.task_done()
+
+    # -- fusion seam -----------------------------------------------------------------------------
+    def _reset(self, sensor_rows, keep: bool = False) -> None:
+        with self._lock:
+            self._sites = {sensor_key(r.party, r.id): r for r in sensor_rows}
+            if self._fusion is not None and keep and hasattr(self._fusion, "add_sensors"):
+                self._fusion.add_sensors(_sites(self._sites))
+            elif self._fusion is None or not keep:
+                self._fusion = _make_fusion(self._sites)
+
+    def _feed(self, rows: list[dict], *, announce: bool) -> None:
+        if self._fusion is None:
+            return
+        with self._lock:
+            missing = [r for r in rows if sensor_key(r["party"], r["sensor"]) not in self._sites]
+            if missing:  # a sensor registered after the worker last looked
+                with self.read_engine.connect() as conn:
+                    self._reset(store.party_sensors(conn), keep=True)
+            touched = set(self._fusion.add_measurements(_measurements(rows)))
+        self._update(touched, announce=announce)
+
+    def _feed_tracks(self, rows: list[dict], *, announce: bool) -> None:
+        if self._fusion is None or not rows:
+            return
+        with self._lock:
+            touched = set(self._fusion.add_tracks([party_tracks.from_row(r) for r in rows]))
+        self._update(touched, announce=announce)
+
+    def _update(self, touched: set[str], *, announce: bool) -> None:
+        with self._lock:
+            alive = {t.id for t in self._fusion.tracks(ground=False)}
+            self._tracks = {tid: t for tid, t in self._tracks.items() if tid in alive}
+            changed = sorted(touched & alive) if announce else sorted(alive - set(self._tracks) | touched & alive)
+            for tid in changed:
+                self._tracks[tid] = {**_track_dict(self._fusion.track(tid)), "id": self._public_id(tid)}
+                if announce:
+                    self._publish("track", self._tracks[tid])
+            updated = [self._tracks[tid] for tid in changed]
+        if announce:
+            self._announce([{**t, "fusion_id": tid} for tid, t in zip(changed, updated)])
+
+    def _public_id(self, fusion_id: str) -> str:
+        """An opaque, stable id: the fusion's own ids are made of report ids, which must not leak."""
+        return "trk-" + hmac.new(self._key, fusion_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+
+    def _announce(self, tracks: list[dict]) -> None:
+        firm = [t for t in tracks if t.get("firm") and t.get("launch_point")]
+        if not firm:
+            return
+        with self.engine.begin() as conn:
+            notes = store.notifications(conn)
+            made = []
+            for t in firm:
+                match = _match(self._fusion.track(t["fusion_id"]), notes)
+                kind = "unannounced" if match is None else "announced"
+                body = {"track_id": t["id"], "t_s": t.get("t_s"), "launch_point": t.get("launch_point"),
+                        "impact_point": t.get("impact_point"), "notification": match}
+                if store.add_alert(conn, track_id=t["id"], kind=kind, body=body, now_s=self.clock()):
+                    made.append({"kind": kind, **body})
+        with self._lock:
+            for alert in made:
+                self._publish("alert", alert)
+
+    def _publish(self, kind: str, payload: dict) -> None:
+        with self._lock:
+            self._seq += 1
+            self._events.append((self._seq, kind, payload))
+            self.changed.notify_all()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def tracks(self) -> list[dict]:
+        with self._lock:
+            return list(self._tracks.values())
+
+    def events_after(self, seq: int) -> list[tuple[int, str, dict]]:
+        with self._lock:
+            return [e for e in self._events if e[0] > seq]
+
+    @property
+    def last_seq(self) -> int:
+        with self._lock:
+            return self._seq
+
+    def view(self, track: dict, *, party: str, role: str, sharing: dict[str, str]) -> dict | None:
+        """What ``party`` with ``role`` sees of ``track`` (None: nothing); ``sharing`` maps sensor keys."""
+        keys = track.get("sensors", [])
+        own = role != "observer" and party in track.get("parties", [])
+        shown = [k for k in keys if k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks")]
+        by_sensor = {k.split("/", 1)[0] for k in keys}
+        shared_tracks = any(p != party and p not in by_sensor for p in track.get("parties", []))
+        if own or shared_tracks or any(sharing.get(k) in ("raw", "tracks") for k in keys):
+            return {**track, "level": "track", "sensors": shown}
+        return {**{k: track.get(k) for k in _WARNING_KEYS}, "level": "warning"}
+
+
+def _track_key(engine: sa.Engine) -> bytes:
+    """The center's key for public track ids (made once, kept in the database: ids survive restarts)."""
+    with engine.begin() as conn:
+        value = conn.execute(sa.select(db.keys.c.value).where(db.keys.c.name == "track_ids")).scalar()
+        if value is None:
+            value = secrets.token_hex(32)
+            conn.execute(db.keys.insert().values(name="track_ids", value=value))
+    return bytes.fromhex(value)
+
+
+def _make_fusion(sites: dict[str, Any]):
+    try:
+        from openbmd.center.fusion import Fusion
+    except ImportError:  # the fusion module is not in this build: the picture stays empty
+        log.warning("openbmd.center.fusion is missing: no fused tracks")
+        return None
+    return Fusion(_sites(sites))
+
+
+def _sites(rows: dict[str, Any]) -> dict[str, Any]:
+    from openbmd.center.fusion import SensorSite
+
+    return {key: SensorSite(id=key, party=r.party, lat_deg=r.lat_deg, lon_deg=r.lon_deg, alt_m=r.alt_m,
+                            sensor=store.catalog_sensor(r.sensor).placed(r.lat_deg, r.lon_deg))
+            for key, r in rows.items()}
+
+
+def _measurements(rows: list[dict]) -> list:
+    from openbmd.center.fusion import Measurement
+
+    return [Measurement(id=f"{r['party']}/{r['id']}", sensor=sensor_key(r["party"], r["sensor"]), party=r["party"],
+                        t_s=r["t_s"],
+                        range_m=r["range_m"], azimuth_deg=r["azimuth_deg"], elevation_deg=r["elevation_deg"],
+                        sigma_range_m=r["sigma_range_m"], sigma_angle_deg=r["sigma_angle_deg"])
+            for r in sorted(rows, key=lambda r: r["t_s"])]
+
+
+def _track_dict(track) -> dict:
+    """The track's JSON (non-finite numbers as null: JSON has no NaN)."""
+    return _finite(track.summary())
+
+
+def _finite(obj):
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def _match(track, notes: list[dict]) -> str | None:
+    if track is None or not notes:
+        return None
+    from openbmd.center.fusion import Notification, match_notification
+
+    found = match_notification(track, [Notification.from_dict(n) for n in notes])
+    return None if found is None else str(found)

@@ -1,0 +1,160 @@
+"""The authorization matrix: every endpoint x role (head, operator, observer) x own / other party x
+the other party's sharing level (raw, tracks, warning), with zero leaks.
+
+The other party's ids carry a marker (SECRET); no response may contain it unless the sharing level
+allows that response to show the other party's raw data (GET /v1/reports at level raw), or the
+caller sent it itself. Every
+endpoint refuses a missing or bad token with 401. Existence must not leak: a report naming the
+other party's sensor is refused exactly as one naming no sensor at all, and revoking the other
+party's token is answered exactly as revoking a token that does not exist.
+"""
+from __future__ import annotations
+
+import pytest
+from center_helpers import report
+
+ROLES = ("head", "operator", "observer")
+MARK = "SECRET"
+WRITE_ROLES = ("head", "operator")
+
+
+def _setup(c, level: str) -> dict:
+    """nato (the caller's party) and russia (the other), each with a sensor and reports; tokens per role."""
+    c.sensor("nato", "n-radar", "raw")
+    c.sensor("russia", f"r-{MARK}-radar", level, sensor="voronezh-dm-armavir", lat_deg=44.93, lon_deg=40.98)
+    ok = c.call("POST", "/v1/reports", "nato", json={"reports": [report("n-1", "n-radar")]})
+    assert ok.status_code == 200, ok.text
+    ok = c.call("POST", "/v1/reports", "russia", json={"reports": [report(f"r-{MARK}-1", f"r-{MARK}-radar")]})
+    assert ok.status_code == 200, ok.text
+    for party in ("nato", "russia"):
+        for role in ("operator", "observer"):
+            c.extra[f"{party}-{role}"] = c.token(party, role)
+    russia_token_id = c.extra["russia-operator"].split("_")[1]
+    pid = c.call("POST", "/v1/proposals", "russia", json={"change": {"retention_days": 400}}).json()["id"]
+    return {"russia_token_id": russia_token_id, "proposal": pid}
+
+
+def _expect(role: str, target: str, level: str) -> dict[tuple[str, str], int]:
+    """(method, path) -> the status a nato caller with ``role`` must get, for ``target`` party."""
+    writer = role in WRITE_ROLES
+    head = role == "head"
+    if role == "observer":
+        reports = 403
+    elif target == "nato":
+        reports = 200
+    else:
+        reports = 200 if level == "raw" else 403
+    return {
+        ("GET", f"/v1/reports?party={target}"): reports,
+        ("POST", "/v1/sensors"): 201 if writer else 403,
+        ("POST", "/v1/reports"): (200 if target == "nato" else 422) if writer else 403,
+        ("POST", "/v1/party-tracks"): 200 if writer else 403,
+        ("GET", "/v1/tracks"): 200,
+        ("GET", "/v1/stream?timeout_s=0.01"): 200,
+        ("POST", "/v1/notifications"): 201 if writer else 403,
+        ("GET", "/v1/notifications"): 200,
+        ("GET", "/v1/alerts"): 200,
+        ("GET", "/v1/agreement"): 200,
+        ("GET", "/v1/audit/head"): 200,
+        ("POST", "/v1/proposals"): 201 if head else 403,
+        ("POST", "/v1/proposals/{pid}/approve"): 200 if head else 403,
+        ("POST", "/v1/tokens"): 201 if head else 403,
+        ("DELETE", "/v1/tokens/{tid}"): (200 if target == "nato" else 404) if head else 403,
+    }
+
+
+def _body(c, method: str, path: str, target: str, n: int, role: str):
+    if path == "/v1/sensors":
+        return {"id": f"n-{role}-{n}", "sensor": "an-tpy-2-fbm", "lat_deg": 38.35, "lon_deg": 37.79, "sharing": "raw"}
+    if path == "/v1/reports":
+        sensor = "n-radar" if target == "nato" else f"r-{MARK}-radar"
+        return {"reports": [report(f"n-{role}-{n}", sensor)]}
+    if path == "/v1/party-tracks":
+        cov = [[1e4 if i == j else 0.0 for j in range(6)] for i in range(6)]
+        return {"tracks": [{"id": f"t-{role}-{n}", "t_s": 1.9e9 - 30, "position_m": [7.4e6, 0, 0],
+                            "velocity_m_s": [0, 5000, 0], "covariance": cov}]}
+    if path == "/v1/notifications":
+        area = {"lat_deg": 50.0, "lon_deg": 10.0, "radius_km": 100.0}
+        return {"id": f"note-{role}-{n}", "window_start_s": 1.9e9, "window_end_s": 1.9e9 + 3600,
+                "launch_area": area, "impact_area": area}
+    if path == "/v1/proposals":
+        return {"change": {"retention_days": 300 + n}}
+    if path == "/v1/tokens":
+        return {"role": "observer"}
+    return None
+
+
+@pytest.mark.parametrize("level", ["raw", "tracks", "warning"])
+def test_every_endpoint_role_and_party(make_center, level):
+    c = make_center(rate_per_s=1e6, burst=1e6)
+    ids = _setup(c, level)
+    wrong = []
+    n = 0
+    for role in ROLES:
+        who = "nato" if role == "head" else f"nato-{role}"
+        for target in ("nato", "russia"):
+            for (method, path), want in _expect(role, target, level).items():
+                n += 1
+                tid = ids["russia_token_id"]
+                if "{tid}" in path and target == "nato":
+                    tid = c.token("nato", "observer").split("_")[1]
+                url = path.format(pid=ids["proposal"], tid=tid)
+                body = _body(c, method, path, target, n, role)
+                r = c.call(method, url, who, json=body)
+                if r.status_code != want:
+                    wrong.append(f"{role} {target} {method} {url}: {r.status_code} != {want}: {r.text[:200]}")
+                leak_ok = path.startswith("/v1/reports?") and target == "russia" and want == 200
+                echoed = MARK in str(body)  # a refusal may name what the caller itself sent
+                if MARK in r.text and not leak_ok and not echoed:
+                    wrong.append(f"LEAK {role} {target} {method} {url}: {r.text[:200]}")
+                if leak_ok and r.status_code == 200:
+                    assert [x["id"] for x in r.json()["reports"]] == [f"r-{MARK}-1"]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_token_or_a_bad_one_is_401_everywhere(center):
+    c = center
+    c.extra["bad"] = "obmd_00000000_" + "A" * 43
+    c.extra["junk"] = "not a token at all"
+    from openbmd.center.service import create_app  # noqa: F401  (the routes below are the app's own)
+    routes = [(m, r.path.replace("{pid}", "x").replace("{token_id}", "x")) for r in c.client.app.routes
+              if r.path.startswith("/v1/") for m in sorted(getattr(r, "methods", ()))]
+    assert len(routes) >= 16
+    for method, path in routes:
+        for who in (None, "bad", "junk"):
+            path_q = path + ("?party=nato" if path == "/v1/reports" and method == "GET" else "")
+            r = c.call(method, path_q, who, json={})
+            assert r.status_code == 401, (method, path, who, r.status_code, r.text)
+            assert r.headers.get("www-authenticate") == "Bearer"
+
+
+def test_existence_does_not_leak(center):
+    c = center
+    c.sensor("russia", "r-radar", "raw", sensor="voronezh-dm-armavir", lat_deg=44.93, lon_deg=40.98)
+    other = c.call("POST", "/v1/reports", "nato", json={"reports": [report("x", "r-radar")]})
+    nothing = c.call("POST", "/v1/reports", "nato", json={"reports": [report("x", "r-radar2")]})
+    assert other.status_code == nothing.status_code == 422
+    assert other.json()["detail"].replace("r-radar", "S") == nothing.json()["detail"].replace("r-radar2", "S")
+    russia_tid = c.tokens["russia"].split("_")[1]
+    a = c.call("DELETE", f"/v1/tokens/{russia_tid}", "nato")
+    b = c.call("DELETE", "/v1/tokens/0badc0de", "nato")
+    assert a.status_code == b.status_code == 404
+    assert c.call("GET", "/v1/agreement", "russia").status_code == 200  # russia's head still works
+
+
+def test_reads_of_another_partys_data_are_audited(center):
+    c = center
+    c.sensor("russia", "r-radar", "raw", sensor="voronezh-dm-armavir", lat_deg=44.93, lon_deg=40.98)
+    c.call("POST", "/v1/reports", "russia", json={"reports": [report("r1", "r-radar")]})
+    before = c.call("GET", "/v1/audit/head", "nato").json()["seq"]
+    assert c.call("GET", "/v1/reports?party=russia", "nato").status_code == 200
+    assert c.call("GET", "/v1/reports?party=nato", "nato").status_code == 200  # own data: no audit row
+    after = c.call("GET", "/v1/audit/head", "nato").json()["seq"]
+    assert after == before + 1
+    from openbmd.center import db
+
+    engine = db.engine_from_url(c.url)
+    with engine.connect() as conn:
+        event = conn.execute(db.audit.select().where(db.audit.c.seq == after)).first().event
+    engine.dispose()
+    assert '"action":"reports.read"' in event and '"of":"russia"' in event and '"party":"nato"' in event

@@ -1,0 +1,40 @@
+"""What each caller sees of a fused track: the sharing matrix of GET /v1/tracks and the stream,
+on synthetic tracks (party x role x the sharing level of the other party's contributing sensor)."""
+from __future__ import annotations
+
+import pytest
+
+from openbmd.center.picture import Picture
+
+WARNING_KEYS = {"id", "t_s", "firm", "launch_point", "impact_point", "level"}
+
+
+def _track(parties, sensors) -> dict:
+    return {"id": "trk-1", "t_s": 1.0, "firm": True, "launch_point": {"lat_deg": 1}, "impact_point": None,
+            "position_m": [1, 2, 3], "covariance": [[1]], "parties": parties, "sensors": sensors}
+
+
+@pytest.mark.parametrize("level, whole", [("raw", True), ("tracks", True), ("warning", False)])
+@pytest.mark.parametrize("role", ["head", "operator", "observer"])
+def test_other_partys_sensor(level, whole, role):
+    view = Picture.view(None, _track(["russia"], ["russia/r"]), party="nato", role=role,
+                        sharing={"russia/r": level})
+    if whole:
+        assert view["level"] == "track" and view["sensors"] == ["russia/r"] and "position_m" in view
+    else:
+        assert set(view) == WARNING_KEYS and view["level"] == "warning"
+
+
+@pytest.mark.parametrize("level", ["raw", "tracks", "warning"])
+def test_own_contribution_sees_the_track_but_never_a_warning_sensor_id(level):
+    track = _track(["nato", "russia"], ["nato/n", "russia/r"])
+    view = Picture.view(None, track, party="nato", role="operator", sharing={"nato/n": "raw", "russia/r": level})
+    assert view["level"] == "track"
+    assert view["sensors"] == (["nato/n"] if level == "warning" else ["nato/n", "russia/r"])
+    obs = Picture.view(None, track, party="nato", role="observer", sharing={"nato/n": "raw", "russia/r": level})
+    assert obs["level"] == "track" and obs["sensors"] == view["sensors"]  # nato's raw sensor shows it whole
+
+
+def test_shared_party_tracks_count_as_tracks_level():
+    view = Picture.view(None, _track(["russia"], []), party="nato", role="operator", sharing={})
+    assert view["level"] == "track" and view["sensors"] == []
