@@ -131,13 +131,16 @@ def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
 
 
 def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, *, rcs_m2=None,
-                  progress=None, chunk: int = CHUNK):
+                  progress=None, chunk: int = CHUNK, client=None):
     """Aim ``missile`` at every point and engage each flight with every resolved architecture of
-    the list ``resolved`` (the flights are shared): one PointResults per architecture."""
+    the list ``resolved`` (the flights are shared): one PointResults per architecture.
+    ``client``: a Dask client to run the chunks on (:func:`openbmd.scale.executor.map_chunks`;
+    the same chunks, the same answer)."""
     from openbmd.earth.model import earth_model
     from openbmd.sensors.horizon import threat_signature
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
+    from openbmd.scale.executor import map_chunks
 
     archs = list(resolved)
     rcs = threat_signature(missile, rcs_m2)  # the booster in boost, the warhead after burnout
@@ -149,35 +152,45 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     acc = [{"eng": np.zeros(K, bool), "opp": np.zeros(K, np.int64), "p": np.zeros(K),
             "by": {b.id: np.zeros(K, bool) for b in r.batteries}} for r in archs]
     tof = np.full(K, np.nan)
-    for n0 in range(0, idx.size, chunk):
-        j = idx[n0:n0 + chunk]
-        results, t_imp = engage_chunk(archs, missile, launch_lat_deg, launch_lon_deg, aim.azimuth_deg[j],
-                                      aim.kick_deg[j], aim.cutoff_s[j], rcs)
+    parts = [idx[n0:n0 + chunk] for n0 in range(0, idx.size, chunk)]
+    steering = [(aim.azimuth_deg[j], aim.kick_deg[j], aim.cutoff_s[j]) for j in parts]
+    shared = {"resolved": archs, "missile": missile, "launch": (launch_lat_deg, launch_lon_deg), "rcs": rcs}
+    done = (lambda d, n: progress(min(d * chunk, idx.size), idx.size)) if progress else None
+    for j, (results, t_imp) in zip(parts, map_chunks(chunk_outcomes, steering, client=client, shared=shared,
+                                                     progress=done)):
         tof[j] = t_imp
-        for a, res in zip(acc, results):
-            a["eng"][j], a["opp"][j], a["p"][j] = res.engageable, res.opportunities, res.p_defense
-            for b in res.batteries:
-                a["by"][b.battery_id][j] = b.engageable
-        if progress:
-            progress(min(n0 + chunk, idx.size), idx.size)
+        for a, (eng, opp, p, by) in zip(acc, results):
+            a["eng"][j], a["opp"][j], a["p"][j] = eng, opp, p
+            for b, e in by.items():
+                a["by"][b][j] = e
     return [PointResults(aim.reachable.copy(), a["eng"], a["opp"], a["p"], a["by"], tof) for a in acc]
 
 
+def chunk_outcomes(steering, *, resolved, missile, launch, rcs):
+    """:func:`engage_chunk` on one chunk's steering (azimuth, kick, cut-off), reduced to what a
+    PointResults keeps: ([(engageable, opportunities, p_defense, {battery: engageable})] per
+    architecture, impact times).  The unit of work of a Dask task: its answer is small."""
+    results, t_imp = engage_chunk(resolved, missile, launch[0], launch[1], *steering, rcs)
+    return [(r.engageable, r.opportunities, r.p_defense, {b.battery_id: b.engageable for b in r.batteries})
+            for r in results], t_imp
+
+
 def coverage(architecture, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
-             nato_year: int = 2024, rcs_m2=None, progress=None) -> CoverageResult:
+             nato_year: int = 2024, rcs_m2=None, progress=None, client=None) -> CoverageResult:
     """The defended area of ``architecture`` against ``missile`` launched from ``area``.
 
     ``architecture``: an Architecture or its id; ``missile``: a Missile or its id;
     ``area``: a launch-area name of the shipped threat sets, or (lat, lon).
     """
     return coverage_set([architecture], missile, area, region=region, step_deg=step_deg, nato_year=nato_year,
-                        rcs_m2=rcs_m2, progress=progress)[0]
+                        rcs_m2=rcs_m2, progress=progress, client=client)[0]
 
 
 def coverage_set(architectures, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
-                 nato_year: int = 2024, rcs_m2=None, progress=None) -> list[CoverageResult]:
+                 nato_year: int = 2024, rcs_m2=None, progress=None, client=None) -> list[CoverageResult]:
     """:func:`coverage` for several architectures at once: the threat flights are aimed and
-    flown once and engaged by each architecture (what the pacing and assess analyses do)."""
+    flown once and engaged by each architecture (what the pacing and assess analyses do).
+    ``client``: a Dask client for the trajectory chunks (None: here, in order)."""
     from openbmd.analyses.regions import region_grid
     from openbmd.architectures.loader import find_area, get_architecture
     from openbmd.architectures.resolve import resolve
@@ -199,7 +212,7 @@ def coverage_set(architectures, missile, area, *, region: str = "nato-europe", s
     cities = region_cities(reg)
     lat = np.concatenate([reg.lat_deg, [c.lat_deg for c in cities]])
     lon = np.concatenate([reg.lon_deg, [c.lon_deg for c in cities]])
-    prs = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, progress=progress)
+    prs = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, progress=progress, client=client)
     K = len(reg)
     seconds = time.perf_counter() - t0
 
