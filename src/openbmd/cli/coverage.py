@@ -49,12 +49,14 @@ def coverage(
     rcs_m2: Annotated[Optional[float], typer.Option(
         "--rcs-m2", metavar="M2", help="Threat RCS (default: the missile's rv_rcs_m2, else 0.1).")] = None,
     json_: opt.Json = False,
+    dask: opt.Dask = None,
     out_paths: Annotated[Optional[list[Path]], typer.Option(
         "--out", metavar="FILE",
         help=f"Write the map or data (repeatable; {', '.join(OUT_SUFFIXES)}).")] = None,
 ) -> None:
     """Defended area: for a grid of aim points, can the architecture engage, how often, with what P(defense)."""
     from openbmd.analyses.coverage import coverage as run
+    from openbmd.scale.executor import dask_client
 
     check_finite(step_deg, "--step-deg")
     check_nato_year(nato_year)
@@ -63,9 +65,9 @@ def coverage(
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")
     for p in out_paths or []:
         check_out_path(p, OUT_SUFFIXES)
-    with progress("coverage", enabled=True) as report:
+    with dask_client(dask) as client, progress("coverage", enabled=True) as report:
         result = run(architecture, threat, launch_point(from_), region=region, step_deg=step_deg,
-                     nato_year=nato_year, rcs_m2=rcs_m2, progress=report)
+                     nato_year=nato_year, rcs_m2=rcs_m2, progress=report, client=client)
     summary = result.summary()
     for p in out_paths or []:
         write_file(p, lambda path: _write(path, result, summary, rcs_m2))

@@ -46,6 +46,7 @@ def icbm_reach(
         help="Radar cross section of the burning booster, m² (default: the missile's, else the notional 1 m²; "
              "plausible 0.5-10).")] = None,
     json_: opt.Json = False,
+    dask: opt.Dask = None,
     out_dir: Annotated[Optional[Path], typer.Option(
         "--out", metavar="DIR", file_okay=False,
         help="Write one chart per battery site (PNG) and icbm-reach.json into DIR.")] = None,
@@ -53,6 +54,7 @@ def icbm_reach(
     """The Russian question: per ICBM field, US target and shape, can each battery engage, with what
     margin, and what burnout speed it would need."""
     from openbmd.analyses.icbm_reach import DEFAULT_REACTION_SWEEP_S, icbm_reach as run
+    from openbmd.scale.executor import dask_client
 
     check_finite(reaction_s, "--reaction-s")
     sweep = () if no_reaction_sweep else (
@@ -68,11 +70,11 @@ def icbm_reach(
         raise InputError(f"--booster-rcs-m2 must be > 0 (square metres), got {booster_rcs_m2:g}")
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: exists and is not a directory")
-    with progress("icbm-reach", enabled=True) as report:
+    with dask_client(dask) as client, progress("icbm-reach", enabled=True) as report:
         result = run(architecture, fields=field or None, targets=target or None,
                      shapes=tuple(shape) if shape else SHAPE_CHOICES, reaction_s=reaction_s,
                      reaction_sweep_s=sweep, missiles="all" if all_missiles else "first", launch_on=modes,
-                     booster_rcs_m2=booster_rcs_m2, progress=report)
+                     booster_rcs_m2=booster_rcs_m2, progress=report, client=client)
     summary = result.summary()
     written = []
     if out_dir is not None:

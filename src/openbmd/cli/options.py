@@ -36,3 +36,8 @@ def out_option(suffixes: tuple[str, ...]):
     return Annotated[Optional[Path], typer.Option(
         "--out", metavar="FILE",
         help=f"Also write the result to FILE ({', '.join(suffixes)}).")]
+Dask = Annotated[Optional[str], typer.Option(
+    "--dask", metavar="local[:N]|ADDRESS",
+    help="Run the work as Dask tasks: local (a local cluster, one worker process per core), local:N "
+         "(N worker processes) or a scheduler address tcp://HOST:PORT; the same answers as without. "
+         "Needs pip install 'openbmd[dask]'.")]
