@@ -321,9 +321,11 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launc
     res = engage_many(resolved, s, rcs, reaction_s=reaction, geometry=geometry, launch_on=launch_on)
     tick()
     steps = 3 if reactions else 2
-    answers = map_chunks(battery_answers, [(o.lane, o.engageable) for o in res.batteries], client=client,
-                         shared={"reaction": reaction, "speeds": speeds, "reactions": reactions},
-                         progress=lambda d, n: tick(steps))
+    # the flights and their geometry are every lane's: shipped once (shared), not once per battery
+    lanes = [(_without(o.lane, s, geometry), o.engageable) for o in res.batteries]
+    answers = map_chunks(battery_answers, lanes, client=client, progress=lambda d, n: tick(steps),
+                         shared={"reaction": reaction, "speeds": speeds, "reactions": reactions, "samples": s,
+                                 "geometry": geometry})
     batteries = []
     for rb, o, (margin, need, grid, sweep) in zip(resolved.batteries, res.batteries, answers):
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
@@ -334,10 +336,24 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launc
     return batteries
 
 
-def battery_answers(lane_engageable, *, reaction, speeds, reactions):
+def _without(lane, s, geometry):
+    """``lane`` less the flights and geometry it shares with every battery (None marks them)."""
+    from dataclasses import replace
+
+    if lane.samples is s and lane.geometry is geometry:
+        return replace(lane, samples=None, geometry=None)
+    return lane
+
+
+def battery_answers(lane_engageable, *, reaction, speeds, reactions, samples, geometry):
     """One battery's lane re-solved: (margin_s, needed speeds, their grid, ReactionSweep or None).
-    A pure function of its inputs: the unit of a Dask task."""
+    A pure function of its inputs: the unit of a Dask task (``samples`` and ``geometry`` fill a
+    lane that was shipped without them)."""
+    from dataclasses import replace
+
     lane, engageable = lane_engageable
+    if lane.samples is None:
+        lane = replace(lane, samples=samples, geometry=geometry)
     margin = np.full(len(engageable), np.nan)
     eng = np.flatnonzero(engageable)
     margin[eng] = margins_s(lane, eng)
