@@ -116,10 +116,11 @@ def fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cu
 
 
 def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s,
-                 rcs_m2, *, earth="wgs84"):
+                 rcs_m2, *, earth="wgs84", flyouts=None):
     """Fly the given steering and engage every flight with each resolved architecture of the list
     ``resolved``: ([ManyResult per architecture], impact times).  A pure function of its inputs:
-    the unit of work a Dask worker would take."""
+    the unit of work a Dask worker would take.  ``flyouts``: per architecture, battery id -> its
+    fly-out table (default: each process loads or builds them)."""
     from openbmd.engagement.engine import engage_many
 
     from openbmd.engagement.battlespace import threat_geometry
@@ -127,7 +128,9 @@ def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
     s = fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, earth=earth)
     firm: dict = {}
     geometry = threat_geometry(s.ecef_m, s.vel_m_s)
-    return [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry) for r in resolved], s.impact_s
+    flyouts = flyouts or [None] * len(resolved)
+    return [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry, flyouts=f)
+            for r, f in zip(resolved, flyouts)], s.impact_s
 
 
 def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, *, rcs_m2=None,
@@ -140,6 +143,7 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     from openbmd.sensors.horizon import threat_signature
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
+    from openbmd.interceptors.flyout import flyout_table
     from openbmd.scale.executor import map_chunks
 
     archs = list(resolved)
@@ -154,7 +158,11 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     tof = np.full(K, np.nan)
     parts = [idx[n0:n0 + chunk] for n0 in range(0, idx.size, chunk)]
     steering = [(aim.azimuth_deg[j], aim.kick_deg[j], aim.cutoff_s[j]) for j in parts]
-    shared = {"resolved": archs, "missile": missile, "launch": (launch_lat_deg, launch_lon_deg), "rcs": rcs}
+    # the fly-out tables, loaded or built here once and shipped with the architectures (a task
+    # never builds one): each battery's interceptor at its latitude, as engage_many would take it
+    flyouts = [{b.id: flyout_table(b.interceptor, b.entry.lat_deg) for b in r.batteries} for r in archs]
+    shared = {"resolved": archs, "missile": missile, "launch": (launch_lat_deg, launch_lon_deg), "rcs": rcs,
+              "flyouts": flyouts}
     done = (lambda d, n: progress(min(d * chunk, idx.size), idx.size)) if progress else None
     for j, (results, t_imp) in zip(parts, map_chunks(chunk_outcomes, steering, client=client, shared=shared,
                                                      progress=done)):
@@ -166,11 +174,11 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     return [PointResults(aim.reachable.copy(), a["eng"], a["opp"], a["p"], a["by"], tof) for a in acc]
 
 
-def chunk_outcomes(steering, *, resolved, missile, launch, rcs):
+def chunk_outcomes(steering, *, resolved, missile, launch, rcs, flyouts=None):
     """:func:`engage_chunk` on one chunk's steering (azimuth, kick, cut-off), reduced to what a
     PointResults keeps: ([(engageable, opportunities, p_defense, {battery: engageable})] per
     architecture, impact times).  The unit of work of a Dask task: its answer is small."""
-    results, t_imp = engage_chunk(resolved, missile, launch[0], launch[1], *steering, rcs)
+    results, t_imp = engage_chunk(resolved, missile, launch[0], launch[1], *steering, rcs, flyouts=flyouts)
     return [(r.engageable, r.opportunities, r.p_defense, {b.battery_id: b.engageable for b in r.batteries})
             for r in results], t_imp
 
