@@ -52,6 +52,7 @@ app.command("pacing")(pacing.pacing)
 app.command("raid")(raid.raid)
 app.command("sensitivity")(sensitivity.sensitivity)
 app.command("assess")(assess.assess)
+app.command("sweep")(__import__("openbmd.cli.sweep", fromlist=["_"]).sweep)
 
 
 def _version(value: bool) -> None:
