@@ -79,6 +79,7 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     seen = set()
     archs = [a for a in archs if not (a.id in seen or seen.add(a.id))]
     resolved = {a.id: resolve(a) for a in archs}
+    _prebuild(resolved.values(), say)
     find_area(area)
     for a in pacing_areas:
         find_area(a)
@@ -103,6 +104,19 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
            "assumptions": assumptions(archs, classes, flown=_flown(reach_summaries))}
     return Assessment(architectures=tuple(archs), resolved=resolved, class_missiles=classes, coverage=cov,
                       pacing=pace, icbm_reach=reach, doc=doc, sensitivity=sens)
+
+
+def _prebuild(resolved, say):
+    """The fly-out tables the run starts with, built in parallel processes where some are missing
+    (a cold cache; :mod:`openbmd.interceptors.prebuild`): the answers are the same either way."""
+    from openbmd.interceptors.prebuild import assessment_tables, missing_tables, prebuild_tables
+
+    specs = assessment_tables(resolved)
+    missing = missing_tables(specs)
+    if missing:
+        stage = f"fly-out tables: {len(missing)} missing, built in parallel"
+        say(stage, 0, 1)
+        prebuild_tables(specs, progress=lambda d, t: say(stage, d, t))
 
 
 def _sensitivity(archs, say):
