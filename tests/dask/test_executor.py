@@ -54,7 +54,7 @@ def test_specs(spec, want):
 def test_bad_specs_are_one_line(spec):
     with pytest.raises(InputError) as e:
         parse_spec(spec)
-    assert "\n" not in str(e.value) and "allowed" in str(e.value) or "local:N" in str(e.value)
+    assert "\n" not in str(e.value) and ("allowed" in str(e.value) or "local:N" in str(e.value))
 
 
 def test_without_dask_the_option_is_one_line_exit_2(monkeypatch, capsys):
@@ -67,3 +67,12 @@ def test_without_dask_the_option_is_one_line_exit_2(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert rc == 2
     assert err == "openbmd: error: --dask needs dask.distributed: pip install 'openbmd[dask]'\n"
+
+
+@pytest.mark.parametrize("value", ["foo", "local:0"])
+def test_a_bad_option_value_fails_before_any_work(capsys, value):
+    from openbmd.cli.main import main
+
+    rc = main(["coverage", "-a", "no-such-architecture", "--threat", "x", "--from", "Tabriz", "--dask", value])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith(f"openbmd: error: --dask {value!r}") and err.count("\n") == 1

@@ -8,13 +8,11 @@ LABELS = {"coverage": "defended share of the threatened area", "icbm-reach": "en
 
 
 def draw_sweep_chart(rows: list[dict], path: Path, *, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     threats = list(dict.fromkeys(r["threat"] for r in rows))
-    fig, axes = plt.subplots(1, len(threats), figsize=(5 * len(threats), 3.8), squeeze=False)
+    fig = Figure(figsize=(5 * len(threats), 3.8))
+    axes = fig.subplots(1, len(threats), squeeze=False)
     reactions = sorted({r["reaction_s"] for r in rows if r["reaction_s"] is not None})
     for ax, threat in zip(axes[0], threats):
         lines: dict = {}
@@ -33,4 +31,3 @@ def draw_sweep_chart(rows: list[dict], path: Path, *, title: str) -> None:
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)

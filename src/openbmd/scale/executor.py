@@ -42,10 +42,10 @@ def parse_spec(spec: str) -> tuple[str, Any]:
         n = text[len("local:"):]
         if n.isdigit() and 1 <= int(n) <= 512:
             return "local", int(n)
-        raise InputError(f"--dask {spec!r}: N of local:N must be a whole number from 1 to 512")
+        raise InputError(f"dask cluster {spec!r}: N of local:N must be a whole number from 1 to 512")
     if _ADDRESS.match(text):
         return "address", text
-    raise InputError(f"--dask {spec!r} is not a cluster; {_SPEC_HELP}")
+    raise InputError(f"dask cluster {spec!r} unknown; {_SPEC_HELP}")
 
 
 def _distributed():
@@ -69,7 +69,7 @@ def dask_client(spec: str | None) -> Iterator[Any]:
         try:
             client = distributed.Client(arg, timeout=10)
         except OSError as exc:
-            raise InputError(f"--dask {spec}: no scheduler answers there ({exc})") from None
+            raise InputError(f"dask cluster {spec}: no scheduler answers there ({exc})") from None
         with client:
             yield client
         return
