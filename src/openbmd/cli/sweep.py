@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from openbmd.cli import options as opt
-from openbmd.cli.output import emit_json, err, out, progress, write_file
+from openbmd.cli.output import emit_json, err, out, stages, write_file
 
 
 def sweep(
@@ -33,8 +33,8 @@ def sweep(
     if table.suffix.lower() not in (".csv", ".parquet"):
         raise InputError(f"--table {table}: allowed .csv or .parquet")
     plot = plot or table.with_suffix(".png")
-    with dask_client(dask) as client, progress("sweep", enabled=True) as bar:
-        got = run(study, table, client=client, progress=bar)
+    with dask_client(dask) as client, stages("sweep") as report:  # a line per batch of cases on stderr
+        got = run(study, table, client=client, progress=lambda d, n: report(_stage(d, n, client), d, n))
     write_file(plot, lambda p: draw_sweep_chart(got["rows"], p, title=f"{study.name}: {study.metric}"))
     summary = {"study": study.name, "metric": study.metric, "table": str(table), "plot": str(plot),
                "cases": len(got["rows"]), "computed": len(got["computed"]), "rows": got["rows"]}
@@ -51,6 +51,15 @@ def sweep(
     out().print(t)
     err().print(f"{len(got['computed'])} of {len(got['rows'])} cases computed; wrote {table} and {plot}",
                 soft_wrap=True)
+
+
+def _stage(done: int, total: int, client) -> str:
+    """'cases 1-4 of 16' for the batch under way (a batch is as many cases as the workers take at once)."""
+    from openbmd.scale.executor import n_workers
+
+    size = max(4, 2 * n_workers(client))
+    first = min((max(done - 1, 0) // size) * size + 1, total)
+    return f"cases {first}-{min(first + size - 1, total)} of {total}"
 
 
 def _has_pyarrow() -> bool:
