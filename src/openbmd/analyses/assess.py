@@ -57,12 +57,14 @@ def _in_europe(arch) -> bool:
 
 
 def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.5, pacing_step_deg: float = 1.0,
-           pacing_areas=("Tabriz", "Semnan"), sensitivity: bool = True, progress=None) -> Assessment:
+           pacing_areas=("Tabriz", "Semnan"), sensitivity: bool = True, progress=None,
+           client=None) -> Assessment:
     """Run the assessment (see the module docstring) and return its results.
 
     ``architectures``: ids, TOML paths or Architecture objects (default :data:`DEFAULT_ARCHITECTURES`).
     ``sensitivity``: add what the answers rest on (see the module docstring).
     ``progress(stage: str, done: int, total: int)`` is called as work advances.
+    ``client``: a Dask client for the coverage chunks and icbm-reach's batteries (sensitivity runs here).
     """
     from openbmd.analyses.pacing import class_missiles, pacing
     from openbmd.analyses.validation import evaluate_claims
@@ -77,18 +79,19 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     seen = set()
     archs = [a for a in archs if not (a.id in seen or seen.add(a.id))]
     resolved = {a.id: resolve(a) for a in archs}
+    _prebuild(resolved.values(), say)
     find_area(area)
     for a in pacing_areas:
         find_area(a)
 
     classes = class_missiles("iran")
-    cov = _coverage_all([a for a in archs if _in_europe(a)], classes, area, map_step_deg, say)
+    cov = _coverage_all([a for a in archs if _in_europe(a)], classes, area, map_step_deg, say, client)
     phases = [a.id for a in archs if a.id.startswith("epaa-phase-")]
     pace = None
     if phases:
         pace = pacing(phases, areas=tuple(pacing_areas), step_deg=pacing_step_deg,
-                      run=staged_pacing_run(say, classes, len(pacing_areas)))
-    reach = _icbm_reach_all(archs, say)
+                      run=staged_pacing_run(say, classes, len(pacing_areas), client))
+    reach = _icbm_reach_all(archs, say, client)
     from openbmd.analyses.balance_assess import balance_all  # issue 12: the offense-defense relationship
 
     bal = balance_all(reach, say)
@@ -109,6 +112,19 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
                       pacing=pace, icbm_reach=reach, doc=doc, sensitivity=sens)
 
 
+def _prebuild(resolved, say):
+    """The fly-out tables the run starts with, built in parallel processes where some are missing
+    (a cold cache; :mod:`openbmd.interceptors.prebuild`): the answers are the same either way."""
+    from openbmd.interceptors.prebuild import assessment_tables, missing_tables, prebuild_tables
+
+    specs = assessment_tables(resolved)
+    missing = missing_tables(specs)
+    if missing:
+        stage = f"fly-out tables: {len(missing)} missing, built in parallel"
+        say(stage, 0, 1)
+        prebuild_tables(specs, progress=lambda d, t: say(stage, d, t))
+
+
 def _sensitivity(archs, say):
     """Every figure at its low and high value against the run's EPAA Phase 3-4 and GMD (the
     run's architectures when it has none of them), on every ICBM case: the flights are
@@ -121,7 +137,7 @@ def _sensitivity(archs, say):
     return sensitivity(chosen, full=True, progress=lambda d, t: say(stage, d, t))
 
 
-def _coverage_all(europe, classes, area, step_deg, say) -> dict:
+def _coverage_all(europe, classes, area, step_deg, say, client=None) -> dict:
     """{(architecture id, class): CoverageResult} over NATO Europe; the flights are shared per class."""
     from openbmd.analyses.coverage import coverage_set
 
@@ -131,13 +147,13 @@ def _coverage_all(europe, classes, area, step_deg, say) -> dict:
     for k, (cls, mid) in enumerate(classes.items()):
         stage = f"coverage {k + 1}/{len(classes)}: {cls} ({mid}) from {area}"
         say(stage, 0, 1)
-        for r in coverage_set(europe, mid, area, region="nato-europe", step_deg=step_deg,
+        for r in coverage_set(europe, mid, area, region="nato-europe", step_deg=step_deg, client=client,
                               progress=lambda d, t, stage=stage: say(stage, d, t)):
             cov[(r.architecture.id, cls)] = r
     return cov
 
 
-def staged_pacing_run(say, classes: dict, n_areas: int):
+def staged_pacing_run(say, classes: dict, n_areas: int, client=None):
     """The ``run`` of :func:`openbmd.analyses.pacing.pacing` (its default, ``coverage_set``) that
     names each stage with a count: 'pacing 3/12: IRBM (iran-irbm-notional) from Tabriz over nato-europe'.
 
@@ -155,7 +171,7 @@ def staged_pacing_run(say, classes: dict, n_areas: int):
         count[0] += 1
         stage = f"pacing {count[0]}/{total}: {by_missile.get(missile, missile)} ({missile}) from {area} over {region}"
         say(stage, 0, 1)
-        return coverage_set(phases, missile, area, region=region, step_deg=step_deg,
+        return coverage_set(phases, missile, area, region=region, step_deg=step_deg, client=client,
                             progress=lambda d, t: say(stage, d, t))
 
     return run
@@ -180,13 +196,13 @@ def _meta(started, seconds, archs, area, map_step_deg, pacing_step_deg, pacing_a
     return meta
 
 
-def _icbm_reach_all(archs, say) -> dict:
+def _icbm_reach_all(archs, say, client=None) -> dict:
     """icbm-reach for every architecture at once: the flights are shared."""
     from openbmd.analyses.icbm_reach import icbm_reach_set
 
     stage = f"icbm-reach: {len(archs)} architecture{'s' if len(archs) != 1 else ''}"
     say(stage, 0, 1)
-    results = icbm_reach_set(archs, progress=lambda d, t: say(stage, d, t))
+    results = icbm_reach_set(archs, progress=lambda d, t: say(stage, d, t), client=client)
     return {a.id: r for a, r in zip(archs, results)}
 
 

@@ -116,11 +116,12 @@ def fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cu
 
 
 def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s,
-                 rcs_m2, *, earth="wgs84", launch_on=None):
+                 rcs_m2, *, earth="wgs84", launch_on=None, flyouts=None):
     """Fly the given steering and engage every flight with each resolved architecture of the list
     ``resolved``: ([ManyResult per architecture], impact times).  A pure function of its inputs:
-    the unit of work a Dask worker would take. ``launch_on``: every battery's launch modes
-    (None: each battery's own; :func:`openbmd.engagement.engine.engage_many`)."""
+    the unit of work a Dask worker takes. ``launch_on``: every battery's launch modes (None: each
+    battery's own; :func:`openbmd.engagement.engine.engage_many`); ``flyouts``: per architecture,
+    battery id -> its fly-out table (default: each process loads or builds them)."""
     from openbmd.engagement.engine import engage_many
 
     from openbmd.engagement.battlespace import threat_geometry
@@ -128,22 +129,26 @@ def engage_chunk(resolved, missile, launch_lat_deg, launch_lon_deg, azimuth_deg,
     s = fly_chunk(missile, launch_lat_deg, launch_lon_deg, azimuth_deg, kick_deg, cutoff_s, earth=earth)
     firm: dict = {}
     geometry = threat_geometry(s.ecef_m, s.vel_m_s)
-    return [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry, launch_on=launch_on)
-            for r in resolved], s.impact_s
+    flyouts = flyouts or [None] * len(resolved)
+    return [engage_many(r, s, rcs_m2, firm_cache=firm, geometry=geometry, launch_on=launch_on, flyouts=f)
+            for r, f in zip(resolved, flyouts)], s.impact_s
 
 
 def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lon_deg, *, rcs_m2=None,
-                  booster_rcs_m2=None, launch_on=None, progress=None, chunk: int = CHUNK):
+                  booster_rcs_m2=None, launch_on=None, progress=None, chunk: int = CHUNK, client=None):
     """Aim ``missile`` at every point and engage each flight with every resolved architecture of
     the list ``resolved`` (the flights are shared): one PointResults per architecture.
     ``rcs_m2``/``booster_rcs_m2`` override the warhead's and the booster's RCS
     (:func:`openbmd.sensors.horizon.threat_signature`); ``launch_on`` (a tuple of
     :data:`openbmd.architectures.model.LAUNCH_MODES`) overrides every battery's launch modes, as
-    :func:`openbmd.analyses.icbm_reach.icbm_reach` does."""
+    :func:`openbmd.analyses.icbm_reach.icbm_reach` does.  ``client``: a Dask client to run the
+    chunks on (:func:`openbmd.scale.executor.map_chunks`; the same chunks, the same answer)."""
     from openbmd.earth.model import earth_model
     from openbmd.sensors.horizon import threat_signature
     from openbmd.flight.aim_many import aim_many
     from openbmd.flight.shaping import Launcher
+    from openbmd.interceptors.flyout import flyout_table
+    from openbmd.scale.executor import map_chunks
 
     archs = list(resolved)
     launch_on = check_launch_on(launch_on)
@@ -156,23 +161,38 @@ def engage_points(resolved, missile, launch_lat_deg, launch_lon_deg, lat_deg, lo
     acc = [{"eng": np.zeros(K, bool), "opp": np.zeros(K, np.int64), "p": np.zeros(K),
             "by": {b.id: np.zeros(K, bool) for b in r.batteries}} for r in archs]
     tof = np.full(K, np.nan)
-    for n0 in range(0, idx.size, chunk):
-        j = idx[n0:n0 + chunk]
-        results, t_imp = engage_chunk(archs, missile, launch_lat_deg, launch_lon_deg, aim.azimuth_deg[j],
-                                      aim.kick_deg[j], aim.cutoff_s[j], rcs, launch_on=launch_on)
+    parts = [idx[n0:n0 + chunk] for n0 in range(0, idx.size, chunk)]
+    steering = [(aim.azimuth_deg[j], aim.kick_deg[j], aim.cutoff_s[j]) for j in parts]
+    # the fly-out tables, loaded or built here once and shipped with the architectures (a task
+    # never builds one): each battery's interceptor at its latitude, as engage_many would take it
+    flyouts = [{b.id: flyout_table(b.interceptor, b.entry.lat_deg) for b in r.batteries} for r in archs]
+    shared = {"resolved": archs, "missile": missile, "launch": (launch_lat_deg, launch_lon_deg), "rcs": rcs,
+              "launch_on": launch_on,
+              "flyouts": flyouts}
+    done = (lambda d, n: progress(min(d * chunk, idx.size), idx.size)) if progress else None
+    for j, (results, t_imp) in zip(parts, map_chunks(chunk_outcomes, steering, client=client, shared=shared,
+                                                     progress=done)):
         tof[j] = t_imp
-        for a, res in zip(acc, results):
-            a["eng"][j], a["opp"][j], a["p"][j] = res.engageable, res.opportunities, res.p_defense
-            for b in res.batteries:
-                a["by"][b.battery_id][j] = b.engageable
-        if progress:
-            progress(min(n0 + chunk, idx.size), idx.size)
+        for a, (eng, opp, p, by) in zip(acc, results):
+            a["eng"][j], a["opp"][j], a["p"][j] = eng, opp, p
+            for b, e in by.items():
+                a["by"][b][j] = e
     return [PointResults(aim.reachable.copy(), a["eng"], a["opp"], a["p"], a["by"], tof) for a in acc]
+
+
+def chunk_outcomes(steering, *, resolved, missile, launch, rcs, launch_on=None, flyouts=None):
+    """:func:`engage_chunk` on one chunk's steering (azimuth, kick, cut-off), reduced to what a
+    PointResults keeps: ([(engageable, opportunities, p_defense, {battery: engageable})] per
+    architecture, impact times).  The unit of work of a Dask task: its answer is small."""
+    results, t_imp = engage_chunk(resolved, missile, launch[0], launch[1], *steering, rcs, launch_on=launch_on,
+                                  flyouts=flyouts)
+    return [(r.engageable, r.opportunities, r.p_defense, {b.battery_id: b.engageable for b in r.batteries})
+            for r in results], t_imp
 
 
 def coverage(architecture, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
              nato_year: int = 2024, rcs_m2=None, booster_rcs_m2=None, launch_on=None,
-             progress=None) -> CoverageResult:
+             progress=None, client=None) -> CoverageResult:
     """The defended area of ``architecture`` against ``missile`` launched from ``area``.
 
     ``architecture``: an Architecture or its id; ``missile``: a Missile or its id;
@@ -182,7 +202,8 @@ def coverage(architecture, missile, area, *, region: str = "nato-europe", step_d
     ``("firm-track", "early-warning")`` (default: each battery's own).
     """
     return coverage_set([architecture], missile, area, region=region, step_deg=step_deg, nato_year=nato_year,
-                        rcs_m2=rcs_m2, booster_rcs_m2=booster_rcs_m2, launch_on=launch_on, progress=progress)[0]
+                        rcs_m2=rcs_m2, booster_rcs_m2=booster_rcs_m2, launch_on=launch_on, progress=progress,
+                        client=client)[0]
 
 
 def check_launch_on(launch_on) -> tuple[str, ...] | None:
@@ -200,9 +221,10 @@ def check_launch_on(launch_on) -> tuple[str, ...] | None:
 
 def coverage_set(architectures, missile, area, *, region: str = "nato-europe", step_deg: float = 0.25,
                  nato_year: int = 2024, rcs_m2=None, booster_rcs_m2=None, launch_on=None,
-                 progress=None) -> list[CoverageResult]:
+                 progress=None, client=None) -> list[CoverageResult]:
     """:func:`coverage` for several architectures at once: the threat flights are aimed and
-    flown once and engaged by each architecture (what the pacing and assess analyses do)."""
+    flown once and engaged by each architecture (what the pacing and assess analyses do).
+    ``client``: a Dask client for the trajectory chunks (None: here, in order)."""
     from openbmd.analyses.regions import region_grid
     from openbmd.architectures.loader import find_area, get_architecture
     from openbmd.architectures.resolve import resolve
@@ -225,7 +247,7 @@ def coverage_set(architectures, missile, area, *, region: str = "nato-europe", s
     lat = np.concatenate([reg.lat_deg, [c.lat_deg for c in cities]])
     lon = np.concatenate([reg.lon_deg, [c.lon_deg for c in cities]])
     prs = engage_points(resolved, m, la, lo, lat, lon, rcs_m2=rcs_m2, booster_rcs_m2=booster_rcs_m2,
-                        launch_on=launch_on, progress=progress)
+                        launch_on=launch_on, progress=progress, client=client)
     K = len(reg)
     seconds = time.perf_counter() - t0
 

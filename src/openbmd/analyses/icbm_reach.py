@@ -230,7 +230,8 @@ def icbm_reach(architecture, **kw) -> IcbmReachResult:
 def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, speeds_km_s=DEFAULT_SPEEDS_KM_S,
                    reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None,
                    booster_rcs_m2=None, boost: bool = True, launch_on=None,
-                   progress=None, threat_set: str = THREAT_SET, target_set: str = TARGET_SET) -> list[IcbmReachResult]:
+                   progress=None, client=None, threat_set: str = THREAT_SET,
+                   target_set: str = TARGET_SET) -> list[IcbmReachResult]:
     """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
 
     The field x target x shape flights are flown once and engaged by every architecture
@@ -244,7 +245,8 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     radar cross sections (default the missiles', else the project's defaults); ``boost=False``
     lets radars see the threat only after burnout; ``launch_on`` overrides every battery's launch
     modes (``openbmd.architectures.model.LAUNCH_MODES``).  ``progress(done, total)`` is called as
-    work proceeds.  ``threat_set``/``target_set``: other launch areas and targets on the same
+    work proceeds; ``client``: a Dask client to run the batteries on (None: here, in order).
+    ``threat_set``/``target_set``: other launch areas and targets on the same
     machinery (issue 12: North Korea, :mod:`openbmd.analyses.north_korea`).  See the module doc
     for the meaning of each answer.
     """
@@ -303,7 +305,8 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     for arch, res in zip(archs, resolved):
         t1 = time.perf_counter()
         reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
-        batteries = _engage(res, s, rcs, reaction, sp, sweep_r, geometry, tick, launch_on) if cases else []
+        batteries = _engage(res, s, rcs, reaction, sp, sweep_r, geometry, tick, launch_on,
+                            client) if cases else []
         out.append(IcbmReachResult(arch, tuple(cases), tuple(batteries), tuple(unreachable), reaction,
                                    t_fly + time.perf_counter() - t1,
                                    {"threat_set": ts.id, "target_set": tg.id, "flights_s": round(t_fly, 2),
@@ -311,31 +314,56 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     return out
 
 
-def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launch_on=None) -> list[BatteryReach]:
+def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launch_on=None,
+            client=None) -> list[BatteryReach]:
     """Every battery of one architecture against every flight: engageable, margin, needed speed
-    (and again at each of ``reactions``, when given): the engine's outcome, then its lane re-solved."""
+    (and again at each of ``reactions``, when given): the engine's outcome, then its lane re-solved,
+    one battery per task of ``client`` (None: here, in order)."""
     from openbmd.engagement.engine import engage_many
+    from openbmd.scale.executor import map_chunks
 
     res = engage_many(resolved, s, rcs, reaction_s=reaction, geometry=geometry, launch_on=launch_on)
     tick()
+    steps = 3 if reactions else 2
+    # the flights and their geometry are every lane's: shipped once (shared), not once per battery
+    lanes = [(_without(o.lane, s, geometry), o.engageable) for o in res.batteries]
+    answers = map_chunks(battery_answers, lanes, client=client, progress=lambda d, n: tick(steps),
+                         shared={"reaction": reaction, "speeds": speeds, "reactions": reactions, "samples": s,
+                                 "geometry": geometry})
     batteries = []
-    for rb, o in zip(resolved.batteries, res.batteries):
-        margin = np.full(len(s), np.nan)
-        eng = np.flatnonzero(o.engageable)
-        margin[eng] = margins_s(o.lane, eng)
-        tick()
-        need, grid = needed_speeds(o.lane, o.engageable, speeds)
-        tick()
-        sweep = None
-        if reactions:
-            sweep = reaction_sweep(o.lane, reaction, reactions, speeds)
-            tick()
+    for rb, o, (margin, need, grid, sweep) in zip(resolved.batteries, res.batteries, answers):
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
                                       rb.entry.lat_deg, rb.entry.lon_deg, o.engageable.copy(), margin, need,
                                       o.reason, grid, sweep, o.first_launch_s.copy(),
                                       o.battlespace.earliest_alt_km.copy(), figures_km_s(rb.interceptor),
                                       rb.entry.notional_station))
     return batteries
+
+
+def _without(lane, s, geometry):
+    """``lane`` less the flights and geometry it shares with every battery (None marks them)."""
+    from dataclasses import replace
+
+    if lane.samples is s and lane.geometry is geometry:
+        return replace(lane, samples=None, geometry=None)
+    return lane
+
+
+def battery_answers(lane_engageable, *, reaction, speeds, reactions, samples, geometry):
+    """One battery's lane re-solved: (margin_s, needed speeds, their grid, ReactionSweep or None).
+    A pure function of its inputs: the unit of a Dask task (``samples`` and ``geometry`` fill a
+    lane that was shipped without them)."""
+    from dataclasses import replace
+
+    lane, engageable = lane_engageable
+    if lane.samples is None:
+        lane = replace(lane, samples=samples, geometry=geometry)
+    margin = np.full(len(engageable), np.nan)
+    eng = np.flatnonzero(engageable)
+    margin[eng] = margins_s(lane, eng)
+    need, grid = needed_speeds(lane, engageable, speeds)
+    sweep = reaction_sweep(lane, reaction, reactions, speeds) if reactions else None
+    return margin, need, grid, sweep
 
 
 def notional_station_summary(batteries, n_cases: int) -> dict:

@@ -70,15 +70,16 @@ def combine(results) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def pacing(phases=DEFAULT_PHASES, *, threat_set="iran", areas=DEFAULT_AREAS, regions=DEFAULT_REGIONS,
-           step_deg: float = 1.0, run=None, progress=None) -> dict:
+           step_deg: float = 1.0, run=None, progress=None, client=None) -> dict:
     """The pacing table (JSON-ready).  ``run(phases, missile, area, region, step_deg)`` returns one
-    CoverageResult per phase (default: :func:`openbmd.analyses.coverage.coverage_set`; assess
-    passes a memo so that its maps and the pacing share flights)."""
+    CoverageResult per phase (default: :func:`openbmd.analyses.coverage.coverage_set`, its
+    trajectory chunks on ``client`` when given; assess passes a memo so that its maps and the
+    pacing share flights)."""
     from openbmd.analyses.coverage import coverage_set
 
     if not phases:
         raise InputError("give at least one architecture")
-    run = run or (lambda ps, m, ar, rg, st: coverage_set(ps, m, ar, region=rg, step_deg=st))
+    run = run or (lambda ps, m, ar, rg, st: coverage_set(ps, m, ar, region=rg, step_deg=st, client=client))
     t0 = time.perf_counter()
     missiles = class_missiles(threat_set)
     jobs = [(c, p, r) for c in missiles for r in regions for p in phases]

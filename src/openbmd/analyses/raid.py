@@ -102,11 +102,12 @@ class RaidResult:
 
 
 def raid(architecture, raid_: Raid | str | Path, *, trials: int = 1000, seed: int = 0,
-         reaction_s: float | None = None, progress=None) -> RaidResult:
+         reaction_s: float | None = None, progress=None, client=None) -> RaidResult:
     """Fly, engage and allocate a raid against ``architecture`` (an id, a .toml path or an Architecture).
 
     ``progress(done, total)`` is called as the flights, the engagements and
-    the Monte Carlo finish.
+    the Monte Carlo finish.  ``client``: a Dask client to draw the Monte Carlo on, in blocks
+    of trials that draw exactly their part of the seed's random stream (the same draws as here).
     """
     from openbmd.architectures.loader import get_architecture
     from openbmd.architectures.model import Architecture
@@ -130,10 +131,36 @@ def raid(architecture, raid_: Raid | str | Path, *, trials: int = 1000, seed: in
     group = np.repeat(np.arange(len(raid_.salvos)), counts)
     offset = np.repeat([s.launch_time_s for s in raid_.salvos], counts)
     allocation = plan(pairs, resolved.doctrine)
-    draws = simulate(pairs, resolved.doctrine, int(trials), int(seed))
+    draws = _simulate(pairs, resolved.doctrine, int(trials), int(seed), client)
     if progress:
         progress(steps, steps)
     meta = {"reaction_s": arch.command.reaction_s if reaction_s is None else float(reaction_s)}
     return RaidResult(arch, raid_, resolved.doctrine, tuple(b.id for b in resolved.batteries),
                       tuple(b.interceptor.id for b in resolved.batteries), group, offset, pairs, allocation,
                       draws, int(trials), int(seed), reasons, time.perf_counter() - t0, meta)
+
+
+#: trials per Monte Carlo block on a Dask cluster (a block of the whole run's random stream)
+MC_BLOCK = 50_000
+
+
+def _simulate(pairs, doctrine, trials: int, seed: int, client):
+    """:func:`~openbmd.engagement.allocation.simulate` here, or in blocks of trials as Dask tasks
+    (blocks concatenated are the single run: the same draws)."""
+    from openbmd.engagement.allocation import Draws, simulate
+    from openbmd.scale.executor import map_chunks, n_workers
+
+    if client is None:
+        return simulate(pairs, doctrine, trials, seed)
+    size = max(1, min(MC_BLOCK, -(-trials // (2 * n_workers(client)))))
+    blocks = [(a, min(a + size, trials)) for a in range(0, trials, size)]
+    parts = map_chunks(_block, blocks, client=client,
+                       shared={"pairs": pairs, "doctrine": doctrine, "trials": trials, "seed": seed})
+    return Draws(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                   ("leaked", "used", "exhausted", "denied", "denied_threat")))
+
+
+def _block(rows, *, pairs, doctrine, trials, seed):
+    from openbmd.engagement.allocation import simulate
+
+    return simulate(pairs, doctrine, trials, seed, rows=rows)

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, err, out, stages
 from openbmd.cli.parse import check_finite, out_folder
 from openbmd.errors import InputError
@@ -27,10 +28,12 @@ def assess(
         "--no-sensitivity", help="Skip 'what the answers rest on' (each notional figure at its low and high "
                                  "value; ~10-20 s).")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the JSON document instead of its path.")] = False,
+    dask: opt.Dask = None,
 ) -> None:
     """Run the whole assessment and print the path of the HTML report."""
     from openbmd.analyses.assess import assess as run
     from openbmd.report.assessment import make_folder, write_assessment
+    from openbmd.scale.executor import dask_client
     from openbmd.sites import threat_area
 
     out_dir = out_folder(out_dir, "openbmd-assess")
@@ -43,8 +46,10 @@ def assess(
     except InputError as exc:
         raise InputError(str(exc).replace("output folder ", "--out ", 1)) from None
     try:
-        _run_and_write(architectures, out_dir, from_, step_deg, pacing_step_deg, json_,
-                       lambda *a, **k: run(*a, sensitivity=not no_sensitivity, **k), write_assessment)
+        with dask_client(dask) as client:
+            _run_and_write(architectures, out_dir, from_, step_deg, pacing_step_deg, json_,
+                           lambda *a, **k: run(*a, sensitivity=not no_sensitivity, client=client, **k),
+                           write_assessment)
     except BaseException:
         if not existed:  # a run that failed (bad id, interrupted) leaves no empty folder behind
             _remove_if_empty(out_dir)

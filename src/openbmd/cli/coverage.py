@@ -57,6 +57,7 @@ def coverage(
         help="Radar cross section of the burning booster, m² (default: the missile's, else the notional 1 m²; "
              "plausible 0.5-10).")] = None,
     json_: opt.Json = False,
+    dask: opt.Dask = None,
     out_paths: Annotated[Optional[list[Path]], typer.Option(
         "--out", metavar="FILE",
         help=f"Write the map or data (repeatable; {', '.join(OUT_SUFFIXES)}).")] = None,
@@ -64,6 +65,7 @@ def coverage(
     """Defended area: for a grid of aim points, can the architecture engage, how often, with what P(defense)."""
     from openbmd.analyses.coverage import coverage as run
     from openbmd.cli.icbm_reach import check_launch_on
+    from openbmd.scale.executor import dask_client
 
     check_finite(step_deg, "--step-deg")
     check_nato_year(nato_year)
@@ -76,10 +78,10 @@ def coverage(
         raise InputError(f"--booster-rcs-m2 must be > 0 (square metres), got {booster_rcs_m2:g}")
     for p in out_paths or []:
         check_out_path(p, OUT_SUFFIXES)
-    with progress("coverage", enabled=True) as report:
+    with dask_client(dask) as client, progress("coverage", enabled=True) as report:
         result = run(architecture, threat, launch_point(from_), region=region, step_deg=step_deg,
                      nato_year=nato_year, rcs_m2=rcs_m2, booster_rcs_m2=booster_rcs_m2, launch_on=modes,
-                     progress=report)
+                     progress=report, client=client)
     summary = result.summary()
     for p in out_paths or []:
         write_file(p, lambda path: _write(path, result, summary, rcs_m2))

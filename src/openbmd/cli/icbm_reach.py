@@ -46,6 +46,7 @@ def icbm_reach(
         help="Radar cross section of the burning booster, m² (default: the missile's, else the notional 1 m²; "
              "plausible 0.5-10).")] = None,
     json_: opt.Json = False,
+    dask: opt.Dask = None,
     out_dir: Annotated[Optional[str], typer.Option(
         "--out", metavar="DIR",
         help="Write one chart per battery site (PNG) and icbm-reach.json into DIR.")] = None,
@@ -53,6 +54,7 @@ def icbm_reach(
     """The Russian question: per ICBM field, US target and shape, can each battery engage, with what
     margin, and what burnout speed it would need."""
     from openbmd.analyses.icbm_reach import DEFAULT_REACTION_SWEEP_S, icbm_reach as run
+    from openbmd.scale.executor import dask_client
 
     check_finite(reaction_s, "--reaction-s")
     sweep = () if no_reaction_sweep else (
@@ -67,11 +69,11 @@ def icbm_reach(
     if booster_rcs_m2 is not None and booster_rcs_m2 <= 0:
         raise InputError(f"--booster-rcs-m2 must be > 0 (square metres), got {booster_rcs_m2:g}")
     out_dir = out_folder(out_dir, "icbm-reach")
-    with progress("icbm-reach", enabled=True) as report:
+    with dask_client(dask) as client, progress("icbm-reach", enabled=True) as report:
         result = run(architecture, fields=field or None, targets=target or None,
                      shapes=tuple(shape) if shape else SHAPE_CHOICES, reaction_s=reaction_s,
                      reaction_sweep_s=sweep, missiles="all" if all_missiles else "first", launch_on=modes,
-                     booster_rcs_m2=booster_rcs_m2, progress=report)
+                     booster_rcs_m2=booster_rcs_m2, progress=report, client=client)
     summary = result.summary()
     written = []
     if out_dir is not None:

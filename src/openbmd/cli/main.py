@@ -14,7 +14,7 @@ import typer
 import openbmd
 from openbmd.cli import (architectures, assess, balance, center, coverage, engage, fly, horizon, icbm_reach,
                          interceptors, missiles, observe_test, pacing, radars, raid, range_ring, sensitivity,
-                         threat_map)
+                         sweep, threat_map)
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError, UnknownIdError
 
@@ -55,6 +55,7 @@ app.command("sensitivity")(sensitivity.sensitivity)
 app.command("assess")(assess.assess)
 app.command("balance")(balance.balance)
 app.add_typer(center.app, name="center")  # the data-sharing center
+app.command("sweep")(sweep.sweep)
 
 
 def _version(value: bool) -> None:

@@ -36,3 +36,21 @@ def out_option(suffixes: tuple[str, ...]):
     return Annotated[Optional[Path], typer.Option(
         "--out", metavar="FILE",
         help=f"Also write the result to FILE ({', '.join(suffixes)}).")]
+def _check_dask(value: Optional[str]) -> Optional[str]:
+    """A bad ``--dask`` value fails at once, before any work: one line naming the option."""
+    if value is not None:
+        from openbmd.errors import InputError
+        from openbmd.scale.executor import parse_spec
+
+        try:
+            parse_spec(value)
+        except InputError as exc:
+            raise InputError(str(exc).replace("dask cluster ", "--dask ", 1)) from None
+    return value
+
+
+Dask = Annotated[Optional[str], typer.Option(
+    "--dask", metavar="local[:N]|ADDRESS", callback=_check_dask,
+    help="Run the work as Dask tasks: local (a local cluster, one worker process per core), local:N "
+         "(N worker processes) or a scheduler address tcp://HOST:PORT; the same answers as without. "
+         "Needs pip install 'openbmd[dask]'.")]

@@ -20,6 +20,7 @@ def pacing(
         "--from", metavar="AREA", help="Launch areas (repeatable; default Tabriz and Semnan).")] = None,
     step_deg: Annotated[float, typer.Option("--step-deg", metavar="DEG", help="Grid step.")] = 1.0,
     json_: opt.Json = False,
+    dask: opt.Dask = None,
     out_path: opt.out_option(OUT_SUFFIXES) = None,
 ) -> None:
     """Defended share of NATO Europe and the US per phase, for each Iranian threat class."""
@@ -28,16 +29,17 @@ def pacing(
     from openbmd.analyses.pacing import pacing as run
     from openbmd.sites import threat_area
     from openbmd.report.charts import draw_pacing_chart
+    from openbmd.scale.executor import dask_client
 
     check_finite(step_deg, "--step-deg")
     check_out_path(out_path, OUT_SUFFIXES)
     areas = tuple(from_ or DEFAULT_AREAS)
     for a in areas:  # the analysis flies the Iranian set's missiles: from its areas only
         threat_area("iran", a)
-    with stages("pacing") as report:  # one line per stage on stderr ("pacing 3/12: IRBM (...) from ..."), in a
+    with dask_client(dask) as client, stages("pacing") as report:  # one line per stage on stderr ("pacing 3/12: IRBM (...) from ..."), in a
         # terminal or not: the run takes ~30 s
         table = run(tuple(architectures or DEFAULT_PHASES), areas=areas, step_deg=step_deg,
-                    run=staged_pacing_run(report, class_missiles("iran"), len(areas)))
+                    run=staged_pacing_run(report, class_missiles("iran"), len(areas), client))
     if out_path is not None:
         if out_path.suffix.lower() == ".png":
             write_file(out_path, lambda p: draw_pacing_chart(table, p))

@@ -25,18 +25,21 @@ def raid(
     reaction_s: Annotated[Optional[float], typer.Option(
         "--reaction-s", metavar="S", help="Override the architecture's reaction time, s.")] = None,
     json_: opt.Json = False,
+    dask: opt.Dask = None,
     out_path: opt.out_option(OUT_SUFFIXES) = None,
 ) -> None:
     """A raid against an architecture: interceptors used, magazines depleted, expected leakers."""
     from openbmd.analyses.raid import raid as run
     from openbmd.errors import InputError
+    from openbmd.scale.executor import dask_client
 
     check_finite(reaction_s, "--reaction-s")
     check_out_path(out_path, OUT_SUFFIXES)
     if trials < 1:
         raise InputError(f"--trials must be >= 1, got {trials}")
-    with progress("raid", enabled=True) as bar:
-        result = run(architecture, raid_file, trials=trials, seed=seed, reaction_s=reaction_s, progress=bar)
+    with dask_client(dask) as client, progress("raid", enabled=True) as bar:
+        result = run(architecture, raid_file, trials=trials, seed=seed, reaction_s=reaction_s, progress=bar,
+                     client=client)
     summary = result.summary()
     if out_path is not None:
         write_file(out_path, lambda p: _write(p, result, summary))

@@ -121,8 +121,11 @@ class Draws:
         return self.leaked.sum(axis=1)
 
 
-def simulate(pairs: Pairs, doctrine, trials: int, seed: int = 0) -> Draws:
+def simulate(pairs: Pairs, doctrine, trials: int, seed: int = 0, rows: tuple[int, int] | None = None) -> Draws:
     """Draw the raid shot by shot ``trials`` times; reproducible for a seed.
+
+    ``rows=(a, b)``: only trials a..b-1 of that run, drawing exactly their part of the random
+    stream (the rest is skipped: blocks concatenated equal the whole run, bit for bit).
 
     Every (threat, battery) pair draws the same uniforms whether it fires or
     not (common random numbers): changing a magazine changes only what the
@@ -133,6 +136,10 @@ def simulate(pairs: Pairs, doctrine, trials: int, seed: int = 0) -> Draws:
     T, B = pairs.engageable.shape
     n1, n2 = doctrine.first_salvo, (doctrine.second_salvo if doctrine.look else 0)
     rng = np.random.default_rng(seed)
+    r0, r1 = (0, trials) if rows is None else (int(rows[0]), int(rows[1]))
+    if not 0 <= r0 < r1 <= trials:
+        raise InputError(f"rows {rows} must lie within 0..{trials}")
+    full, trials = trials, r1 - r0
     rem = np.tile(pairs.magazine.astype(np.int64), (trials, 1))
     used = np.zeros((trials, B), np.int64)
     dead = np.zeros((trials, T), bool)
@@ -140,7 +147,7 @@ def simulate(pairs: Pairs, doctrine, trials: int, seed: int = 0) -> Draws:
     denied = np.zeros((trials, B), bool)
     denied_threat = np.zeros((trials, T), bool)
     for i, b in zip(*event_order(pairs)):
-        u = rng.random((trials, n1 + n2 + 1))
+        u = _uniform_rows(rng, full, n1 + n2 + 1, r0, r1)
         pk = pairs.pk[b]
         want = known[:, i] > pairs.t_last_s[i, b]  # the battery cannot know of a kill in time
         empty = want & (rem[:, b] < n1)
@@ -161,3 +168,14 @@ def simulate(pairs: Pairs, doctrine, trials: int, seed: int = 0) -> Draws:
             rem[:, b] -= n2 * s2
             used[:, b] += n2 * s2
     return Draws(~dead, used, rem < n1, denied, denied_threat)
+
+
+def _uniform_rows(rng, trials: int, k: int, a: int, b: int) -> np.ndarray:
+    """Rows a..b-1 of ``rng.random((trials, k))``, advancing ``rng`` past all of it (PCG64 draws
+    one 64-bit word per double, row after row: the rows before and after are skipped)."""
+    if (a, b) == (0, trials):
+        return rng.random((trials, k))
+    rng.bit_generator.advance(a * k)
+    u = rng.random((b - a, k))
+    rng.bit_generator.advance((trials - b) * k)
+    return u
