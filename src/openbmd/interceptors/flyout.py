@@ -238,8 +238,8 @@ def _cached_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, dr
 def _build_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, drag: bool,
                  n_kicks: int, n_range: int, n_alt: int) -> FlyoutTable:
     """Fly the fans and keep the earliest arrival per cell (seconds of work)."""
-    fams = [fly_fan(icp.booster, lat, az, kk, model, drag, kick_dur_s=d)
-            for d, kk in arc_kicks(icp.booster, lat, az, model, drag, n_kicks)]
+    fams = [fly_fan(icp.booster, lat, az, kk, model, drag, kick_dur_s=d, hold_s=hold)
+            for d, kk, hold in arc_kicks(icp.booster, lat, az, model, drag, n_kicks)]
     reach_r = max(float(np.nanmax(f[1])) for f in fams) / 1e3
     reach_h = max(float(np.nanmax(f[2])) for f in fams) / 1e3
     r_nodes = np.linspace(0.0, reach_r, n_range)
@@ -259,7 +259,7 @@ def _build_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, dra
 
 
 def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: bool = True, *,
-            t_vert_s: float | None = None, kick_dur_s: float | None = None):
+            t_vert_s: float | None = None, kick_dur_s: float | None = None, hold_s: float = 0.0):
     """Fly every (azimuth, kick) on the engine, recording each trajectory.
 
     ``kicks`` (L,) are flown toward every azimuth, or (A, L) gives each azimuth its own.
@@ -275,6 +275,7 @@ def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: b
     lanes.lane[:, K.L_TMAX] = FLYOUT_T_MAX_S
     lanes.lane[:, K.L_TVERT] = VERTICAL_RISE_S if t_vert_s is None else t_vert_s
     lanes.lane[:, K.L_KICKDUR] = PITCH_OVER_S if kick_dur_s is None else kick_dur_s
+    lanes.lane[:, K.L_HOLD] = hold_s
     cap = int(FLYOUT_T_MAX_S / MAX_STEP_S) + 2000
     out = np.full((az.size, K.NO), np.nan)
     hist = np.zeros((az.size, cap, 7))

@@ -37,26 +37,27 @@ from openbmd.kernels import flight as K
 
 #: the families (N, chosen by the measurement above): (fraction of the burn the pitch-over lasts,
 #: its shortest duration s, largest kick as a multiple of FAN_KICK_MAX_DEG); fraction 0: PITCH_OVER_S
-FAMILIES = ((0.0, PITCH_OVER_S, 1.0), (0.25, 2.0 * PITCH_OVER_S, 1.2),
-            (0.5, 2.0 * PITCH_OVER_S, 1.4), (1.0, 2.0 * PITCH_OVER_S, 1.6))
+FAMILIES = ((0.0, PITCH_OVER_S, 1.0, 0.0), (0.25, 2.0 * PITCH_OVER_S, 1.2, 0.0),
+            (0.5, 2.0 * PITCH_OVER_S, 1.4, 0.0), (1.0, 2.0 * PITCH_OVER_S, 1.6, 0.0))
 SCAN_KICKS = 48  #: coarse kicks per family and azimuth flown to burnout to place the fan's kicks
 
 
-def pitch_over_durations_s(booster) -> tuple[tuple[float, float], ...]:
-    """(pitch-over duration s, largest kick deg) of each family for ``booster``."""
+def pitch_over_durations_s(booster) -> tuple[tuple[float, float, float], ...]:
+    """(pitch-over duration s, largest kick deg, attitude hold s) of each family for ``booster``."""
     tb = booster.total_burn_time_s
-    return tuple((max(floor, frac * tb), scale * FAN_KICK_MAX_DEG) for frac, floor, scale in FAMILIES)
+    return tuple((max(floor, frac * tb), scale * FAN_KICK_MAX_DEG, hold * tb)
+                 for frac, floor, scale, hold in FAMILIES)
 
 
-def pitch_over_families(booster, kicks) -> tuple[tuple[float, np.ndarray], ...]:
+def pitch_over_families(booster, kicks) -> tuple[tuple[float, np.ndarray, float], ...]:
     """The families with a given kick list (0 to FAN_KICK_MAX_DEG, scaled to each family's
-    largest kick): (pitch-over duration s, kicks deg)."""
+    largest kick): (pitch-over duration s, kicks deg, attitude hold s)."""
     k = np.asarray(kicks, float)
-    return tuple((dur, k * kmax / FAN_KICK_MAX_DEG) for dur, kmax in pitch_over_durations_s(booster))
+    return tuple((dur, k * kmax / FAN_KICK_MAX_DEG, hold) for dur, kmax, hold in pitch_over_durations_s(booster))
 
 
 def burnout_angles_deg(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: bool,
-                       kick_dur_s: float) -> np.ndarray:
+                       kick_dur_s: float, hold_s: float = 0.0) -> np.ndarray:
     """(A, L) burnout flight-path angle (deg above the horizontal) of each (azimuth, kick), flown
     only to burnout; NaN where the flight hits the ground first."""
     az = np.repeat(np.asarray(azimuths, float), len(kicks))
@@ -65,6 +66,7 @@ def burnout_angles_deg(booster, lat_deg: float, azimuths, kicks, model: EarthMod
     lanes.lane[:, K.L_TMAX] = booster.total_burn_time_s + VERTICAL_RISE_S
     lanes.lane[:, K.L_TVERT] = VERTICAL_RISE_S
     lanes.lane[:, K.L_KICKDUR] = kick_dur_s
+    lanes.lane[:, K.L_HOLD] = hold_s
     out = np.full((az.size, K.NO), np.nan)
     K.fly_batch(lanes.y0, lanes.lane, lanes.stage, lanes.mach, lanes.cd, lanes.nk, earth_array(model, drag),
                 Tolerances(max_step_s=2.0).array(), out, np.zeros((az.size, 0, 7)), np.zeros(az.size, np.int64))
@@ -87,16 +89,16 @@ def even_in_angle(kicks: np.ndarray, gamma_deg: np.ndarray, n: int) -> np.ndarra
 
 
 def arc_kicks(booster, lat_deg: float, azimuths, model: EarthModel, drag: bool, n: int):
-    """Per family: (pitch-over duration s, kicks (A, n) deg), ``n`` kicks per azimuth placed by
-    :func:`even_in_angle` on a burnout scan of SCAN_KICKS kicks (padded by repeating the last
-    kick when fewer distinct ones remain)."""
+    """Per family: (pitch-over duration s, kicks (A, n) deg, attitude hold s), ``n`` kicks per
+    azimuth placed by :func:`even_in_angle` on a burnout scan of SCAN_KICKS kicks (padded by
+    repeating the last kick when fewer distinct ones remain)."""
     fams = []
-    for dur, kmax in pitch_over_durations_s(booster):
+    for dur, kmax, hold in pitch_over_durations_s(booster):
         scan = np.linspace(KICK_MIN_DEG, kmax, SCAN_KICKS)
-        gam = burnout_angles_deg(booster, lat_deg, azimuths, scan, model, drag, dur)
+        gam = burnout_angles_deg(booster, lat_deg, azimuths, scan, model, drag, dur, hold)
         rows = []
         for a in range(len(azimuths)):
             k = even_in_angle(scan, gam[a], n)
             rows.append(np.concatenate([k, np.full(max(n - k.size, 0), k[-1])])[:n])
-        fams.append((dur, np.array(rows)))
+        fams.append((dur, np.array(rows), hold))
     return tuple(fams)
