@@ -38,7 +38,7 @@ AZ = (90.0,)
 MODEL = earth_model("wgs84", rotation=False)
 #: candidate family sets: (pitch-over fraction of the burn, shortest pitch-over s, largest kick
 #: as a multiple of 89 deg, attitude hold as a fraction of the burn)
-GT4, GT_QUARTER, GT_HALF, GT_WHOLE = (0.0, P, 1.0, 0.0), (0.25, 2 * P, 1.2, 0.0), (0.5, 2 * P, 1.4, 0.0), (1.0, 2 * P, 1.6, 0.0)
+GT4, GT_QUARTER, GT_HALF, GT_WHOLE = steering.GRAVITY_TURN_FAMILIES
 HOLD_QUARTER, HOLD_HALF = (0.25, 2 * P, 1.2, INF), (0.5, 2 * P, 1.4, INF)
 CANDIDATES = {
     "4 gravity-turn families (before)": (GT4, GT_QUARTER, GT_HALF, GT_WHOLE),
@@ -81,10 +81,9 @@ def dense_reference(bst) -> np.ndarray:
 
 
 def candidate(bst, families) -> tuple[np.ndarray, float]:
-    steering.FAMILIES = families
     t0 = time.perf_counter()
     best = np.full((R_NODES_KM.size, H_NODES_KM.size), np.inf)
-    for dur, kk, hold in steering.arc_kicks(bst, 0.0, AZ, MODEL, True, 48):
+    for dur, kk, hold in steering.arc_kicks(bst, 0.0, AZ, MODEL, True, 48, families):
         best = np.fmin(best, _grid(steering.VERTICAL_RISE_S, dur, hold, kk, bst))
     best[~np.isfinite(best)] = np.nan
     return best, time.perf_counter() - t0
@@ -94,7 +93,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--burns", default="30,50,120")
     burns = [float(x) for x in ap.parse_args().burns.split(",")]
-    current = steering.FAMILIES
     for tb in burns:
         bst = booster(tb)
         ref = dense_reference(bst)
@@ -114,7 +112,6 @@ def main() -> None:
                   f"{H_NODES_KM[i[1]]:5.0f} km up: {got[i]:6.0f} s against {ref[i]:6.0f} s), "
                   f"{missed} cells missed; later than before by up to {np.nanmax(np.append(worse, 0.0)):5.1f} s, "
                   f"{lost} cells lost; build x{dt / base_s:.2f}")
-    steering.FAMILIES = current
 
 
 if __name__ == "__main__":

@@ -35,25 +35,30 @@ from openbmd.flight.shaping import KICK_MIN_DEG
 from openbmd.interceptors.booster import FAN_KICK_MAX_DEG, PITCH_OVER_S, VERTICAL_RISE_S
 from openbmd.kernels import flight as K
 
-#: the families (N, chosen by the measurement above): (fraction of the burn the pitch-over lasts,
-#: its shortest duration s, largest kick as a multiple of FAN_KICK_MAX_DEG); fraction 0: PITCH_OVER_S
-FAMILIES = ((0.0, PITCH_OVER_S, 1.0, 0.0), (0.25, 2.0 * PITCH_OVER_S, 1.2, 0.0),
-            (0.5, 2.0 * PITCH_OVER_S, 1.4, 0.0), (1.0, 2.0 * PITCH_OVER_S, 1.6, 0.0))
+#: a family (N, chosen by the measurement above): (fraction of the burn the pitch-over lasts,
+#: its shortest duration s, largest kick as a multiple of FAN_KICK_MAX_DEG, attitude hold after
+#: it as a fraction of the burn: 0 a gravity turn at once, inf held to burnout); fraction 0: PITCH_OVER_S
+GRAVITY_TURN_FAMILIES = ((0.0, PITCH_OVER_S, 1.0, 0.0), (0.25, 2.0 * PITCH_OVER_S, 1.2, 0.0),
+                         (0.5, 2.0 * PITCH_OVER_S, 1.4, 0.0), (1.0, 2.0 * PITCH_OVER_S, 1.6, 0.0))
+HELD_FAMILY = (0.25, 2.0 * PITCH_OVER_S, 1.2, np.inf)
+FAMILIES = GRAVITY_TURN_FAMILIES + (HELD_FAMILY,)
 SCAN_KICKS = 48  #: coarse kicks per family and azimuth flown to burnout to place the fan's kicks
 
 
-def pitch_over_durations_s(booster) -> tuple[tuple[float, float, float], ...]:
-    """(pitch-over duration s, largest kick deg, attitude hold s) of each family for ``booster``."""
+def pitch_over_durations_s(booster, families=None) -> tuple[tuple[float, float, float], ...]:
+    """(pitch-over duration s, largest kick deg, attitude hold s) of each family for ``booster``
+    (``families`` as :data:`FAMILIES`, the default)."""
     tb = booster.total_burn_time_s
     return tuple((max(floor, frac * tb), scale * FAN_KICK_MAX_DEG, hold * tb)
-                 for frac, floor, scale, hold in FAMILIES)
+                 for frac, floor, scale, hold in (FAMILIES if families is None else families))
 
 
-def pitch_over_families(booster, kicks) -> tuple[tuple[float, np.ndarray, float], ...]:
+def pitch_over_families(booster, kicks, families=None) -> tuple[tuple[float, np.ndarray, float], ...]:
     """The families with a given kick list (0 to FAN_KICK_MAX_DEG, scaled to each family's
     largest kick): (pitch-over duration s, kicks deg, attitude hold s)."""
     k = np.asarray(kicks, float)
-    return tuple((dur, k * kmax / FAN_KICK_MAX_DEG, hold) for dur, kmax, hold in pitch_over_durations_s(booster))
+    return tuple((dur, k * kmax / FAN_KICK_MAX_DEG, hold)
+                 for dur, kmax, hold in pitch_over_durations_s(booster, families))
 
 
 def burnout_angles_deg(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: bool,
@@ -88,12 +93,12 @@ def even_in_angle(kicks: np.ndarray, gamma_deg: np.ndarray, n: int) -> np.ndarra
     return np.unique(k)
 
 
-def arc_kicks(booster, lat_deg: float, azimuths, model: EarthModel, drag: bool, n: int):
+def arc_kicks(booster, lat_deg: float, azimuths, model: EarthModel, drag: bool, n: int, families=None):
     """Per family: (pitch-over duration s, kicks (A, n) deg, attitude hold s), ``n`` kicks per
     azimuth placed by :func:`even_in_angle` on a burnout scan of SCAN_KICKS kicks (padded by
     repeating the last kick when fewer distinct ones remain)."""
     fams = []
-    for dur, kmax, hold in pitch_over_durations_s(booster):
+    for dur, kmax, hold in pitch_over_durations_s(booster, families):
         scan = np.linspace(KICK_MIN_DEG, kmax, SCAN_KICKS)
         gam = burnout_angles_deg(booster, lat_deg, azimuths, scan, model, drag, dur, hold)
         rows = []
