@@ -60,10 +60,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("candidate", nargs="?", default=None, help="a set named in scan_steering_families.CANDIDATES")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--ids", default=",".join(IDS), help="interceptors, comma-separated")
     ap.add_argument("--same-code", action="store_true", help="build 'before' with the compiled arrival kernel too")
     args = ap.parse_args()
     new_fams = scan.CANDIDATES[args.candidate] if args.candidate else steering.FAMILIES
-    for iid in IDS:
+    for iid in args.ids.split(","):
         icp = get_interceptor(iid)
         icp.booster  # noqa: B018 -- calibrate outside the timing
         build(icp, new_fams)  # warm the compiled kernels

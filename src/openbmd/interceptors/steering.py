@@ -1,22 +1,37 @@
 """The fly-out's steering families and the kicks flown in each: wide and dense enough that every
 point of the table is reached on the best arc the booster can fly.
 
-Every fly-out rises vertically for ``VERTICAL_RISE_S`` (1 s), pitches over at a constant rate
-to a kick angle (from the launch vertical, in the plane of the azimuth), then flies a gravity
-turn (thrust along the Earth-relative velocity) to burnout.  One pitch-over duration gives one
-family of arcs; a high-acceleration booster needs several:
+Every fly-out rises vertically for ``VERTICAL_RISE_S`` (1 s) and pitches over at a constant rate
+to a kick angle (from the launch vertical, in the plane of the azimuth).  Then either a gravity
+turn (thrust along the Earth-relative velocity) to burnout, or the attitude is held: the thrust
+stays along the pitch-over's final direction, fixed in inertial space (what an inertial platform
+keeps with no command; :mod:`openbmd.kernels.flight_rhs`), to burnout.  One pitch-over duration
+and what follows it give one family of arcs; a high-acceleration booster needs several:
 
-- a 4 s pitch-over: the steep arcs (a 30 s burn's flattest burnout is ~42 deg above the
-  horizontal: its speed is high before the velocity has turned, and the gravity turn keeps it);
-- pitch-overs through a quarter and a half of the burn: the flat arcs of a short burn
-  (the velocity follows the thrust while it is still slow), kicks up to 1.2 and 1.4 x 89 deg;
-- a pitch-over through the whole burn, to 1.6 x 89 deg: depressed arcs.
+- a 4 s pitch-over, then a gravity turn: the steep arcs;
+- pitch-overs through a quarter and a half of the burn, then a gravity turn, kicks up to 1.2 and
+  1.4 x 89 deg: flatter arcs (the velocity follows the thrust while it is still slow);
+- a pitch-over through the whole burn, to 1.6 x 89 deg: depressed arcs;
+- a pitch-over through a quarter of the burn, then held to burnout, kicks to 1.2 x 89 deg: the
+  flat arcs of a short burn.  With a gravity turn a 30 s burn's speed is already high before its
+  velocity has turned, and the turn keeps it steep (its flattest arcs were 419 m/s over the
+  vacuum Lambert bound with 90 m/s of gravity loss, tests/validation/test_flyout_lambert.py);
+  held, the thrust keeps pulling the velocity down toward the kick.
 
-Measured on SM-3 IIB variants (5.5 km/s; one azimuth, non-rotating Earth; a 23 x 16 grid to
-4,400 x 1,500 km): against a scan of 12 families (two vertical rises, six pitch-over durations,
-200 kicks each), the two families of 64 kicks this replaces arrived up to 439 s late with a 30 s
-burn (a lofted arc where a flat one exists: 1,380 s instead of 941 s at 3,400 km, 400 km up)
-and 112 s with 120 s; these four families of 48 kicks stay within 1 s (30 s) and 6 s (50 s).
+Measured (benchmarks/scan_steering_families.py) on SM-3 IIB variants (5.5 km/s; one azimuth,
+non-rotating Earth with drag; a 23 x 16 grid to 4,400 x 1,500 km) against a dense scan of 30
+families (vertical rises of 1 and 3 s; pitch-overs of 4 s and 0.1-1 of the burn; a gravity turn,
+a quarter-burn hold, or a hold to burnout; ~400 kicks each): the four gravity-turn families alone
+arrive up to 205 s late with a 30 s burn (1,279 s instead of 1,074 s at 4,000 km, 100 km up),
+18 s with 50 s and 49 s with 120 s; with the held family added, 44 s, 14 s and 14 s (what is
+left: near-vertical arcs 1,200-1,500 km up that a 3-4 s pitch-over then a hold flies, and
+low flat arcs of a half-burn pitch-over then a hold).  The held family cannot REPLACE one of
+the four: in place of the quarter-burn gravity turn it leaves the same lateness against the scan,
+but on the real tables (52.5 N, 8 azimuths, rotating Earth, the same 121 x 101 grid;
+benchmarks/compare_flyout_families.py) 686 cells of SM-3 IIA's get later by over 1 s (up to
+655 s) and 34 are lost (IIB: 617, up to 711 s, 73 lost).  So it is a fifth family, and its cost
+is paid by a compiled arrival kernel (:mod:`openbmd.kernels.arrival`): added, no cell of the
+three real tables is later and none is lost.
 
 Kicks: the burnout flight-path angle changes with the kick very unevenly (a 120 s burn goes
 from vertical to flat between kicks of 0.2 and 32 deg, and crashes beyond), so a fixed list
