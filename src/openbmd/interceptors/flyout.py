@@ -1,11 +1,11 @@
 """The fly-out: how soon an interceptor can reach each (ground range, altitude) point.
 
 Built by flying the interceptor's booster on the trajectory engine (rotating
-WGS-84 Earth with J2 and drag) over fans of pitch-over kicks in four steering
+WGS-84 Earth with J2 and drag) over fans of pitch-over kicks in five steering
 families (:mod:`openbmd.interceptors.steering`: pitch-overs of 4 s, a quarter,
 a half and the whole of the burn, after a 1 s vertical rise, then a gravity
-turn), the kicks of each placed evenly in burnout flight-path angle from
-vertical to the flattest arc, toward a few azimuths (Earth rotation makes
+turn; and a quarter-burn pitch-over whose attitude is then held to burnout),
+the kicks of each placed evenly in burnout flight-path angle from vertical to the flattest arc, toward a few azimuths (Earth rotation makes
 eastward fly-outs faster).  Every trajectory is recorded; for each range node
 of the table the first time each trajectory reaches that ground range gives
 one (altitude, time, speed) point; between neighbouring kicks the time is
@@ -45,6 +45,7 @@ from openbmd.interceptors.booster import PITCH_OVER_S, VERTICAL_RISE_S
 from openbmd.interceptors.steering import arc_kicks, pitch_over_families  # noqa: F401 -- re-exported
 from openbmd.interceptors.model import Interceptor
 from openbmd.kernels import flight as K
+from openbmd.kernels.arrival import earliest_between_kicks
 
 log = logging.getLogger(__name__)
 
@@ -343,8 +344,6 @@ def _interp_between_kicks(ht, tt, vt, h_nodes):
     """For each range node and altitude node, the earliest time over neighbouring-kick pairs
     whose crossing altitudes bracket the node (linear in altitude): the compiled
     :func:`openbmd.kernels.arrival.earliest_between_kicks`."""
-    from openbmd.kernels.arrival import earliest_between_kicks
-
     shape = (ht.shape[1], h_nodes.size)
     t, v = np.empty(shape), np.empty(shape)
     earliest_between_kicks(np.ascontiguousarray(ht, float), np.ascontiguousarray(tt, float),

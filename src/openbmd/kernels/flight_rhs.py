@@ -28,8 +28,8 @@ NL = 17
 # gravity turn (0: none, inf: to burnout).  The attitude is held fixed in INERTIAL space (the
 # direction at the end of the pitch-over, Earth-fixed then): what an inertial platform keeps
 # with no command, and the limit of the vacuum-optimal linear-tangent law for a short burn.
-# Holding it Earth-fixed instead would turn it with the Earth, by omega t < 0.5 deg over a
-# 120 s hold.
+# Holding it Earth-fixed instead would turn it with the Earth, by omega t = 0.5 deg over a
+# 120 s hold (GBI's, a 40 s pitch-over in a 160 s burn).
 # per-stage schedule
 S_TIGN, S_TBO, S_MDOT, S_THRUST, S_MIGN, S_AREA = range(6)
 NS = 6
