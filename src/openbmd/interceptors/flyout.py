@@ -5,8 +5,9 @@ WGS-84 Earth with J2 and drag) over fans of pitch-over kicks in five steering
 families (:mod:`openbmd.interceptors.steering`: pitch-overs of 4 s, a quarter,
 a half and the whole of the burn, after a 1 s vertical rise, then a gravity
 turn; and a quarter-burn pitch-over whose attitude is then held to burnout),
-the kicks of each placed evenly in burnout flight-path angle from vertical to the flattest arc, toward a few azimuths (Earth rotation makes
-eastward fly-outs faster).  Every trajectory is recorded; for each range node
+the kicks of each placed evenly in burnout flight-path angle from vertical to
+the flattest arc, toward a few azimuths (Earth rotation makes eastward
+fly-outs faster).  Every trajectory is recorded; for each range node
 of the table the first time each trajectory reaches that ground range gives
 one (altitude, time, speed) point; between neighbouring kicks the time is
 interpolated linearly in altitude, and each cell keeps the EARLIEST arrival
