@@ -16,13 +16,13 @@ non-rotating WGS-84 Earth without air (so that what remains is steering, not dra
     after it still did with the 30 s burn (1,200 km at 200 km up: 419 m/s over the bound against
     90 m/s of gravity loss: the velocity is already large before it has turned); the family
     holding its attitude after the pitch-over flies those flat arcs.
-(c) only better: the table of the families with the held one is nowhere later, and reaches
-    every cell, that the gravity-turn families alone reach on the same grid.
 (b) the burn time.  At the same burnout speed a longer burn reaches a near point later (the
     lag) but a far one can be sooner (it burns out higher, with more energy): measured, the
     120 s variant reaches 2,600 km 30 s before the 30 s one.  What must hold is that the time
     moves with the burn by no more than the lag, 0.65 s per second of burn, plus 5 %: the old
     fan's holes broke it by minutes (1,190 s against 589 s at 2,600 km).
+(c) only better.  The table of the families with the held one is nowhere later, and reaches
+    every cell, that the gravity-turn families alone reach on the same grid.
 """
 import math
 from dataclasses import replace
