@@ -8,6 +8,8 @@ one wins (the first pair on a tie), and its speed is interpolated with the same 
 NaN where no pair brackets the node.  Each pair visits only the altitude nodes between its
 two altitudes (found by bisection in the ascending ``h_nodes``), so the work grows with the
 pairs and ranges, not with pairs x ranges x altitudes as the numpy form's temporaries did.
+Serial: ~0.35 ms a call (48 kicks, 121 x 101 nodes); a prange over the ranges measured 16 ms
+(the thread start-up dwarfs the work).
 """
 from __future__ import annotations
 
@@ -17,12 +19,12 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def earliest_between_kicks(ht, tt, vt, h_nodes, t_out, v_out):
     """``ht, tt, vt`` (L, R): altitude, time and speed where kick l first reaches range node r;
     ``h_nodes`` ascending; fills ``t_out, v_out`` (R, H)."""
     nh = h_nodes.size
-    for r in numba.prange(ht.shape[1]):
+    for r in range(ht.shape[1]):
         t_out[r, :] = np.inf
         v_out[r, :] = np.nan
         for p in range(ht.shape[0] - 1):
