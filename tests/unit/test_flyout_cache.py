@@ -117,7 +117,7 @@ def test_key_covers_every_input():
 
 def test_code_fingerprint_covers_the_physics_sources():
     texts = cache.physics_sources()
-    for name in ("kernels/flight.py", "kernels/flight_rhs.py", "kernels/flight_events.py", "kernels/atmosphere.py",
+    for name in ("kernels/flight.py", "kernels/flight_rhs.py", "kernels/arrival.py", "kernels/flight_events.py", "kernels/atmosphere.py",
                  "kernels/geo.py", "flight/lanes.py", "flight/aim_many.py",
                  "flight/propagate.py", "interceptors/flyout.py", "interceptors/booster.py",
                  "earth/geodesy.py"):

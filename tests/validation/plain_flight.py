@@ -2,7 +2,7 @@
 
 This is the "plain per-trajectory" baseline of benchmarks/bench_flight.py and,
 being a second, independent transcription of the same physics (J2 gravity, thrust
-with linear mass flow, vertical rise / pitch-over / gravity turn, drag of the
+with linear mass flow, vertical rise / pitch-over / attitude hold / gravity turn, drag of the
 co-rotating USSA-1976 air, separated RV ballistic coefficient), a cross-check
 of the compiled kernel: both must give the same impact time.
 """
@@ -22,20 +22,28 @@ def _rot_z(angle, v):
     return np.array([c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]])
 
 
+def _enu(lat_rad, lon_rad):
+    """East, north and up (ECEF unit vectors) at a geodetic latitude and longitude."""
+    cl, sl, co, so = np.cos(lat_rad), np.sin(lat_rad), np.cos(lon_rad), np.sin(lon_rad)
+    return np.array([-so, co, 0.0]), np.array([-sl * co, -sl * so, cl]), np.array([cl * co, cl * so, sl])
+
+
 class PlainFlight:
     """Right-hand side of one lane, from the missile model (not from the packed kernel arrays)."""
 
-    def __init__(self, missile, azimuth_deg, kick_deg, t_vert_s, kick_dur_s, earth: EarthModel):
+    def __init__(self, missile, azimuth_deg, kick_deg, t_vert_s, kick_dur_s, earth: EarthModel, hold_s=0.0):
         self.m, self.earth = missile, earth
         self.az, self.kick = np.radians(azimuth_deg), np.radians(kick_deg)
-        self.t_vert, self.kick_dur = t_vert_s, kick_dur_s
+        self.t_vert, self.kick_dur, self.hold = t_vert_s, kick_dur_s, hold_s
+        self.held = None  # the inertial thrust direction of the hold (set from the launch site)
         self.w = np.array([0.0, 0.0, earth.omega_rad_s])
         t, self.events = 0.0, []
         for i, st in enumerate(missile.stages):
             self.events.append((t, t + st.burn_time_s, i))
             t += st.burn_time_s + st.coast_s
         self.t_final = self.events[-1][1]
-        self.breaks = sorted({t_vert_s, t_vert_s + kick_dur_s} | {x for e in self.events for x in e[:2]})
+        ends = {t_vert_s, t_vert_s + kick_dur_s, t_vert_s + kick_dur_s + hold_s}
+        self.breaks = sorted({b for b in ends if np.isfinite(b)} | {x for e in self.events for x in e[:2]})
 
     def _mass_area_thrust(self, t, phase_t):
         """Mass, reference area and thrust; which stage burns is fixed by the segment start."""
@@ -74,13 +82,13 @@ class PlainFlight:
         return np.concatenate([v, acc])
 
     def _direction(self, t, phase_t, lat, lon, v_rel, vr):
-        if phase_t >= self.t_vert + self.kick_dur and vr >= 1.0:
+        t_hold = self.t_vert + self.kick_dur
+        if phase_t >= t_hold + self.hold and vr >= 1.0:
             return v_rel / vr
-        la, lo = np.radians(lat), np.radians(lon)
-        up = np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+        if t_hold <= phase_t < t_hold + self.hold:  # held: the final pitch-over direction, fixed among the stars
+            return self.held
+        east, north, up = _enu(np.radians(lat), np.radians(lon))
         if phase_t >= self.t_vert:
-            east = np.array([-np.sin(lo), np.cos(lo), 0.0])
-            north = np.array([-np.sin(la) * np.cos(lo), -np.sin(la) * np.sin(lo), np.cos(la)])
             th = self.kick * min(1.0, (t - self.t_vert) / self.kick_dur)
             horiz = np.sin(self.az) * east + np.cos(self.az) * north
             up = np.cos(th) * up + np.sin(th) * horiz
@@ -96,6 +104,9 @@ class PlainFlight:
 
         ground.terminal, ground.direction = True, -1
         t, y = 0.0, np.asarray(y0, float)
+        east, north, up = _enu(*(np.radians(float(x)) for x in ecef_to_geodetic(y[:3], e)[:2]))
+        tilted = np.cos(self.kick) * up + np.sin(self.kick) * (np.sin(self.az) * east + np.cos(self.az) * north)
+        self.held = _rot_z(e.omega_rad_s * (self.t_vert + self.kick_dur), tilted)
         for tb in [b for b in self.breaks if b > 0] + [t_max]:
             sol = solve_ivp(self.rhs, (t, tb), y, args=(t,), method="RK45", rtol=rtol,
                             atol=[atol_pos] * 3 + [atol_vel] * 3, max_step=max_step, events=ground)

@@ -1,6 +1,6 @@
 """The fly-out table against independent references.
 
-1. Direct engine flights: a fine scan of kicks (both pitch-over families) flown through
+1. Direct engine flights: a fine scan of kicks (every steering family) flown through
    the engine's standard path (run_lanes with time histories), ground ranges from
    pyproj's Geod (Karney), the earliest time any scanned trajectory passes within 5 km
    of the point; the table (64 kicks, interpolated) must agree within 5 s or 1.5 %
@@ -32,12 +32,13 @@ GEOD = Geod(ellps="WGS84")
 def _scan(icp, az, model, n=240):
     """(t, range_km, alt_km) of each trajectory of a fine kick scan, resampled at 0.25 s."""
     out = []
-    for dur, kicks in pitch_over_families(icp.booster, np.linspace(0.2, 89.0, n)):
+    for dur, kicks, hold in pitch_over_families(icp.booster, np.linspace(0.2, 89.0, n)):
         for c in range(0, n, 80):
             kk = kicks[c:c + 80]
             lanes = powered_lanes([icp.booster], np.zeros(kk.size, np.int64), LAT, 0.0, 0.0, az, kk, np.inf,
                                   model, t_vert_s=VERTICAL_RISE_S)
             lanes.lane[:, K.L_KICKDUR] = dur
+            lanes.lane[:, K.L_HOLD] = hold
             batch = run_lanes(lanes, model, history=True, launch_lat_deg=LAT, launch_lon_deg=0.0)
             for tr in batch.trajectories:
                 t = np.arange(0.0, min(tr.t_s[-1], 2400.0), 0.25)

@@ -123,6 +123,7 @@ def powered_lanes(missiles: Sequence, which: np.ndarray, lat_deg, lon_deg, alt_m
     lane[:, K.L_TVERT] = tvert_m[which] if t_vert_s is None else t_vert_s
     lane[:, K.L_KICK] = np.radians(kick)
     lane[:, K.L_KICKDUR] = KICK_DURATION_S
+    lane[:, K.L_HOLD] = 0.0  # no attitude hold: the gravity turn follows the pitch-over
     lane[:, K.L_AZ] = np.radians(az)
     lane[:, K.L_BETA] = beta[which]
     lane[:, K.L_MEND] = m_ign[rows, last] - mdot[rows, last] * (t_bo[rows, last] - t_ign[rows, last])

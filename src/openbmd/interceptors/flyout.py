@@ -1,12 +1,13 @@
 """The fly-out: how soon an interceptor can reach each (ground range, altitude) point.
 
 Built by flying the interceptor's booster on the trajectory engine (rotating
-WGS-84 Earth with J2 and drag) over fans of pitch-over kicks in four steering
+WGS-84 Earth with J2 and drag) over fans of pitch-over kicks in five steering
 families (:mod:`openbmd.interceptors.steering`: pitch-overs of 4 s, a quarter,
 a half and the whole of the burn, after a 1 s vertical rise, then a gravity
-turn), the kicks of each placed evenly in burnout flight-path angle from
-vertical to the flattest arc, toward a few azimuths (Earth rotation makes
-eastward fly-outs faster).  Every trajectory is recorded; for each range node
+turn; and a quarter-burn pitch-over whose attitude is then held to burnout),
+the kicks of each placed evenly in burnout flight-path angle from vertical to
+the flattest arc, toward a few azimuths (Earth rotation makes eastward
+fly-outs faster).  Every trajectory is recorded; for each range node
 of the table the first time each trajectory reaches that ground range gives
 one (altitude, time, speed) point; between neighbouring kicks the time is
 interpolated linearly in altitude, and each cell keeps the EARLIEST arrival
@@ -45,6 +46,7 @@ from openbmd.interceptors.booster import PITCH_OVER_S, VERTICAL_RISE_S
 from openbmd.interceptors.steering import arc_kicks, pitch_over_families  # noqa: F401 -- re-exported
 from openbmd.interceptors.model import Interceptor
 from openbmd.kernels import flight as K
+from openbmd.kernels.arrival import earliest_between_kicks
 
 log = logging.getLogger(__name__)
 
@@ -236,30 +238,43 @@ def _cached_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, dr
 
 
 def _build_table(icp: Interceptor, lat: float, az: tuple, model: EarthModel, drag: bool,
-                 n_kicks: int, n_range: int, n_alt: int) -> FlyoutTable:
-    """Fly the fans and keep the earliest arrival per cell (seconds of work)."""
-    fams = [fly_fan(icp.booster, lat, az, kk, model, drag, kick_dur_s=d)
-            for d, kk in arc_kicks(icp.booster, lat, az, model, drag, n_kicks)]
-    reach_r = max(float(np.nanmax(f[1])) for f in fams) / 1e3
-    reach_h = max(float(np.nanmax(f[2])) for f in fams) / 1e3
+                 n_kicks: int, n_range: int, n_alt: int, *, families=None) -> FlyoutTable:
+    """Fly the fans and keep the earliest arrival per cell (seconds of work).  ``families``:
+    the steering families (default :data:`openbmd.interceptors.steering.FAMILIES`)."""
+    fans = fly_families(icp.booster, lat, az, model, drag, n_kicks, families)
+    reach_r = max(float(np.nanmax(f[1])) for f in fans) / 1e3
+    reach_h = max(float(np.nanmax(f[2])) for f in fans) / 1e3
     r_nodes = np.linspace(0.0, reach_r, n_range)
     h_nodes = np.linspace(0.0, reach_h, n_alt)
-    shape = (len(az), n_range, n_alt)
-    time_s, speed = np.full(shape, np.inf), np.full(shape, np.nan)
-    for t, rng, alt, spd in fams:
-        for a in range(len(az)):
-            tf, vf = earliest_arrival(t[a], rng[a] / 1e3, alt[a] / 1e3, spd[a], r_nodes, h_nodes)
-            better = tf < time_s[a]  # NaN compares False
-            time_s[a] = np.where(better, tf, time_s[a])
-            speed[a] = np.where(better, vf, speed[a])
-    time_s[~np.isfinite(time_s)] = np.nan
+    time_s, speed = tabulate(fans, r_nodes, h_nodes)
     kv = icp.kill_vehicle
     return FlyoutTable(icp.id, lat, np.array(az), r_nodes, h_nodes, time_s, speed, reach_r, reach_h,
                        kv.min_intercept_alt_km, kv.max_intercept_alt_km, kv.max_range_km)
 
 
+def fly_families(booster, lat: float, az, model: EarthModel, drag: bool, n_kicks: int, families=None) -> list:
+    """The fans of every steering family (:func:`fly_fan`'s arrays, azimuths ``az``)."""
+    return [fly_fan(booster, lat, az, kk, model, drag, kick_dur_s=d, hold_s=hold)
+            for d, kk, hold in arc_kicks(booster, lat, az, model, drag, n_kicks, families)]
+
+
+def tabulate(fans, r_nodes, h_nodes) -> tuple[np.ndarray, np.ndarray]:
+    """(time s, speed m/s) of the earliest arrival over all ``fans`` at every (azimuth, range
+    node, altitude node); NaN where none arrives."""
+    shape = (fans[0][0].shape[0], r_nodes.size, h_nodes.size)
+    time_s, speed = np.full(shape, np.inf), np.full(shape, np.nan)
+    for t, rng, alt, spd in fans:
+        for a in range(shape[0]):
+            tf, vf = earliest_arrival(t[a], rng[a] / 1e3, alt[a] / 1e3, spd[a], r_nodes, h_nodes)
+            better = tf < time_s[a]  # NaN compares False
+            time_s[a] = np.where(better, tf, time_s[a])
+            speed[a] = np.where(better, vf, speed[a])
+    time_s[~np.isfinite(time_s)] = np.nan
+    return time_s, speed
+
+
 def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: bool = True, *,
-            t_vert_s: float | None = None, kick_dur_s: float | None = None):
+            t_vert_s: float | None = None, kick_dur_s: float | None = None, hold_s: float = 0.0):
     """Fly every (azimuth, kick) on the engine, recording each trajectory.
 
     ``kicks`` (L,) are flown toward every azimuth, or (A, L) gives each azimuth its own.
@@ -275,6 +290,7 @@ def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: b
     lanes.lane[:, K.L_TMAX] = FLYOUT_T_MAX_S
     lanes.lane[:, K.L_TVERT] = VERTICAL_RISE_S if t_vert_s is None else t_vert_s
     lanes.lane[:, K.L_KICKDUR] = PITCH_OVER_S if kick_dur_s is None else kick_dur_s
+    lanes.lane[:, K.L_HOLD] = hold_s
     cap = int(FLYOUT_T_MAX_S / MAX_STEP_S) + 2000
     out = np.full((az.size, K.NO), np.nan)
     hist = np.zeros((az.size, cap, 7))
@@ -290,8 +306,9 @@ def fly_fan(booster, lat_deg: float, azimuths, kicks, model: EarthModel, drag: b
     c, s = np.cos(ang), np.sin(ang)
     ecef = np.stack([c * r_in[..., 0] + s * r_in[..., 1], -s * r_in[..., 0] + c * r_in[..., 1],
                      r_in[..., 2]], axis=-1)
-    w = np.array([0.0, 0.0, model.omega_rad_s])
-    spd = np.linalg.norm(v_in - np.cross(w, r_in), axis=-1)
+    om = model.omega_rad_s  # v - omega x r, omega along +z
+    spd = np.sqrt((v_in[..., 0] + om * r_in[..., 1]) ** 2 + (v_in[..., 1] - om * r_in[..., 0]) ** 2
+                  + v_in[..., 2] ** 2)
     lat, lon, alt = ecef_to_geodetic(ecef[mask], model)
     rng = np.full(t.shape, np.nan)
     rng[mask] = geodesic_inverse(np.full(lat.shape, lat_deg), np.zeros(lat.shape), lat, lon, model)[0]
@@ -326,20 +343,13 @@ def earliest_arrival(t, rng_km, alt_km, spd, r_nodes, h_nodes):
 
 def _interp_between_kicks(ht, tt, vt, h_nodes):
     """For each range node and altitude node, the earliest time over neighbouring-kick pairs
-    whose crossing altitudes bracket the node (linear in altitude)."""
-    ha, hb = ht[:-1, :, None], ht[1:, :, None]
-    hn = h_nodes[None, None, :]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        brk = (hn - ha) * (hn - hb) <= 0.0
-        f = np.where(hb != ha, (hn - ha) / (hb - ha), 0.0)
-        t = np.where(brk, tt[:-1, :, None] + f * (tt[1:, :, None] - tt[:-1, :, None]), np.inf)
-        v = vt[:-1, :, None] + f * (vt[1:, :, None] - vt[:-1, :, None])
-    t = np.where(np.isfinite(t), t, np.inf)
-    best = np.argmin(t, axis=0)
-    tmin = np.take_along_axis(t, best[None], 0)[0]
-    vmin = np.take_along_axis(v, best[None], 0)[0]
-    reach = np.isfinite(tmin)
-    return np.where(reach, tmin, np.nan), np.where(reach, vmin, np.nan)
+    whose crossing altitudes bracket the node (linear in altitude): the compiled
+    :func:`openbmd.kernels.arrival.earliest_between_kicks`."""
+    shape = (ht.shape[1], h_nodes.size)
+    t, v = np.empty(shape), np.empty(shape)
+    earliest_between_kicks(np.ascontiguousarray(ht, float), np.ascontiguousarray(tt, float),
+                           np.ascontiguousarray(vt, float), np.ascontiguousarray(h_nodes, float), t, v)
+    return t, v
 
 
 def _vertical_row(t, alt_km, spd, h_nodes):

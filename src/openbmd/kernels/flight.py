@@ -10,7 +10,7 @@ velocity ``v - omega x r``.
 
 Integrator: Dormand-Prince 5(4) with step-size control.  A step never crosses
 a break point of the lane's schedule (ignitions, burnouts, thrust cut-off, the
-end of the vertical rise and of the pitch-over), so the right-hand side is
+end of the vertical rise, of the pitch-over and of the attitude hold), so the right-hand side is
 smooth inside every step.  Ground impact (geodetic altitude 0 while falling)
 and apogee are located inside the last step by cubic Hermite interpolation.
 
@@ -38,8 +38,8 @@ from numba import njit, prange
 from openbmd.kernels.flight_events import (_central_angle, _geo_at, _locate_impact, _record_burnout,
                                            _refine_apogee, _rel_speed_angle)
 from openbmd.kernels.flight_rhs import (  # noqa: F401  (the layout is part of this module's API)
-    AIR_TOP_M, E_A, E_DRAG, E_E2, E_J2, E_MU, E_OMEGA, L_AEND, L_AZ, L_BETA, L_HX, L_HY, L_HZ, L_KICK, L_KICKDUR,
-    L_MEND, L_NSTAGE, L_TFINAL, L_TMAX, L_TVERT, L_UPX, L_UPY, L_UPZ, NL, NO, NS, O_GAMBO, O_HAPO, O_HBO, O_LATBO,
+    AIR_TOP_M, E_A, E_DRAG, E_E2, E_J2, E_MU, E_OMEGA, L_AEND, L_AZ, L_BETA, L_HOLD, L_HX, L_HY, L_HZ, L_KICK,
+    L_KICKDUR, L_MEND, L_NSTAGE, L_TFINAL, L_TMAX, L_TVERT, L_UPX, L_UPY, L_UPZ, NL, NO, NS, O_GAMBO, O_HAPO, O_HBO, O_LATBO,
     O_LATIMP, O_LONBO, O_LONIMP, O_NSTEP, O_STATUS, O_TAPO, O_TBO, O_TIMP, O_TRACK, O_VBO, O_VIMP, O_XIMP,
     O_YIMP, O_ZIMP, S_AREA, S_MDOT, S_MIGN, S_TBO, S_THRUST, S_TIGN, STATUS_BOOST_IMPACT, STATUS_IMPACT,
     STATUS_TIMEOUT, _EPS_T, _accel, _cd, _deriv, _fast_altitude, _next_break, _phase, _to_ecef)

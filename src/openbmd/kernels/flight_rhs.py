@@ -18,12 +18,18 @@ from openbmd.kernels.geo import gravity_j2
 
 # lane scalars
 (L_NSTAGE, L_TVERT, L_KICK, L_KICKDUR, L_AZ, L_BETA, L_MEND, L_AEND, L_TFINAL, L_TMAX,
- L_UPX, L_UPY, L_UPZ, L_HX, L_HY, L_HZ) = range(16)
-NL = 16
+ L_UPX, L_UPY, L_UPZ, L_HX, L_HY, L_HZ, L_HOLD) = range(17)
+NL = 17
 # L_UP*: the launch site's geodetic up, L_H*: its horizontal unit vector toward the launch
 # azimuth (both ECEF).  The vertical rise and the pitch-over steer by these fixed, Earth-fixed
 # directions: the vehicle moves a few km at most meanwhile, and a heading taken from the
 # current position would flip when launching from a pole.
+# L_HOLD: how long (s) the thrust stays along the pitch-over's final direction before the
+# gravity turn (0: none, inf: to burnout).  The attitude is held fixed in INERTIAL space (the
+# direction at the end of the pitch-over, Earth-fixed then): what an inertial platform keeps
+# with no command, and the limit of the vacuum-optimal linear-tangent law for a short burn.
+# Holding it Earth-fixed instead would turn it with the Earth, by omega t = 0.5 deg over a
+# 120 s hold (GBI's, a 40 s pitch-over in a 160 s burn).
 # per-stage schedule
 S_TIGN, S_TBO, S_MDOT, S_THRUST, S_MIGN, S_AREA = range(6)
 NS = 6
@@ -82,11 +88,15 @@ def _phase(t, ln, lane, stage):
             ks = k
             burning = t + _EPS_T < stage[ln, k, S_TBO]
     post = t + _EPS_T >= lane[ln, L_TFINAL]
-    # steering: 0 vertical rise, 1 pitch-over, 2 gravity turn (fixed for the whole step)
+    # steering: 0 vertical rise, 1 pitch-over, 3 attitude hold, 2 gravity turn (fixed for the
+    # whole step)
+    t_kick_end = lane[ln, L_TVERT] + lane[ln, L_KICKDUR]
     if t + _EPS_T < lane[ln, L_TVERT]:
         steer = 0
-    elif t + _EPS_T < lane[ln, L_TVERT] + lane[ln, L_KICKDUR]:
+    elif t + _EPS_T < t_kick_end:
         steer = 1
+    elif t + _EPS_T < t_kick_end + lane[ln, L_HOLD]:
+        steer = 3
     else:
         steer = 2
     return ks, burning, post, steer
@@ -95,7 +105,8 @@ def _phase(t, ln, lane, stage):
 @njit(cache=True)
 def _next_break(t, ln, lane, stage):
     tb = lane[ln, L_TMAX]
-    cands = (lane[ln, L_TVERT], lane[ln, L_TVERT] + lane[ln, L_KICKDUR], lane[ln, L_TFINAL])
+    t_kick_end = lane[ln, L_TVERT] + lane[ln, L_KICKDUR]
+    cands = (lane[ln, L_TVERT], t_kick_end, t_kick_end + lane[ln, L_HOLD], lane[ln, L_TFINAL])
     for c in cands:
         if c > t + _EPS_T and c < tb:
             tb = c
@@ -119,7 +130,7 @@ def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
     wz = y[5]
     rmag = math.sqrt(x0 * x0 + x1 * x1 + x2 * x2)
     in_air = earth[E_DRAG] > 0.0 and rmag - a < AIR_TOP_M
-    steering_up = burning and steer < 2
+    steering_up = burning and steer != 2  # thrust not along the velocity
     if not (in_air or steering_up):
         if burning:
             thr = stage[ln, ks, S_THRUST] / (
@@ -160,15 +171,20 @@ def _accel(t, y, ln, lane, stage, M, C, nk, earth, ks, burning, post, steer):
         thr = stage[ln, ks, S_THRUST] / m
         if steering_up or vr < 1.0:
             ux, uy, uz = lane[ln, L_UPX], lane[ln, L_UPY], lane[ln, L_UPZ]
-            if steer == 1:
-                th = lane[ln, L_KICK] * min(1.0, (t - lane[ln, L_TVERT]) / lane[ln, L_KICKDUR])
+            t_dir = t  # the time whose Earth-fixed frame the direction is given in
+            if steer == 1 or steer == 3:
+                if steer == 1:
+                    th = lane[ln, L_KICK] * min(1.0, (t - lane[ln, L_TVERT]) / lane[ln, L_KICKDUR])
+                else:  # held in inertial space: the final pitch-over direction at its end
+                    th = lane[ln, L_KICK]
+                    t_dir = lane[ln, L_TVERT] + lane[ln, L_KICKDUR]
                 ct, st = math.cos(th), math.sin(th)
                 ux = ct * ux + st * lane[ln, L_HX]
                 uy = ct * uy + st * lane[ln, L_HY]
                 uz = ct * uz + st * lane[ln, L_HZ]
             # Earth-fixed direction -> inertial
-            c = math.cos(om * t)
-            s = math.sin(om * t)
+            c = math.cos(om * t_dir)
+            s = math.sin(om * t_dir)
             gx += thr * (c * ux - s * uy)
             gy += thr * (s * ux + c * uy)
             gz += thr * uz
