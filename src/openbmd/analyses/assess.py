@@ -24,6 +24,7 @@ import datetime as dt
 import platform
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,12 +198,17 @@ def _meta(started, seconds, archs, area, map_step_deg, pacing_step_deg, pacing_a
 
 
 def _icbm_reach_all(archs, say, client=None) -> dict:
-    """icbm-reach for every architecture at once: the flights are shared."""
+    """icbm-reach for every architecture at once: the flights are shared.  Without a Dask client
+    the batteries' bisections run in worker processes of this machine (one per core): on a cold
+    cache they build most of the run's fly-out tables (the speed variants'), one after the
+    other in a single process; the answers are the same (tests/dask/test_same_answers.py)."""
     from openbmd.analyses.icbm_reach import icbm_reach_set
+    from openbmd.scale.executor import process_pool
 
     stage = f"icbm-reach: {len(archs)} architecture{'s' if len(archs) != 1 else ''}"
     say(stage, 0, 1)
-    results = icbm_reach_set(archs, progress=lambda d, t: say(stage, d, t), client=client)
+    with process_pool() if client is None else nullcontext(client) as pool:
+        results = icbm_reach_set(archs, progress=lambda d, t: say(stage, d, t), client=pool)
     return {a.id: r for a, r in zip(archs, results)}
 
 

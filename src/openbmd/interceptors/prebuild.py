@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 log = logging.getLogger(__name__)
@@ -57,17 +56,6 @@ def _build(spec, options=None) -> str:
     return icp.id
 
 
-def _init_worker():
-    """One core per worker process: numba's parallel loops run on one thread.  Not through
-    ``NUMBA_NUM_THREADS``: numba is already imported here (unpickling this function imports
-    openbmd) with its default, and a changed variable makes its next compilation raise
-    'Cannot set NUMBA_NUM_THREADS to a different value once the threads have been launched'
-    (which stopped every prebuild, silently, until the fix)."""
-    import numba
-
-    numba.set_num_threads(1)
-
-
 def prebuild_tables(specs, *, processes: int | None = None, progress=None, options: dict | None = None) -> int:
     """Build the missing tables of ``specs`` ((interceptor, latitude) pairs; ``options`` as
     :func:`missing_tables`) in ``processes`` worker processes (default: one per core; with one
@@ -76,12 +64,11 @@ def prebuild_tables(specs, *, processes: int | None = None, progress=None, optio
     n = min(len(todo), processes or os.cpu_count() or 1)
     if n < 2:
         return 0
-    import multiprocessing as mp
+    from openbmd.scale.executor import process_pool
 
     done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
-                                 initializer=_init_worker) as pool:
+    try:  # numba one thread per worker (through NUMBA_NUM_THREADS, it stopped every prebuild, silently)
+        with process_pool(n) as pool:
             for _ in pool.map(partial(_build, options=options), todo):
                 done += 1
                 if progress:
