@@ -44,8 +44,8 @@ FORMAT = 1  #: bump when the file layout changes
 #: modules (relative to the openbmd package) whose source text enters the code fingerprint:
 #: the integrator kernels, the flight layer, the Earth model and geodesy, the stage physics,
 #: and the fly-out and booster builders themselves
-PHYSICS_SOURCES = ("kernels/flight*.py", "kernels/atmosphere.py", "kernels/geo.py", "flight/*.py",
-                   "earth/*.py", "missiles/model.py", "interceptors/model.py",
+PHYSICS_SOURCES = ("kernels/flight*.py", "kernels/flyout_arrival.py", "kernels/atmosphere.py", "kernels/geo.py",
+                   "flight/*.py", "earth/*.py", "missiles/model.py", "interceptors/model.py",
                    "interceptors/booster.py", "interceptors/steering.py", "interceptors/flyout.py")
 
 

@@ -45,6 +45,7 @@ from openbmd.interceptors.booster import PITCH_OVER_S, VERTICAL_RISE_S
 from openbmd.interceptors.steering import arc_kicks, pitch_over_families  # noqa: F401 -- re-exported
 from openbmd.interceptors.model import Interceptor
 from openbmd.kernels import flight as K
+from openbmd.kernels.flyout_arrival import earliest_between_kicks
 
 log = logging.getLogger(__name__)
 
@@ -319,14 +320,19 @@ def earliest_arrival(t, rng_km, alt_km, spd, r_nodes, h_nodes):
         f = np.clip(f, 0.0, 1.0)
         for arr, src in ((ht, h), (tt, tl), (vt, v)):
             arr[ln, 1:] = np.where(good, src[kk - 1] + f * (src[kk] - src[kk - 1]), np.nan)
-    time, speed = _interp_between_kicks(ht, tt, vt, h_nodes)
+    time = np.empty((r_nodes.size, h_nodes.size))
+    speed = np.empty_like(time)
+    earliest_between_kicks(ht, tt, vt, np.ascontiguousarray(h_nodes, float), time, speed)
     time[0], speed[0] = _vertical_row(t[0], alt_km[0], spd[0], h_nodes)
     return time, speed
 
 
 def _interp_between_kicks(ht, tt, vt, h_nodes):
     """For each range node and altitude node, the earliest time over neighbouring-kick pairs
-    whose crossing altitudes bracket the node (linear in altitude)."""
+    whose crossing altitudes bracket the node (linear in altitude).  The array form of
+    :func:`openbmd.kernels.flyout_arrival.earliest_between_kicks`, which the build uses (the
+    same values bit for bit, without the seven (kicks, ranges, altitudes) temporaries); kept as
+    its reference in the tests."""
     ha, hb = ht[:-1, :, None], ht[1:, :, None]
     hn = h_nodes[None, None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
