@@ -66,3 +66,17 @@ def _plain(doc):
     if isinstance(doc, np.ndarray):
         return _plain(doc.tolist())
     return doc
+
+
+def test_sensitivity_ends_in_worker_processes_give_the_same_answers(pool):
+    from openbmd.analyses.sensitivity import sensitivity
+
+    kw = dict(figures=["reaction-time", "firm-track-looks"], fields=("Kozelsk",),
+              targets=("Washington", "Boston"), coverage_case=None)
+    seen = []
+    here = sensitivity(["epaa-phase-3"], **kw).summary()
+    there = sensitivity(["epaa-phase-3"], client=pool, progress=lambda d, n: seen.append((d, n)), **kw).summary()
+    assert _plain(here) == _plain(there)
+    assert seen[-1] == (5, 5) and len(seen) == 5  # the nominal run, then each figure's two ends
+    assert [f["name"] for f in here["figures"]] == ["reaction-time", "firm-track-looks"]
+    assert here["figures"][0]["low"] != here["figures"][0]["high"]  # the ends differ: a real comparison

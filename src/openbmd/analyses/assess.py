@@ -65,7 +65,8 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     ``architectures``: ids, TOML paths or Architecture objects (default :data:`DEFAULT_ARCHITECTURES`).
     ``sensitivity``: add what the answers rest on (see the module docstring).
     ``progress(stage: str, done: int, total: int)`` is called as work advances.
-    ``client``: a Dask client for the coverage chunks and icbm-reach's batteries (sensitivity runs here).
+    ``client``: a Dask client for the coverage chunks, icbm-reach's flights and batteries and the
+    sensitivity's figures (None: those of icbm-reach and the sensitivity on worker processes here).
     """
     from openbmd.analyses.pacing import class_missiles, pacing
     from openbmd.analyses.validation import evaluate_claims
@@ -99,7 +100,7 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     from openbmd.analyses.north_korea import north_korea  # issue 12: North Korea (Pacific architectures)
 
     nk = north_korea(archs, say=say)
-    sens = _sensitivity(archs, say) if sensitivity else None
+    sens = _sensitivity(archs, say, client) if sensitivity else None
 
     cov_summaries = {f"{aid}/{cls}": r.summary() for (aid, cls), r in cov.items()}
     reach_summaries = {aid: r.summary() for aid, r in reach.items()}
@@ -126,16 +127,20 @@ def _prebuild(resolved, say):
         prebuild_tables(specs, progress=lambda d, t: say(stage, d, t))
 
 
-def _sensitivity(archs, say):
+def _sensitivity(archs, say, client=None):
     """Every figure at its low and high value against the run's EPAA Phase 3-4 and GMD (the
     run's architectures when it has none of them), on every ICBM case: the flights are
-    icbm-reach's, memoised, so the nominal row is the report's own icbm-reach answer."""
+    icbm-reach's, memoised, so the nominal row is the report's own icbm-reach answer.  The
+    figures' ends run on ``client``, else on worker processes here (their variant interceptors'
+    fly-out tables are built there, side by side)."""
     from openbmd.analyses.sensitivity import DEFAULT_ARCHITECTURES, sensitivity
+    from openbmd.scale.executor import process_pool
 
     chosen = [a for a in archs if a.id in DEFAULT_ARCHITECTURES] or list(archs)
     stage = f"sensitivity: {', '.join(a.id for a in chosen)}"
     say(stage, 0, 1)
-    return sensitivity(chosen, full=True, progress=lambda d, t: say(stage, d, t))
+    with process_pool() if client is None else nullcontext(client) as pool:
+        return sensitivity(chosen, full=True, progress=lambda d, t: say(stage, d, t), client=pool)
 
 
 def _coverage_all(europe, classes, area, step_deg, say, client=None) -> dict:
