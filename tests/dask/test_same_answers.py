@@ -96,3 +96,11 @@ def test_assess(capsys, client, tmp_path):
     here = _json(capsys, [*argv, "--out", str(tmp_path / "a")])
     there = _json(capsys, [*argv, "--out", str(tmp_path / "b"), "--dask", client.scheduler.address])
     assert here == there
+
+
+def test_sensitivity(capsys, client):
+    here, there = _both(capsys, client, ["sensitivity", "-a", "epaa-phase-3", "--figure", "reaction-time",
+                                         "--figure", "firm-track-looks", "--field", "Kozelsk", "--target",
+                                         "Washington", "--no-coverage", "--json"])
+    assert here == there
+    assert [f["name"] for f in here["figures"]] == ["reaction-time", "firm-track-looks"]

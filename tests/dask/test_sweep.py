@@ -79,3 +79,35 @@ def test_bad_study_files_are_one_line_exit_2(tmp_path, capsys, body, says):
 def test_the_example_study_loads():
     s = load_study(Path(__file__).resolve().parents[2] / "examples" / "studies" / "epaa-reaction-speed.toml")
     assert len(s.cases()) == len(s.architectures) * len(s.threats) * len(s.reaction_s) * len(s.burnout_speed_km_s)
+
+
+def test_parquet_table_holds_the_csv_rows_and_resumes(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    study = _study(tmp_path, "[30]", "[3.0, 4.5]")
+    csv_rows = sweep(study, tmp_path / "t.csv")["rows"]
+    table = tmp_path / "t.parquet"
+    first = sweep(study, table)
+    assert first["rows"] == csv_rows  # the same cases, values and types as the CSV table
+    back = pq.read_table(table)
+    assert back.num_rows == 2 and back.schema.field("value").type == pa.float64()
+    assert back.column("value").to_pylist() == [r["value"] for r in csv_rows]
+    pq.write_table(back.slice(0, 1), table)  # the second case lost
+    again = sweep(study, table)
+    assert again["computed"] == [csv_rows[1]["case"]] and again["rows"] == csv_rows
+    assert pq.read_table(table).equals(back)
+
+
+def test_parquet_without_pyarrow_is_one_line(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from openbmd.cli.main import main
+
+    p = tmp_path / "s.toml"
+    p.write_text(STUDY % ("[30]", "[3.0]"), encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    assert main(["sweep", str(p), "--table", str(tmp_path / "t.parquet")]) == 2
+    e = capsys.readouterr().err.strip()
+    assert e.startswith("openbmd: error: ") and "pyarrow" in e and len(e.splitlines()) == 1

@@ -24,6 +24,7 @@ import datetime as dt
 import platform
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +65,8 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     ``architectures``: ids, TOML paths or Architecture objects (default :data:`DEFAULT_ARCHITECTURES`).
     ``sensitivity``: add what the answers rest on (see the module docstring).
     ``progress(stage: str, done: int, total: int)`` is called as work advances.
-    ``client``: a Dask client for the coverage chunks and icbm-reach's batteries (sensitivity runs here).
+    ``client``: a Dask client for the coverage chunks, icbm-reach's flights and batteries and the
+    sensitivity's figures (None: those of icbm-reach and the sensitivity on worker processes here).
     """
     from openbmd.analyses.pacing import class_missiles, pacing
     from openbmd.analyses.validation import evaluate_claims
@@ -98,7 +100,7 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
     from openbmd.analyses.north_korea import north_korea  # issue 12: North Korea (Pacific architectures)
 
     nk = north_korea(archs, say=say)
-    sens = _sensitivity(archs, say) if sensitivity else None
+    sens = _sensitivity(archs, say, client) if sensitivity else None
 
     cov_summaries = {f"{aid}/{cls}": r.summary() for (aid, cls), r in cov.items()}
     reach_summaries = {aid: r.summary() for aid, r in reach.items()}
@@ -125,16 +127,20 @@ def _prebuild(resolved, say):
         prebuild_tables(specs, progress=lambda d, t: say(stage, d, t))
 
 
-def _sensitivity(archs, say):
+def _sensitivity(archs, say, client=None):
     """Every figure at its low and high value against the run's EPAA Phase 3-4 and GMD (the
     run's architectures when it has none of them), on every ICBM case: the flights are
-    icbm-reach's, memoised, so the nominal row is the report's own icbm-reach answer."""
+    icbm-reach's, memoised, so the nominal row is the report's own icbm-reach answer.  The
+    figures' ends run on ``client``, else on worker processes here (their variant interceptors'
+    fly-out tables are built there, side by side)."""
     from openbmd.analyses.sensitivity import DEFAULT_ARCHITECTURES, sensitivity
+    from openbmd.scale.executor import process_pool
 
     chosen = [a for a in archs if a.id in DEFAULT_ARCHITECTURES] or list(archs)
     stage = f"sensitivity: {', '.join(a.id for a in chosen)}"
     say(stage, 0, 1)
-    return sensitivity(chosen, full=True, progress=lambda d, t: say(stage, d, t))
+    with process_pool() if client is None else nullcontext(client) as pool:
+        return sensitivity(chosen, full=True, progress=lambda d, t: say(stage, d, t), client=pool)
 
 
 def _coverage_all(europe, classes, area, step_deg, say, client=None) -> dict:
@@ -197,12 +203,17 @@ def _meta(started, seconds, archs, area, map_step_deg, pacing_step_deg, pacing_a
 
 
 def _icbm_reach_all(archs, say, client=None) -> dict:
-    """icbm-reach for every architecture at once: the flights are shared."""
+    """icbm-reach for every architecture at once: the flights are shared.  Without a Dask client
+    the batteries' bisections run in worker processes of this machine (one per core): on a cold
+    cache they build most of the run's fly-out tables (the speed variants'), one after the
+    other in a single process; the answers are the same (tests/dask/test_same_answers.py)."""
     from openbmd.analyses.icbm_reach import icbm_reach_set
+    from openbmd.scale.executor import process_pool
 
     stage = f"icbm-reach: {len(archs)} architecture{'s' if len(archs) != 1 else ''}"
     say(stage, 0, 1)
-    results = icbm_reach_set(archs, progress=lambda d, t: say(stage, d, t), client=client)
+    with process_pool() if client is None else nullcontext(client) as pool:
+        results = icbm_reach_set(archs, progress=lambda d, t: say(stage, d, t), client=pool)
     return {a.id: r for a, r in zip(archs, results)}
 
 

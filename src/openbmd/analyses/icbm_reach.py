@@ -80,7 +80,8 @@ import numpy as np
 from openbmd.analyses.icbm_flights import SAMPLE_DT_S, SHAPES, Case, clear_flight_memo, fly_cases  # noqa: F401
 from openbmd.analyses.icbm_sweeps import (MARGIN_TOL_S, ReactionSweep, figures_km_s,  # noqa: F401
                                           interceptor_at_speed,
-                                          margins_s, needed_speeds, reaction_sweep, speed_bound, sweep_speeds)
+                                          made_variants, margins_s, needed_speeds, reaction_sweep, speed_bound,
+                                          sweep_speeds)
 from openbmd.errors import InputError
 
 DEFAULT_SPEEDS_KM_S = tuple(float(v) for v in np.arange(3.0, 7.01, 0.25))
@@ -327,9 +328,10 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launc
     steps = 3 if reactions else 2
     # the flights and their geometry are every lane's: shipped once (shared), not once per battery
     lanes = [(_without(o.lane, s, geometry), o.engageable) for o in res.batteries]
-    answers = map_chunks(battery_answers, lanes, client=client, progress=lambda d, n: tick(steps),
-                         shared={"reaction": reaction, "speeds": speeds, "reactions": reactions, "samples": s,
-                                 "geometry": geometry})
+    shared = {"reaction": reaction, "speeds": speeds, "reactions": reactions, "samples": s, "geometry": geometry}
+    if client is not None:  # the speed variants made here go along: no worker calibrates them again
+        shared["variants"] = made_variants([b.interceptor for b in resolved.batteries], speeds)
+    answers = map_chunks(battery_answers, lanes, client=client, progress=lambda d, n: tick(steps), shared=shared)
     batteries = []
     for rb, o, (margin, need, grid, sweep) in zip(resolved.batteries, res.batteries, answers):
         batteries.append(BatteryReach(rb.id, rb.interceptor.id, float(rb.interceptor.burnout_speed_km_s),
@@ -349,12 +351,16 @@ def _without(lane, s, geometry):
     return lane
 
 
-def battery_answers(lane_engageable, *, reaction, speeds, reactions, samples, geometry):
+def battery_answers(lane_engageable, *, reaction, speeds, reactions, samples, geometry, variants=None):
     """One battery's lane re-solved: (margin_s, needed speeds, their grid, ReactionSweep or None).
-    A pure function of its inputs: the unit of a Dask task (``samples`` and ``geometry`` fill a
-    lane that was shipped without them)."""
+    A pure function of its inputs: the unit of a task (``samples`` and ``geometry`` fill a lane
+    that was shipped without them; ``variants``, {(interceptor, speed): variant}, the speed
+    variants already made by the caller, :func:`openbmd.analyses.icbm_sweeps.sweep_speeds`)."""
     from dataclasses import replace
 
+    from openbmd.analyses.icbm_sweeps import seed_variants
+
+    seed_variants(variants or {})
     lane, engageable = lane_engageable
     if lane.samples is None:
         lane = replace(lane, samples=samples, geometry=geometry)

@@ -104,6 +104,22 @@ def sweep_speeds(icp, speeds_km_s) -> tuple[tuple[float, ...], dict]:
     return tuple(variants), variants
 
 
+def made_variants(interceptors, speeds_km_s) -> dict:
+    """{(interceptor, speed): variant or None} of :func:`sweep_speeds` for ``interceptors``, made
+    here (or remembered), for another process to take with :func:`seed_variants`."""
+    icps = set(interceptors)
+    for icp in icps:
+        sweep_speeds(icp, speeds_km_s)
+    return {k: v for k, v in _VARIANTS.items() if k[0] in icps}
+
+
+def seed_variants(variants: dict) -> None:
+    """Take the speed variants another process made (:func:`made_variants`): a worker uses them
+    instead of calibrating each one again (the same computation, the same variant)."""
+    for k, v in variants.items():
+        _VARIANTS.setdefault(k, v)
+
+
 def margins_s(lane: Lane, idx, *, tol_s: float = MARGIN_TOL_S) -> np.ndarray:
     """Latest feasible launch minus earliest allowed launch for engageable threats ``idx``: the
     largest common launch delay that still intercepts, by bisection to ``tol_s``, all threats

@@ -139,31 +139,31 @@ class SensitivityResult:
 
 
 def sensitivity(architectures=DEFAULT_ARCHITECTURES, *, figures=None, full: bool = False, fields=None,
-                targets=None, coverage_case: dict | None = COVERAGE_CASE, progress=None) -> SensitivityResult:
+                targets=None, coverage_case: dict | None = COVERAGE_CASE, progress=None,
+                client=None) -> SensitivityResult:
     """Every figure of ``figures`` (names; default all) at its low and high value against
     ``architectures`` (ids or Architectures): the metrics and the verdicts they give.
     ``full``: every field and target of icbm-reach (default the reduced set; ``fields`` and
-    ``targets`` name others); ``coverage_case``: the coverage metric's case (None: none)."""
+    ``targets`` name others); ``coverage_case``: the coverage metric's case (None: none).
+    ``client``: a Dask client or a process pool (:mod:`openbmd.scale.executor`) to run the
+    figures' ends on, one task each, after the nominal run here (None: all here, in order)."""
+    from openbmd.scale.executor import map_chunks
+
     t0 = time.perf_counter()
     figs = get_figures(figures)
     bench = Bench.make(architectures, full=full, fields=fields, targets=targets, coverage_case=coverage_case)
-    total, done = 1 + 2 * len(figs), [0]
-
-    def run(setting, only=None):
-        m = bench.metrics(setting, only)
-        done[0] += 1
-        if progress:
-            progress(done[0], total)
-        return m
-
-    nominal = run(Setting())
+    total = 1 + 2 * len(figs)
+    nominal = bench.metrics(Setting())  # first here: its firm-track caches go along with the bench
+    if progress:
+        progress(1, total)
+    ends = [(f.name, end) for f in figs for end in ("low", "high")]
+    got = map_chunks(figure_end_metrics, ends, client=client, shared={"bench": bench},
+                     progress=(lambda d, n: progress(1 + d, total)) if progress else None)
     rows = []
-    for f in figs:
+    for k, f in enumerate(figs):
         only = set(f.applies_to) if f.applies_to else None
-        row = {"figure": f}
-        for end in ("low", "high"):
-            row[end] = _fill(run(f.setting(getattr(f, end)), only), nominal, only, coverage_case)
-        rows.append(row)
+        rows.append({"figure": f, **{end: _fill(got[2 * k + j], nominal, only, coverage_case)
+                                     for j, end in enumerate(("low", "high"))}})
     notional = {aid: {b.id: b.entry.notional_station for b in res.batteries if b.entry.notional_station}
                 for aid, (_, res) in bench.base.items()}
     return SensitivityResult(tuple(bench.base), tuple(bench.cases), full,
@@ -198,6 +198,15 @@ class Bench:
     def metrics(self, setting: Setting, only=None) -> dict:
         """The metrics under ``setting`` (of the architectures in ``only``; None: all)."""
         return _metrics(setting, self.base, self.cases, self.reach, self.coverage, only)
+
+
+def figure_end_metrics(figure_end, *, bench: Bench) -> dict:
+    """The metrics with the figure named ``figure_end[0]`` at its ``figure_end[1]`` ("low" or
+    "high") value, of the architectures it applies to: the unit of a task (a figure travels by
+    name; its setting holds functions)."""
+    name, end = figure_end
+    f = get_figures([name])[0]
+    return bench.metrics(f.setting(getattr(f, end)), set(f.applies_to) if f.applies_to else None)
 
 
 def _fill(m, nominal, only, coverage_case):

@@ -23,7 +23,10 @@ def _parquet(path: Path) -> bool:
 
 
 def read_table(path: Path) -> list[dict]:
-    """The rows of a table written by :func:`write_table` ([] when there is none)."""
+    """The rows of a table written by :func:`write_table` ([] when there is none); a Parquet
+    table without pyarrow is refused here, before any case is computed."""
+    if _parquet(path):
+        _pyarrow(path)
     if not path.exists():
         return []
     if _parquet(path):

@@ -28,6 +28,7 @@ def sensitivity(
     no_coverage: Annotated[bool, typer.Option(
         "--no-coverage", help="Skip the coverage metric (EPAA Phase 3 vs the IRBM from Tabriz).")] = False,
     json_: opt.Json = False,
+    dask: opt.Dask = None,
     out_dir: Annotated[Optional[str], typer.Option(
         "--out", metavar="DIR",
         help="Write the tornado chart (sensitivity.png) and sensitivity.json into DIR.")] = None,
@@ -41,10 +42,12 @@ def sensitivity(
 
     get_figures(figure)  # an unknown figure fails before any work
     out_dir = out_folder(out_dir, "sensitivity")
-    with progress("sensitivity", enabled=True) as report:
+    from openbmd.scale.executor import dask_client
+
+    with dask_client(dask) as client, progress("sensitivity", enabled=True) as report:
         result = run(architecture or DEFAULT_ARCHITECTURES, figures=figure or None, full=full,
                      fields=field or None, targets=target or None,
-                     coverage_case=None if no_coverage else COVERAGE_CASE, progress=report)
+                     coverage_case=None if no_coverage else COVERAGE_CASE, progress=report, client=client)
     summary = result.summary()
     written = _write(out_dir, summary) if out_dir is not None else []
     if json_:

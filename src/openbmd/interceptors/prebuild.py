@@ -14,30 +14,32 @@ from __future__ import annotations
 
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 log = logging.getLogger(__name__)
 
 
-def _key(icp, lat_deg):
+def _key(icp, lat_deg, options):
     from openbmd.interceptors import cache as disk_cache
     from openbmd.interceptors.flyout import DEFAULT_AZIMUTHS_DEG, band_latitude
     from openbmd.earth.model import earth_model
 
-    return disk_cache.table_key(icp, lat_deg=band_latitude(lat_deg), azimuth_deg=DEFAULT_AZIMUTHS_DEG,
-                                earth=earth_model("wgs84", rotation=True), drag=True, n_kicks=48, n_range=121,
-                                n_alt=101)
+    kw = {"azimuth_deg": DEFAULT_AZIMUTHS_DEG, "n_kicks": 48, "n_range": 121, "n_alt": 101, **(options or {})}
+    return disk_cache.table_key(icp, lat_deg=band_latitude(lat_deg),
+                                azimuth_deg=tuple(float(a) % 360.0 for a in kw["azimuth_deg"]),
+                                earth=earth_model("wgs84", rotation=True), drag=True, n_kicks=kw["n_kicks"],
+                                n_range=kw["n_range"], n_alt=kw["n_alt"])
 
 
-def missing_tables(specs) -> list[tuple]:
-    """The (interceptor, latitude) pairs of ``specs`` whose default table (the one
-    :func:`~openbmd.interceptors.flyout.flyout_table` builds) is not in the disk cache, one per
-    table."""
+def missing_tables(specs, options: dict | None = None) -> list[tuple]:
+    """The (interceptor, latitude) pairs of ``specs`` whose table (the one
+    :func:`~openbmd.interceptors.flyout.flyout_table` builds with ``options``: ``azimuth_deg``,
+    ``n_kicks``, ``n_range``, ``n_alt``; default its defaults) is not in the disk cache, one per table."""
     from openbmd.interceptors import cache as disk_cache
 
     out, seen = [], set()
     for icp, lat in specs:
-        key = _key(icp, lat)
+        key = _key(icp, lat, options)
         if key in seen:
             continue
         seen.add(key)
@@ -46,39 +48,33 @@ def missing_tables(specs) -> list[tuple]:
     return out
 
 
-def _build(spec) -> str:
-    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+def _build(spec, options=None) -> str:
     from openbmd.interceptors.flyout import flyout_table
 
     icp, lat = spec
-    flyout_table(icp, lat)
+    flyout_table(icp, lat, **(options or {}))
     return icp.id
 
 
-def _init_worker():
-    os.environ["NUMBA_NUM_THREADS"] = "1"
-
-
-def prebuild_tables(specs, *, processes: int | None = None, progress=None) -> int:
-    """Build the missing tables of ``specs`` ((interceptor, latitude) pairs) in ``processes``
-    worker processes (default: one per core; with one core or one table, nothing is done here).
-    Returns how many were built."""
-    todo = missing_tables(specs)
+def prebuild_tables(specs, *, processes: int | None = None, progress=None, options: dict | None = None) -> int:
+    """Build the missing tables of ``specs`` ((interceptor, latitude) pairs; ``options`` as
+    :func:`missing_tables`) in ``processes`` worker processes (default: one per core; with one
+    core or one table, nothing is done here).  Returns how many were built."""
+    todo = missing_tables(specs, options)
     n = min(len(todo), processes or os.cpu_count() or 1)
     if n < 2:
         return 0
-    import multiprocessing as mp
+    from openbmd.scale.executor import process_pool
 
     done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
-                                 initializer=_init_worker) as pool:
-            for _ in pool.map(_build, todo):
+    try:  # numba one thread per worker (through NUMBA_NUM_THREADS, it stopped every prebuild, silently)
+        with process_pool(n) as pool:
+            for _ in pool.map(partial(_build, options=options), todo):
                 done += 1
                 if progress:
                     progress(done, len(todo))
     except Exception as exc:  # noqa: BLE001 -- the run builds what is still missing, as before
-        log.debug("fly-out prebuild stopped (%s: %s)", type(exc).__name__, exc)
+        log.warning("fly-out prebuild stopped (%s: %s)", type(exc).__name__, exc)
     return done
 
 

@@ -9,6 +9,10 @@ on where it ran.  ``shared`` holds what every task needs (resolved architectures
 fly-out tables, the missile): on Dask it is scattered to the workers once per call, not
 pickled into every task.
 
+Without Dask, :func:`process_pool` gives the same tasks to worker processes of this machine
+(a ``concurrent.futures`` pool, ``shared`` pickled with every task): ``openbmd assess`` runs
+icbm-reach's batteries there, where most of a cold run's fly-out tables are built.
+
 A ``--dask`` spec (:func:`parse_spec`): ``local`` (a LocalCluster with one worker process per
 core), ``local:N`` (N worker processes), or a scheduler address ``tcp://HOST:PORT`` (also
 ``tls://``, ``ucx://``, ``inproc://``).  Local workers run one thread each, and numba's
@@ -20,6 +24,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import Any
 
@@ -79,11 +84,36 @@ def dask_client(spec: str | None) -> Iterator[Any]:
         yield client
 
 
+def one_core() -> None:
+    """Initializer of a worker process: numba's parallel loops on one thread (one worker, one
+    core).  Not through ``NUMBA_NUM_THREADS``: numba is imported by then (unpickling the task
+    imports openbmd), and a changed variable makes its next compilation raise 'Cannot set
+    NUMBA_NUM_THREADS to a different value once the threads have been launched'."""
+    import numba
+
+    numba.set_num_threads(1)
+
+
+@contextmanager
+def process_pool(processes: int | None = None) -> Iterator[Executor | None]:
+    """A pool of ``processes`` worker processes (default one per core; spawned, one numba thread
+    each) for :func:`map_chunks`; None (run here) with fewer than two."""
+    n = processes or os.cpu_count() or 1
+    if n < 2:
+        yield None
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"), initializer=one_core) as pool:
+        yield pool
+
+
 def map_chunks(fn: Callable, chunks: Sequence, *, client=None, shared: dict | None = None,
                progress: Callable[[int, int], None] | None = None) -> list:
-    """``[fn(c, **shared) for c in chunks]``, here in order (``client=None``) or as one Dask task
-    per chunk; results in input order either way.  ``progress(done, total)`` is called as chunks
-    finish (on Dask, in the order they finish)."""
+    """``[fn(c, **shared) for c in chunks]``, here in order (``client=None``), as one Dask task
+    per chunk, or one task per chunk of a :func:`process_pool`; results in input order every way.
+    ``progress(done, total)`` is called as chunks finish (in the order they finish)."""
     chunks = list(chunks)
     shared = dict(shared or {})
     n = len(chunks)
@@ -94,6 +124,8 @@ def map_chunks(fn: Callable, chunks: Sequence, *, client=None, shared: dict | No
             if progress:
                 progress(i + 1, n)
         return out
+    if isinstance(client, Executor):
+        return _map_pool(client, fn, chunks, shared, progress)
     from distributed import as_completed
 
     # a list of one: scatter would split a list value into one future per item
@@ -111,8 +143,27 @@ def map_chunks(fn: Callable, chunks: Sequence, *, client=None, shared: dict | No
     return out
 
 
+def _map_pool(pool: Executor, fn, chunks, shared, progress) -> list:
+    from concurrent.futures import as_completed
+
+    futures = [pool.submit(fn, c, **shared) for c in chunks]
+    where = {f: i for i, f in enumerate(futures)}
+    out: list = [None] * len(chunks)
+    try:
+        for done, f in enumerate(as_completed(futures), start=1):
+            out[where[f]] = f.result()
+            if progress:
+                progress(done, len(chunks))
+    finally:
+        for f in futures:
+            f.cancel()
+    return out
+
+
 def n_workers(client) -> int:
     """Workers of the cluster behind ``client`` (1 without one): how finely to split work."""
     if client is None:
         return 1
+    if isinstance(client, Executor):
+        return max(1, getattr(client, "_max_workers", 1))
     return max(1, len(client.scheduler_info().get("workers", {})))
