@@ -45,12 +45,12 @@ NORTH_AMERICA = frozenset({"US", "CA"})
 ASIA = frozenset({"JP"})
 
 
-# The 23 special wards of Tokyo (Tokyo Metropolitan Government; folded GeoNames spellings, with
-# GeoNames' "Edogawe" and "Minato City"). GeoNames lists them beside "Tokyo", whose population
+# The 23 special wards of Tokyo (Tokyo Metropolitan Government; folded, without a " city" suffix
+# as in GeoNames' "Minato City"; with GeoNames' spelling "Edogawe"). GeoNames lists them beside "Tokyo", whose population
 # (9,733,276, the 2020 census of the 23 wards) is their sum: kept, they would count Tokyo twice.
 TOKYO_WARDS = frozenset(
     "adachi arakawa bunkyo chiyoda chuo edogawa edogawe itabashi katsushika kita koto meguro minato "
-    "minato city nakano nerima ota setagaya shibuya shinagawa shinjuku suginami sumida taito toshima".split()
+    "nakano nerima ota setagaya shibuya shinagawa shinjuku suginami sumida taito toshima".split()
 )
 #: a ward is matched by name and by lying within this distance of GeoNames' "Tokyo" (other Chuo, Kita...)
 TOKYO_WARD_RADIUS_KM = 20.0
@@ -66,7 +66,7 @@ def _fold(name: str) -> str:
 def _is_tokyo_ward(city: dict, tokyo: dict) -> bool:
     import math
 
-    if city["countrycode"] != "JP" or _fold(city["name"]) not in TOKYO_WARDS:
+    if city["countrycode"] != "JP" or _fold(city["name"]).removesuffix(" city") not in TOKYO_WARDS:
         return False
     la1, lo1, la2, lo2 = (math.radians(float(v)) for v in (city["latitude"], city["longitude"],
                                                             tokyo["latitude"], tokyo["longitude"]))

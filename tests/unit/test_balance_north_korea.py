@@ -8,6 +8,7 @@ import pytest
 from openbmd._json import jsonable
 from openbmd.analyses.balance_force import get_force, parse_force
 from openbmd.analyses.north_korea import FORCES, TARGET_SET, THREAT_SETS, in_pacific, north_korea
+from openbmd.architectures.places import load_cities
 from openbmd.architectures.loader import find_area, get_architecture, get_target_set, get_threat_set
 from openbmd.errors import InputError
 from openbmd.report.html import write_html
@@ -80,6 +81,9 @@ def test_gmd_against_north_korea(tmp_path):
         assert (c["margin_s"] is not None) == c["engageable"] and (c["margin_s"] is None or c["margin_s"] >= 0)
     cov = {(c["region"], c["threat"]): c["defended_area_fraction"] for c in s["coverage"]}
     assert cov[("Japan", "nodong")] == 0.0 and 0.0 <= cov[("United States", "hwasong-15")] <= 1.0
+    japan = [c for c in s["coverage"] if c["region"] == "Japan"]
+    assert japan and all(c["population_in_region"] == sum(x.population for x in load_cities()
+                                                          if x.country_code == "JP") for c in japan)
     for force, by_d in s["raid"]["gmd"].items():
         for d, b in by_d.items():
             assert b["worst_case_arriving"] <= b["expected_arriving"] <= b["warheads"]
