@@ -99,7 +99,8 @@ ASSUMPTIONS = [
     "notional stations, PAC-3 in Tokyo, THAAD on Guam, the TPY-2s in Japan) are analysed.",
     "Coverage: Japan against the Nodong from Sino-ri and the Taepodong-2 from Sohae (0.5 deg grid); the United "
     "States against the Hwasong-15 from Sunan (1 deg grid); population: the GeoNames cities of data/cities.csv "
-    "(Japan: Tokyo and the 275 other cities of 100,000 or more, 93.8 M, city proper; Tokyo's wards are summed in Tokyo).",
+    "(Japan: Tokyo and the 275 other cities of 100,000 or more, 93.8 M, city proper; Tokyo's wards are "
+    "summed in Tokyo).",
     "Raids: north-korea-2024 (10 single-warhead ICBMs at the US targets) and north-korea-regional-2024 (10 "
     "Nodong at Japan, 2 Taepodong-2 at Guam), shares of SIPRI's ~50 warheads (N), against each architecture's "
     "magazines and doctrine (openbmd balance), with 0, 1 and 3 decoys per warhead (N) at discrimination 0.5 (N).",
