@@ -99,3 +99,26 @@ def test_unknown_shape_is_one_line_error(launcher):
 
     with pytest.raises(InputError, match="allowed: min-energy, lofted, depressed"):
         aim_many_shaped(launcher, [38.9], [-77.0], "flat")
+
+
+def test_near_orbital_missile_reaches_every_cell_the_scalar_aim_reaches():
+    """Issue 12: near circular speed the range steepens with cut-off faster than aim_many's table
+    follows; six rounds on the table's slope left ~250 of the 1,109 cells of the US (1 deg grid)
+    20-30 km short for the Hwasong-15 from Sunan, though it reaches them all (its westward maximum,
+    10,024 km, and northward, 12,904 km, exceed every cell's distance in those directions). The
+    scalar aim (the independent reference) lands on the far cells; aim_many must reach them too,
+    each within the coverage tolerance (5 km), re-flown independently."""
+    from openbmd.analyses.regions import region_grid
+    from openbmd.flight.aim_many import aim_many
+
+    reg = region_grid("us", 1.0)
+    lnch = Launcher(get_missile("hwasong-15"), 39.22, 125.67, earth_model("wgs84"), True)
+    a = aim_many(lnch, reg.lat_deg, reg.lon_deg, miss_tol_m=5000.0)
+    assert a.reachable.all(), int((~a.reachable).sum())
+    b = lnch.fly(a.azimuth_deg, a.kick_deg, a.cutoff_s)
+    miss = np.asarray(geodesic_inverse(b.impact_lat_deg, b.impact_lon_deg, reg.lat_deg, reg.lon_deg, lnch.earth)[0])
+    assert miss.max() < 5000.0
+    far = np.argsort(np.asarray(geodesic_inverse(np.full(len(reg), 39.22), np.full(len(reg), 125.67), reg.lat_deg,
+                                                 reg.lon_deg, lnch.earth)[0]))[-3:]
+    for i in far:  # the scalar aim reaches the three farthest cells too
+        assert aim(lnch, float(reg.lat_deg[i]), float(reg.lon_deg[i]), "min-energy").miss_m < MISS_TOL_M

@@ -1,4 +1,4 @@
-"""North Korea in assess (issue 12): the data (targets, the ICBM stand-in, the force), the Pacific
+"""North Korea in assess (issue 12): the data (targets, the Hwasong ICBMs, the force), the Pacific
 filter, the report section, and (slow) the run for GMD."""
 import json
 
@@ -8,6 +8,7 @@ import pytest
 from openbmd._json import jsonable
 from openbmd.analyses.balance_force import get_force, parse_force
 from openbmd.analyses.north_korea import FORCES, TARGET_SET, THREAT_SETS, in_pacific, north_korea
+from openbmd.architectures.places import load_cities
 from openbmd.architectures.loader import find_area, get_architecture, get_target_set, get_threat_set
 from openbmd.errors import InputError
 from openbmd.report.html import write_html
@@ -16,7 +17,7 @@ from openbmd.report.north_korea import north_korea_section
 
 def _country(t) -> str:
     """'US' for a US target (data/cities.csv spells it 'United States'), else the target's country."""
-    return "US" if t.country in ("US", "United States") else t.country
+    return {"US": "US", "United States": "US", "JP": "Japan"}.get(t.country, t.country)
 
 
 def test_targets_have_sources_and_sit_where_their_country_is():
@@ -26,8 +27,8 @@ def test_targets_have_sources_and_sit_where_their_country_is():
     for t in tg.targets:
         (la0, la1), (lo0, lo1) = boxes[_country(t)]
         assert la0 <= t.lat_deg <= la1 and lo0 <= t.lon_deg <= lo1, t.name
-        if _country(t) != "US":  # not from data/cities.csv: the coordinates carry their own source
-            assert t.source.startswith(("S", "M")), t.name
+        # a city of data/cities.csv carries GeoNames as its source, the others their own
+        assert t.source.startswith(("S", "M", "GeoNames via data/cities.csv")), t.name
 
 
 def test_threat_sets_and_force():
@@ -46,7 +47,7 @@ def test_threat_sets_and_force():
 
 def test_force_targets_are_checked():
     text = ('id="x"\nthreat_set="north-korea-icbm"\ntarget_set="north-korea-targets"\n[[group]]\nfield="Sunan"\n'
-            'missile="aps-liquid-icbm"\nmissiles=1\nwarheads_per_missile=1\ntargets=["Atlantis"]\nsource="N"\n')
+            'missile="hwasong-15"\nmissiles=1\nwarheads_per_missile=1\ntargets=["Atlantis"]\nsource="N"\n')
     with pytest.raises(InputError, match=r"x.toml:9: group\[1\].targets\[1\]"):
         parse_force(text, "x.toml")
 
@@ -65,7 +66,7 @@ def test_only_pacific_architectures_are_analysed():
 
 @pytest.mark.slow
 def test_gmd_against_north_korea(tmp_path):
-    """~10 s warm, ~90 s cold: GMD engages the ICBM stand-in toward US targets and nothing bound for
+    """~10 s warm, ~90 s cold: GMD engages the Hwasong ICBMs toward US targets and nothing bound for
     Japan or Guam (its fields lie 4,000+ km from those tracks); the raids conserve rounds."""
     r = north_korea(["gmd"], regional=(), trials=300)
     s = r.summary()
@@ -74,12 +75,15 @@ def test_gmd_against_north_korea(tmp_path):
     assert {c["battery"] for c in rows} == {"fort-greely", "vandenberg"}
     japan_guam = [c for c in rows if _country(get_target_set(TARGET_SET).target(c["target"])) != "US"]
     assert japan_guam and not any(c["engageable"] for c in japan_guam)
-    us = [c for c in rows if c["missile"] == "aps-liquid-icbm" and c["target"] in ("Seattle", "Anchorage")]
+    us = [c for c in rows if c["missile"].startswith("hwasong-") and c["target"] in ("Seattle", "Anchorage")]
     assert any(c["engageable"] for c in us)
     for c in rows:
         assert (c["margin_s"] is not None) == c["engageable"] and (c["margin_s"] is None or c["margin_s"] >= 0)
     cov = {(c["region"], c["threat"]): c["defended_area_fraction"] for c in s["coverage"]}
-    assert cov[("Japan", "nodong")] == 0.0 and 0.0 <= cov[("United States", "aps-liquid-icbm")] <= 1.0
+    assert cov[("Japan", "nodong")] == 0.0 and 0.0 <= cov[("United States", "hwasong-15")] <= 1.0
+    japan = [c for c in s["coverage"] if c["region"] == "Japan"]
+    assert japan and all(c["population_in_region"] == sum(x.population for x in load_cities()
+                                                          if x.country_code == "JP") for c in japan)
     for force, by_d in s["raid"]["gmd"].items():
         for d, b in by_d.items():
             assert b["worst_case_arriving"] <= b["expected_arriving"] <= b["warheads"]

@@ -207,6 +207,20 @@ def test_neighbouring_cities_both_kept(all_cities):
     assert ("Manchester", "GB") in kept and ("Liverpool", "GB") in kept
 
 
+def test_japanese_cities_all_kept_and_inside_the_japan_region(all_cities):
+    """Japan's districts (Tokyo's wards) are left out when data/cities.csv is built, so the 15 km rule
+    does not drop its neighbouring cities (Kawasaki 11 km from Yokohama, Sakai 13 km from Osaka); the
+    `japan` region holds every Japanese city (issue 12: its population was zero)."""
+    from openbmd.analyses.regions import region_grid
+
+    jp = [c for c in all_cities if c.country_code == "JP"]
+    kept = distinct_cities(all_cities)
+    assert {c.name for c in jp} <= {c.name for c in kept if c.country_code == "JP"}
+    inside = region_cities(region_grid("japan", 1.0))
+    assert sorted(c.name for c in inside) == sorted(c.name for c in jp)
+    assert {"Tokyo", "Kawasaki", "Sakai", "Naha", "Sapporo"} <= {c.name for c in inside}
+
+
 def test_distinct_cities_of_nothing():
     assert distinct_cities([]) == []
 

@@ -13,7 +13,7 @@ from openbmd.missiles import catalog as catalog_module
 REQUIRED_IDS = {
     "scud-b", "shahab-3", "ghadr-1", "sejjil-2", "nodong", "taepodong-2", "iran-irbm-notional",
     "iran-icbm-notional", "aps-solid-icbm", "aps-liquid-icbm", "ss-18", "ss-19", "ss-25", "ss-27",
-    "rs-24", "minuteman-iii",
+    "rs-24", "minuteman-iii", "hwasong-15", "hwasong-17", "hwasong-18",
 }
 SHIPPED = sorted(CATALOG_DIR.glob("*.toml"))
 MU_M3_S2 = 3.986004418e14  # WGS-84 GM

@@ -35,6 +35,7 @@ OTHER_CAPITALS = {
     "BY": "Minsk", "CH": "Bern", "CY": "Nicosia", "GE": "Tbilisi", "IE": "Dublin",
     "LI": "Vaduz", "MC": "Monaco", "MD": "Chisinau", "MT": "Valletta", "RS": "Belgrade",
     "RU": "Moscow", "SM": "San Marino", "UA": "Kyiv", "VA": "Vatican City", "XK": "Pristina",
+    "JP": "Tokyo",
 }
 
 
@@ -52,8 +53,9 @@ def test_csv_parses_with_the_documented_columns_and_sane_values():
     for r in rows:
         assert r["population"].isdigit() and int(r["population"]) > 0, r
         assert -90 <= float(r["lat_deg"]) <= 90 and -180 <= float(r["lon_deg"]) <= 180, r
-        assert r["capital"] in ("true", "false") and r["region"] in ("europe", "north-america"), r
+        assert r["capital"] in ("true", "false") and r["region"] in ("asia", "europe", "north-america"), r
         assert (r["region"] == "north-america") == (r["country_code"] in ("US", "CA")), r
+        assert (r["region"] == "asia") == (r["country_code"] == "JP"), r
         # below 100,000 only capitals are kept
         assert int(r["population"]) >= 100_000 or r["capital"] == "true", r
 
@@ -88,12 +90,39 @@ def test_every_nato_capital_is_present_and_flagged():
 @pytest.mark.parametrize("name, lat, lon", [
     ("Paris", 48.86, 2.35), ("Warsaw", 52.23, 21.01), ("Washington", 38.90, -77.04),
     ("Berlin", 52.52, 13.40), ("Ankara", 39.93, 32.86), ("Ottawa", 45.42, -75.70),
-    ("Reykjavik", 64.15, -21.94),
+    ("Reykjavik", 64.15, -21.94), ("Tokyo", 35.69, 139.69), ("Osaka", 34.69, 135.50),
 ])
 def test_coordinates_match_independent_values(name, lat, lon):
     city = find_city(name)
     assert city.lat_deg == pytest.approx(lat, abs=0.2)
     assert city.lon_deg == pytest.approx(lon, abs=0.2)
+
+
+# Statistics Bureau of Japan, 2020 Population Census (general knowledge, not from GeoNames): the
+# 23 special wards of Tokyo 9,733,276; Yokohama 3,777,491; Osaka 2,752,412; Nagoya 2,332,176;
+# Japan 126,146,099.
+JAPAN_2020_CENSUS = {"Tokyo": 9_733_276, "Yokohama": 3_777_491, "Osaka": 2_752_412, "Nagoya": 2_332_176}
+JAPAN_2020_TOTAL = 126_146_099
+TOKYO_WARDS = ("Setagaya", "Ota", "Edogawa", "Adachi", "Itabashi", "Katsushika", "Shinjuku", "Nakano",
+               "Toshima", "Meguro", "Sumida", "Minato", "Shibuya", "Arakawa", "Taito", "Chuo", "Nerima",
+               "Suginami", "Shinagawa", "Bunkyo", "Chiyoda", "Koto", "Kita")
+
+
+@pytest.mark.parametrize("name, census", sorted(JAPAN_2020_CENSUS.items()))
+def test_japanese_city_populations_match_the_2020_census(name, census):
+    assert find_city(name, "JP").population == pytest.approx(census, rel=0.01)
+
+
+def test_tokyo_is_counted_once():
+    """GeoNames' "Tokyo" is the 23 wards' sum (above); the wards it also lists are left out, so no
+    Japanese row near Tokyo bears a ward's name, and the Japanese rows sum below the census total."""
+    tokyo = find_city("Tokyo", "JP")
+    wards = {fold_name(w) for w in TOKYO_WARDS}
+    jp = [c for c in load_cities() if c.country_code == "JP"]
+    near = [c for c in jp if abs(c.lat_deg - tokyo.lat_deg) < 0.2 and abs(c.lon_deg - tokyo.lon_deg) < 0.25]
+    assert not [c.name for c in near if fold_name(c.name).removesuffix(" city") in wards | {"edogawe"}]
+    assert find_city("Kawasaki", "JP").population > 1_000_000  # a city of its own, 11 km from Yokohama
+    assert sum(c.population for c in jp) < JAPAN_2020_TOTAL
 
 
 # ------------------------------------------------------------------ lookups

@@ -282,11 +282,15 @@ def region_cities(reg) -> list:
 #: Berlin): a city within this distance of a larger one of the same country is taken for a
 #: district and left out of population sums (a few true neighbouring towns go with them)
 DISTRICT_RADIUS_KM = 15.0
+#: countries whose districts tools/make_cities.py already leaves out (Japan: Tokyo's 23 wards, summed
+#: in "Tokyo"); their other rows are municipalities, kept however close (Kawasaki lies 11 km from
+#: Yokohama, Sakai 13 km from Osaka)
+DISTRICTS_LEFT_OUT_AT_SOURCE = frozenset({"JP"})
 
 
 def distinct_cities(cities, radius_km: float = DISTRICT_RADIUS_KM) -> list:
     """``cities`` less those within ``radius_km`` of a more populous city of the same country
-    (capitals are always kept)."""
+    (capitals, and every city of :data:`DISTRICTS_LEFT_OUT_AT_SOURCE`, are always kept)."""
     if not cities:
         return []
     lat = np.radians([c.lat_deg for c in cities])
@@ -298,7 +302,7 @@ def distinct_cities(cities, radius_km: float = DISTRICT_RADIUS_KM) -> list:
     kept: list[int] = []
     cos_r = np.cos(radius_km / 6371.0)
     for i in order:
-        if cities[i].capital or not kept:
+        if cities[i].capital or cities[i].country_code in DISTRICTS_LEFT_OUT_AT_SOURCE or not kept:
             kept.append(i)
             continue
         k = np.array(kept)

@@ -8,11 +8,11 @@ PAC-3 and THAAD, which no default architecture of assess holds):
 1. reach: icbm-reach's machinery (:func:`openbmd.analyses.icbm_reach.icbm_reach_set`) on two
    threat sets against the ``north-korea-targets`` (US cities, Japanese cities and the US bases
    in Japan and on Guam): the shipped ``north-korea`` set (Taepodong-2 and Nodong, every missile
-   of every area) and ``north-korea-icbm`` (the APS 2004 notional liquid ICBM standing in for the
-   Hwasong-15/17, N).  Per launch area x missile x target x shape x battery: engageable or not,
+   of every area) and ``north-korea-icbm`` (the catalog's Hwasong-15, -17 and -18, open-literature
+   ranges with derived stage figures).  Per launch area x missile x target x shape x battery: engageable or not,
    the margin (s), the launch and intercept altitude, as in icbm-reach;
 2. coverage (:func:`openbmd.analyses.coverage.coverage_set`) of Japan against the Nodong from
-   Sino-ri and the Taepodong-2 from Sohae, and of the United States against the ICBM stand-in
+   Sino-ri and the Taepodong-2 from Sohae, and of the United States against the Hwasong-15
    from Sunan (Guam is smaller than a grid cell: its targets stand in the reach table);
 3. raid: :func:`openbmd.analyses.balance.balance` of the forces of :data:`FORCES` (ten
    single-warhead ICBMs at the US targets; ten Nodong at Japan and two Taepodong-2 at Guam)
@@ -36,7 +36,7 @@ FORCES = ("north-korea-2024", "north-korea-regional-2024")
 REGIONAL = ("japan-guam-2024",)
 #: (region, missile, launch area, grid step in degrees) of the coverage figures
 COVERAGE_CASES = (("japan", "nodong", "Sino-ri", 0.5), ("japan", "taepodong-2", "Sohae", 0.5),
-                  ("us", "aps-liquid-icbm", "Sunan", 1.0))
+                  ("us", "hwasong-15", "Sunan", 1.0))
 #: a battery east of 100 E or west of 100 W stands in the Pacific theatre (N: openbmd's choice;
 #: it takes GMD's Alaska and California fields and leaves Europe's batteries out)
 PACIFIC_LON_DEG = 100.0
@@ -89,16 +89,18 @@ class NorthKoreaResult:
 
 ASSUMPTIONS = [
     "Threats: the shipped north-korea threat set (Taepodong-2, Nodong; every missile of every area) and "
-    "north-korea-icbm, where the APS 2004 notional liquid ICBM (10,000-12,000 km class) stands in for the "
-    "Hwasong-15/17 (M: ~13,000 km), which the catalog does not hold (N).",
+    "north-korea-icbm: the Hwasong-15 (13,000 km with 1,000 kg), Hwasong-17 (15,000 km) and Hwasong-18 (at least "
+    "15,000 km), calibrated to open range estimates (Wright/UCS, South Korean MND, Japan's MOD); their stage "
+    "masses, burn times and Isp are derived (D), not published; payload 1,000 kg (D).",
     "Targets: north-korea-targets (US cities from data/cities.csv; Japanese cities and the US bases in Japan "
     "and on Guam at their published coordinates, M); a target out of a missile's reach is listed as unreachable.",
     "Engagement: icbm-reach's timeline and verdicts (each architecture's sensors, reaction time, doctrine); "
     "the run's architectures with a battery in the Pacific and japan-guam-2024 (two Japanese Aegis ships on "
     "notional stations, PAC-3 in Tokyo, THAAD on Guam, the TPY-2s in Japan) are analysed.",
     "Coverage: Japan against the Nodong from Sino-ri and the Taepodong-2 from Sohae (0.5 deg grid); the United "
-    "States against the ICBM stand-in from Sunan (1 deg grid); data/cities.csv holds no Japanese city, so "
-    "Japan's population figures are zero (area only).",
+    "States against the Hwasong-15 from Sunan (1 deg grid); population: the GeoNames cities of data/cities.csv "
+    "(Japan: Tokyo and the 275 other cities of 100,000 or more, 93.8 M, city proper; Tokyo's wards are "
+    "summed in Tokyo).",
     "Raids: north-korea-2024 (10 single-warhead ICBMs at the US targets) and north-korea-regional-2024 (10 "
     "Nodong at Japan, 2 Taepodong-2 at Guam), shares of SIPRI's ~50 warheads (N), against each architecture's "
     "magazines and doctrine (openbmd balance), with 0, 1 and 3 decoys per warhead (N) at discrimination 0.5 (N).",

@@ -38,7 +38,7 @@ __all__ = ["City", "load_cities", "find_city", "fold_name", "NatoMember", "NATO_
 CITIES_FILE = "cities.csv"
 NATO_FILE = "nato_members.toml"
 _COLUMNS = ("name", "country_code", "country", "lat_deg", "lon_deg", "population", "capital", "region")
-REGIONS = ("europe", "north-america")
+REGIONS = ("asia", "europe", "north-america")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class City:
     lon_deg: float
     population: int
     capital: bool      # national capital
-    region: str        # "europe" or "north-america"
+    region: str        # "asia" (Japan), "europe" or "north-america"
 
 
 # Letters that NFKD does not decompose into base letter + combining mark.
@@ -140,8 +140,8 @@ def find_city(name: str, country_code: str | None = None) -> City:
             f"{c.name} ({c.country_code})" for c in
             (next(c for c in candidates[k] if code is None or c.country_code == code) for k in close))
         raise InputError(f"unknown city {name!r}{where}; close matches: {suggestions}")
-    raise InputError(f"unknown city {name!r}{where}; the list holds capitals of Europe, the US and "
-                     f"Canada and their cities of 100,000 or more (see openbmd.architectures.places)")
+    raise InputError(f"unknown city {name!r}{where}; the list holds capitals of Europe, the US, "
+                     f"Canada and Japan and their cities of 100,000 or more (see openbmd.architectures.places)")
 
 
 class NatoMember(NamedTuple):
@@ -217,7 +217,7 @@ _NATURAL_EARTH_NAMES = {
     "CA": "Canada", "CH": "Switzerland", "CY": "Cyprus", "CZ": "Czechia", "DE": "Germany",
     "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland", "FR": "France",
     "GB": "United Kingdom", "GE": "Georgia", "GR": "Greece", "HR": "Croatia", "HU": "Hungary",
-    "IE": "Ireland", "IS": "Iceland", "IT": "Italy", "LI": "Liechtenstein", "LT": "Lithuania",
+    "IE": "Ireland", "IS": "Iceland", "IT": "Italy", "JP": "Japan", "LI": "Liechtenstein", "LT": "Lithuania",
     "LU": "Luxembourg", "LV": "Latvia", "MC": "Monaco", "MD": "Moldova", "ME": "Montenegro",
     "MK": "Macedonia", "MT": "Malta", "NL": "Netherlands", "NO": "Norway", "PL": "Poland",
     "PT": "Portugal", "RO": "Romania", "RS": "Serbia", "RU": "Russia", "SE": "Sweden",
