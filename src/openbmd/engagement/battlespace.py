@@ -17,8 +17,11 @@ A threat point X at time t can be intercepted if the interceptor can reach X
 (fly-out time tau) having launched no earlier than allowed: slack
 ``t - tau - t_launch_min >= 0``, at an altitude inside the kill vehicle's
 limits, within its maximum range, at a closing speed above its minimum.  The
-earliest and latest feasible points are located between samples by linear
-interpolation of the slack.  Ground range from the site is the central angle
+earliest feasible point is located between samples by linear interpolation of
+the slack; the latest by bisection on the same feasibility test between the
+last feasible sample and the next (the threat between them on the cubic
+Hermite curve through both samples' positions and velocities), to
+``LATEST_TOL_S``.  Ground range from the site is the central angle
 between the geodetic verticals times the local mean radius (within ~0.3 % of
 the geodesic; well inside fly-out table accuracy).
 """
@@ -32,6 +35,9 @@ import numpy as np
 
 from openbmd.earth.geodesy import ecef_to_geodetic, geodetic_to_ecef, local_up
 from openbmd.earth.model import WGS84, EarthModel
+
+#: the latest intercept is refined between samples to this (s)
+LATEST_TOL_S = 1e-3
 
 REASONS = ("never in track", "out of reach", "below minimum intercept altitude",
            "above maximum intercept altitude", "too late: no time left to launch",
@@ -86,7 +92,8 @@ class BattleSpace:
 def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Callable,
                  earliest_launch_s, limits: KillVehicleLimits = KillVehicleLimits(), *,
                  pair_threat=None, site_alt_m=0.0, earth: EarthModel = WGS84,
-                 flyout_time_scale=1.0, allowed=None, block: int = 512, geometry=None) -> BattleSpace:
+                 flyout_time_scale=1.0, allowed=None, block: int = 512, geometry=None,
+                 refine_latest: bool = True) -> BattleSpace:
     """The battle space of P (threat, battery) pairs; see the module docstring.
 
     ``ecef_m``/``vel_m_s`` hold T threats (T, N, 3); ``pair_threat`` (P,) says which
@@ -99,7 +106,8 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     speeds: a first-order way to vary an interceptor's burnout speed in a Monte Carlo
     without rebuilding its table (time ~ 1 / speed).  ``geometry``: the threats'
     :func:`threat_geometry`, when the caller solves the same threats again (other
-    batteries, later launch times).
+    batteries, later launch times).  ``refine_latest=False`` leaves the latest intercept on
+    its sample (see :func:`_refine_latest`).
     """
     t = np.asarray(t_s, float)
     X = np.asarray(ecef_m, float)
@@ -125,7 +133,57 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
                  for f in dataclasses.fields(BattleSpace) if f.name != "reason"}
         return BattleSpace(reason=(), **empty)
     fields = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "reason"}
+    if refine_latest:
+        _refine_latest(fields, t, X, V, which, threat["allowed"],
+                       dict(site_lat=site_lat, site_lon=site_lon, site_alt=site_alt, t_launch=t_launch,
+                            scale=scale, flyout=flyout, limits=limits, earth=earth))
     return BattleSpace(reason=tuple(r for p in parts for r in p["reason"]), **fields)
+
+
+def _refine_latest(f: dict, t, X, V, which, allowed, pair: dict) -> None:
+    """Move each latest intercept (on its last feasible sample) toward the next sample, in place:
+    bisection on the fraction of the step, each trial point solved as a one-sample threat by
+    :func:`battle_space` itself (the same feasibility test, the same fly-out), the threat there
+    on the cubic Hermite curve of the two samples (positions and their derivatives, the
+    Earth-relative velocities).  A point counts as allowed only where both samples are; a
+    next sample after impact (NaN) leaves the latest on its sample."""
+    eng = f["engageable"]
+    idx = np.searchsorted(t, np.where(eng, f["latest_t_s"], -np.inf))
+    p = np.flatnonzero(eng & (idx < t.size - 1))
+    if not p.size:
+        return
+    q, i0 = which[p], idx[p]
+    X0, V0, X1, V1 = X[q, i0], V[q, i0], X[q, i0 + 1], V[q, i0 + 1]
+    ok = np.isfinite(X1).all(axis=1) & np.isfinite(V1).all(axis=1) & allowed[q, i0] & allowed[q, i0 + 1]
+    p, q, i0, X0, V0, X1, V1 = (a[ok] for a in (p, q, i0, X0, V0, X1, V1))
+    if not p.size:
+        return
+    h = t[i0 + 1] - t[i0]
+
+    def solve(frac):
+        x = frac[:, None]
+        pos = ((2 * x ** 3 - 3 * x ** 2 + 1) * X0 + (x ** 3 - 2 * x ** 2 + x) * h[:, None] * V0
+               + (3 * x ** 2 - 2 * x ** 3) * X1 + (x ** 3 - x ** 2) * h[:, None] * V1)
+        vel = ((6 * x ** 2 - 6 * x) * (X0 - X1) / h[:, None] + (3 * x ** 2 - 4 * x + 1) * V0
+               + (3 * x ** 2 - 2 * x) * V1)
+        tt = t[i0] + frac * h  # each point at its own time: shift the launch instead (slack = t - tau - launch)
+        bs = battle_space(np.zeros(1), pos[:, None], vel[:, None], pair["site_lat"][p], pair["site_lon"][p],
+                          pair["flyout"], pair["t_launch"][p] - tt, pair["limits"], site_alt_m=pair["site_alt"][p],
+                          earth=pair["earth"], flyout_time_scale=pair["scale"][p], refine_latest=False)
+        return bs, tt
+
+    lo, hi = np.zeros(p.size), np.ones(p.size)
+    for _ in range(int(np.ceil(np.log2(max(float(h.max()), LATEST_TOL_S) / LATEST_TOL_S)))):
+        mid = 0.5 * (lo + hi)
+        feasible = solve(mid)[0].engageable
+        lo, hi = np.where(feasible, mid, lo), np.where(feasible, hi, mid)
+    bs, tt = solve(lo)
+    keep = bs.engageable  # lo = 0 is the sample itself: feasible, unless rounding says otherwise
+    p, tt = p[keep], tt[keep]
+    f["latest_t_s"][p] = tt
+    f["latest_launch_s"][p] = bs.earliest_launch_s[keep] + tt
+    for k in ("alt_km", "lat_deg", "lon_deg", "closing_km_s", "crossing_deg"):
+        f[f"latest_{k}"][p] = getattr(bs, f"earliest_{k}")[keep]
 
 
 def threat_geometry(X, V, earth: EarthModel = WGS84) -> dict:
