@@ -19,6 +19,8 @@ THREAT = ["engage", "--threat", "shahab-3", "--from", "Tabriz", "--to", "39.93,3
     (["--battery", "sm-3-ia@35,33:x"], ["magazine after ':'", "whole number"]),
     (["--battery", "sm-3-ia@95,33"], ["latitude 95"]),
     (["--battery", "sm-3-zz@35,33"], ["unknown interceptor 'sm-3-zz'"]),
+    (["--battery", "sm-3-ia@35,33", "--handover-error-km", "5"], ["--handover-error-km", "not with layers"]),
+    (["--interceptor", "sm-3-ia", "--site", "35,33", "--handover-error-km", "-1"], ["--handover-error-km", ">= 0"]),
 ])
 def test_bad_layer_options(run, args, fragments):
     assert_usage_error(run(*THREAT, *args), *fragments)

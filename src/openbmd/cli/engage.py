@@ -77,6 +77,11 @@ def engage(
         "--rcs-m2", metavar="M2",
         help="Threat radar cross section, m^2 (default: the missile file's rv_rcs_m2, else 0.1).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the measurement noise and the Monte Carlo.")] = 0,
+    handover_error_km: Annotated[Optional[float], typer.Option(
+        "--handover-error-km", metavar="KM",
+        help="Miss the kill vehicle's seeker finds at acquisition; its divert must remove it before impact "
+             "(dv = miss x closing / acquisition range, the impulsive best case): caps the closing speed. "
+             "One battery only; default: not checked.")] = None,
     monte_carlo: Annotated[int, typer.Option(
         "--monte-carlo", metavar="N",
         help="Also run N Monte Carlo trials over Pk (±0.15), reaction time (x0.5-x2), detection range "
@@ -100,6 +105,11 @@ def engage(
     if reaction_s is not None and reaction_s < 0:
         raise InputError(f"--reaction-s must be >= 0, got {reaction_s:g}")
     check_finite(rcs_m2, "--rcs-m2")
+    check_finite(handover_error_km, "--handover-error-km")
+    if handover_error_km is not None and handover_error_km < 0:
+        raise InputError(f"--handover-error-km must be >= 0, got {handover_error_km:g}")
+    if handover_error_km is not None and (battery or architecture is not None):
+        raise InputError("--handover-error-km goes with one battery (--interceptor/--site), not with layers")
     if rcs_m2 is not None and rcs_m2 <= 0:
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")
     check_out_path(out_path, OUT_SUFFIXES)
@@ -128,7 +138,8 @@ def engage(
     reaction_s = 30.0 if reaction_s is None else reaction_s
     result = run(missile, launch, target, interceptor=icp, site=where, radars=radars,
                  shape=shape, reaction_s=reaction_s, doctrine=shot_doctrine or parse_doctrine("salvo-2"),
-                 rcs_m2=rcs_m2, seed=seed, fire_control=fc, early_warning=ew)
+                 rcs_m2=rcs_m2, seed=seed, fire_control=fc, early_warning=ew,
+                 handover_error_m=(handover_error_km or 0.0) * 1e3)
     if out_path is not None:
         write_file(out_path, lambda p: _write(p, result, radars, where, rcs_m2))
     summary = result.summary()
@@ -201,6 +212,16 @@ def _print(result, summary, interceptor_id: str, tracked: bool = True) -> None:
                       f"{summary['shots_possible']} shot opportunit{'y' if summary['shots_possible'] == 1 else 'ies'}, "
                       f"P(kill) {summary['p_kill']:.3f}",
                       soft_wrap=True)
+    dv = summary.get("divert")
+    if dv:
+        cap = dv["max_closing_speed_km_s"]
+        need = dv["needed_divert_at_earliest_m_s"]
+        console.print(f"divert: a {dv['handover_error_km']:g} km handover error at seeker acquisition "
+                      f"({dv['seeker_acquisition_km']:g} km, notional) needs "
+                      + (f"{need:.0f} m/s at the earliest intercept's closing speed" if need is not None else "—")
+                      + f" of the kill vehicle's {dv['divert_delta_v_m_s']:g} m/s (notional); "
+                      + (f"closing speeds above {cap:.2f} km/s excluded" if cap is not None
+                         else "no divert limit (aerodynamic interceptor)"), soft_wrap=True)
     mc = summary.get("monte_carlo")
     if mc:
         lo, hi = mc["kill_fraction_95ci"]

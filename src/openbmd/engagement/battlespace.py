@@ -41,7 +41,8 @@ LATEST_TOL_S = 1e-3
 
 REASONS = ("never in track", "out of reach", "below minimum intercept altitude",
            "above maximum intercept altitude", "too late: no time left to launch",
-           "closing speed too low", "no fire-control track where an intercept could be made")
+           "closing speed too low", "no fire-control track where an intercept could be made",
+           "closing speed too high: the divert cannot cover the handover error")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,23 @@ class KillVehicleLimits:
     max_alt_km: float = np.inf
     max_range_km: float = np.inf
     min_closing_km_s: float = 0.0
+    #: the fastest closing at which the divert covers the handover error (:func:`divert_max_closing_km_s`)
+    max_closing_km_s: float = np.inf
+
+
+def divert_max_closing_km_s(divert_delta_v_m_s: float, seeker_acquisition_km: float, handover_error_m: float):
+    """The fastest closing speed (km/s) at which a kill vehicle can still take out a handover error.
+
+    The seeker acquires the threat at ``seeker_acquisition_km``; the time left to intercept is
+    t_go = R_acq / V_closing, and the least velocity change that removes a lateral miss d in t_go
+    is one impulse at acquisition, dv = d / t_go = d V_closing / R_acq (any real guidance law spends
+    more: this is the kill vehicle's best case).  dv <= the divert capability gives
+    V_closing <= divert x R_acq / d.  No error (d = 0): no limit; no divert (an aerodynamic
+    interceptor, divert 0): no exo-atmospheric divert to check, no limit."""
+    d = float(handover_error_m)
+    if not d > 0 or not divert_delta_v_m_s > 0:
+        return np.inf
+    return float(divert_delta_v_m_s) * float(seeker_acquisition_km) / d
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,7 +249,8 @@ def _solve_block_kernel(t, g, which, site_lat, S, t_launch, table, limits, earth
                         table.alt_km[1] - table.alt_km[0], table.azimuth_deg[0], 360.0 / table.azimuth_deg.size],
                        float)
     tab_lim = np.array([table.min_alt_km, table.max_alt_km, table.max_range_km], float)
-    lim = np.array([limits.min_alt_km, limits.max_alt_km, limits.max_range_km, limits.min_closing_km_s], float)
+    lim = np.array([limits.min_alt_km, limits.max_alt_km, limits.max_range_km, limits.min_closing_km_s,
+                    limits.max_closing_km_s], float)
     f = _frozen
     nonneg = not bool((table.time_s < 0).any())  # NaN (unreachable) compares False
     solve_pairs(f(t), f(g["up"]), f(g["lat"]), f(g["lon"]), f(g["alt_km"]), f(g["X"]), f(g["V"]), f(g["xx"]),
@@ -291,13 +310,15 @@ def _solve_block_numpy(t, g, which, site_lat, S, t_launch, flyout, limits, earth
     reach = np.isfinite(tau) & np.isfinite(alt_km)
     alt_ok = (alt_km >= limits.min_alt_km) & (alt_km <= limits.max_alt_km)
     rng_ok = rng_km <= limits.max_range_km
-    cls_ok = closing >= limits.min_closing_km_s
+    cls_ok = (closing >= limits.min_closing_km_s) & (closing <= limits.max_closing_km_s)
+    cls_min = closing >= limits.min_closing_km_s
     fc_ok = g["allowed"][which]
     geom = reach & alt_ok & rng_ok & cls_ok & fc_ok
     feas = geom & (slack >= 0)
     engageable = feas.any(axis=1)
     out = {"engageable": engageable,
-           "reason": [None if e else _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits)
+           "reason": [None if e else _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits,
+                                             cls_min)
                       for i, e in enumerate(engageable)]}
     first = np.argmax(feas, axis=1)
     last = feas.shape[1] - 1 - np.argmax(feas[:, ::-1], axis=1)
@@ -335,7 +356,7 @@ def _interp_at(t, arr, rows, idx, tt):
     return np.where(np.isfinite(a0), a0 + frac * (a1 - a0), a1)
 
 
-def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits) -> str:
+def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits, cls_min) -> str:
     if not np.isfinite(t_launch[i]):
         return "never in track"
     r = reach[i] & rng_ok[i]
@@ -345,7 +366,9 @@ def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits) -
         below = np.nanmax(np.where(r, alt_km[i], np.nan)) < limits.min_alt_km
         return "below minimum intercept altitude" if below else "above maximum intercept altitude"
     if not (r & alt_ok[i] & cls_ok[i]).any():
-        return "closing speed too low"
+        if not (r & alt_ok[i] & cls_min[i]).any():
+            return "closing speed too low"
+        return "closing speed too high: the divert cannot cover the handover error"
     if not (r & alt_ok[i] & cls_ok[i] & fc_ok[i]).any():
         return "no fire-control track where an intercept could be made"
     return "too late: no time left to launch"
