@@ -33,7 +33,7 @@ def parse_battery(spec: str):
             raise InputError(f"--battery {spec!r}: the magazine after ':' must be a whole number >= 0, got {tail!r}")
         where, magazine = head, int(tail)
     lat, lon = point(where, option="--battery")
-    return Battery(f"{ident.strip()}@{where.strip()}", get_interceptor(ident.strip()), lat, lon, magazine)
+    return Battery(where.strip(), get_interceptor(ident.strip()), lat, lon, magazine)
 
 
 def check_layer_options(*, batteries, architecture, interceptor, site, radars, fire_control, monte_carlo,
