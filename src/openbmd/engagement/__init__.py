@@ -10,5 +10,6 @@ from openbmd.engagement.shooter import Shooter
 
 __all__ = ["BattleSpace", "Battery", "BatteryOutcome", "DOCTRINES", "Doctrine", "EngagementResult",
            "KillVehicleLimits", "Lane", "LayeredResult", "ManyResult", "MonteCarloResult", "Shooter", "Timeline",
-           "Uncertainty", "battle_space", "engage", "engage_architecture", "engage_layers", "engage_many", "expected_shots", "monte_carlo",
+           "Uncertainty", "battle_space", "engage", "engage_architecture", "engage_layers", "engage_many",
+           "expected_shots", "monte_carlo",
            "p_engagement", "p_layers", "p_salvo", "parse_doctrine", "run_battery", "shots", "simulate"]
