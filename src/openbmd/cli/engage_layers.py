@@ -96,19 +96,23 @@ def _print(title: str, summary: dict) -> None:
                   + ("never" if firm is None else f"{firm:,.1f} s after launch"), soft_wrap=True)
     table = Table(title="layers, in intercept order")
     for col, just in (("battery", "left"), ("interceptor", "left"), ("earliest s", "right"), ("latest s", "right"),
-                      ("shot opp.", "right"), ("waits for look", "left"), ("shots", "right"), ("P(kill)", "right"),
+                      ("shot opp.", "right"), ("waits for look", "center"), ("shots", "right"), ("P(kill)", "right"),
                       ("exp. shots", "right")):
-        table.add_column(col, justify=just)
+        table.add_column(col, justify=just, no_wrap=col == "battery")
+    why = []
     for lo in summary["layers"]:
         if not lo["engageable"]:
-            table.add_row(lo["battery"], lo["interceptor"], "—", "—", str(lo["shot_opportunities"]),
-                          f"no: {lo['reason']}", "0", "0", "0")
+            table.add_row(lo["battery"], lo["interceptor"], "—", "—", str(lo["shot_opportunities"]), "—", "0",
+                          "0", "0")
+            why.append(f"{lo['battery']}: not engageable, {lo['reason']}")
             continue
         table.add_row(lo["battery"], lo["interceptor"], f"{lo['earliest_intercept_s']:,.1f}",
                       f"{lo['latest_intercept_s']:,.1f}", str(lo["shot_opportunities"]),
                       "yes" if lo["fires_after_look"] else "no", str(lo["shots_planned"]), f"{lo['p_kill']:.3f}",
                       f"{lo['expected_shots']:.2f}")
     console.print(table)
+    for line in why:
+        console.print(line, soft_wrap=True)
     console.print(f"combined P(kill) = 1 - prod(1 - P_i) = {summary['p_kill']:.3f}, "
                   f"{summary['expected_interceptors']:.2f} interceptors expected; independent layers (every "
                   f"layer fires regardless, the coverage/raid rule): {summary['p_kill_independent_layers']:.3f}",
