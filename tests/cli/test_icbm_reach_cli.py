@@ -1,6 +1,8 @@
 """openbmd icbm-reach: the JSON contract, narrowing, charts, one-line errors."""
 import json
 
+import pytest
+
 from cli_helpers import assert_usage_error
 
 
@@ -81,3 +83,10 @@ def test_launch_and_intercept_altitude_of_engageable_cases(run):
     for c in eng:
         assert 0.0 < c["launch_s"] < c["flight_time_s"]
         assert 119.9 <= c["intercept_altitude_km"] < 2500.0  # GBI kill vehicle floor 120 km (catalog)
+
+
+@pytest.mark.parametrize("args, fragment", [(["--burnout-sigma-km-s", "0"], "sigma 0 km/s"),
+                                            (["--burnout-sigma-km-s", "0.3", "--trials", "0"], "trials 0"),
+                                            (["--burnout-sigma-km-s", "nan"], "finite")])
+def test_bad_speed_draws_are_one_line(run, args, fragment):
+    assert_usage_error(run("icbm-reach", "-a", "gmd", *args), fragment)

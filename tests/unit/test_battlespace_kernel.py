@@ -94,6 +94,9 @@ def test_real_tables_match_reference(threats, icp_id):
             scale = rng.uniform(0.7, 1.4, T)
             bs2 = solve_both(s, site, table, t_launch, limits, allowed=allowed, flyout_time_scale=scale)
             seen |= set(bs2.reason)
+            # a divert that covers a handover error only below some closing speed (kill_vehicle_limits)
+            capped = kill_vehicle_limits(icp, handover_error_m=rng.uniform(5e3, 60e3))
+            seen |= set(solve_both(s, site, table, t_launch, capped).reason)
     assert n_eng > 0
     assert {None, "never in track", "out of reach"} <= seen
 
@@ -113,7 +116,9 @@ def test_every_reason_and_the_options_are_honoured(threats):
                 KillVehicleLimits(min_alt_km=5000.0, max_alt_km=6000.0, max_range_km=2400.0),  # below
                 KillVehicleLimits(min_alt_km=0.0, max_alt_km=1.0, max_range_km=2400.0),  # above
                 KillVehicleLimits(min_alt_km=100.0, max_alt_km=1200.0, max_range_km=2400.0,
-                                  min_closing_km_s=50.0)):  # closing speed too low
+                                  min_closing_km_s=50.0),  # closing speed too low
+                KillVehicleLimits(min_alt_km=100.0, max_alt_km=1200.0, max_range_km=2400.0,
+                                  max_closing_km_s=0.5)):  # too fast for the divert
         seen |= set(solve_both(s, site, table, t_launch, lim).reason)
     none_allowed = np.zeros(s.ecef_m.shape[:2], bool)
     seen |= set(solve_both(s, site, table, t_launch, base, allowed=none_allowed).reason)

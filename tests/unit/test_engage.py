@@ -149,3 +149,26 @@ def test_a_space_based_cue_lets_radars_see_earlier(base):
     radar = base["radars"][0]
     ratio = radar.detection_range_m(0.01 / UNCUED_VOLUME_RATIO) / radar.detection_range_m(0.01)
     assert ratio == pytest.approx(UNCUED_VOLUME_RATIO ** -0.25, rel=1e-9)
+
+
+def test_divert_must_cover_the_handover_error(base):
+    """The kill vehicle's divert (notional 300 m/s for the SM-3 IA) removes a handover error d found
+    at seeker acquisition (300 km) only while d x closing / 300 km <= 300 m/s: an error that caps
+    the closing speed just above the nominal earliest intercept's keeps that intercept and can only
+    shorten the window; one that caps it below both ends' closing speeds leaves none."""
+    icp = base["interceptor"]
+    nominal = _run(base)
+    kv = icp.kill_vehicle
+    e, lt = nominal.summary()["earliest_intercept"], nominal.summary()["latest_intercept"]
+    d_keep = kv.divert_delta_v_m_s * kv.seeker_acquisition_km / (1.01 * e["closing_speed_km_s"])
+    kept = _run(base, handover_error_m=d_keep)
+    s = kept.summary()
+    assert kept.engageable and s["earliest_intercept"]["t_s"] == pytest.approx(e["t_s"])
+    assert s["window_s"] <= nominal.summary()["window_s"] + 1e-9
+    assert s["latest_intercept"]["closing_speed_km_s"] <= s["divert"]["max_closing_speed_km_s"] + 1e-3
+    assert s["divert"]["needed_divert_at_earliest_m_s"] == pytest.approx(kv.divert_delta_v_m_s / 1.01)
+    slow = min(e["closing_speed_km_s"], lt["closing_speed_km_s"])
+    lost = _run(base, handover_error_m=kv.divert_delta_v_m_s * kv.seeker_acquisition_km / (0.5 * slow))
+    assert not lost.engageable
+    assert lost.reason == "closing speed too high: the divert cannot cover the handover error"
+    assert "divert" not in nominal.summary()  # not checked without an error

@@ -312,3 +312,19 @@ def _lane(result, s, bid):
     # what icbm_reach passes: the catalog ICBMs give no RCS figures, so the defaults
     res = engage_many(resolved, s, Signature(rv_rcs_m2=DEFAULT_RCS_M2, booster_rcs_m2=DEFAULT_BOOSTER_RCS_M2))
     return res.batteries[[b.id for b in resolved.batteries].index(bid)].lane
+
+
+def test_speed_draws_on_the_real_sweep(epaa):
+    """The burnout-speed draws on the engine's needed speeds: a vanishing spread gives the catalog
+    answer, a wide one engages at least those cases in some draw and keeps the summary's counts."""
+    from openbmd.analyses.icbm_draws import normal_draws
+
+    z = normal_draws(400, 0)
+    for b in epaa.batteries:
+        exact = ir._with_draws(b, 1e-6, z).speed_draws
+        assert np.array_equal(exact.share == 1.0, b.engageable) and np.all((exact.share == 0) | (exact.share == 1))
+        wide = ir._with_draws(b, 0.5, z).speed_draws
+        assert np.all((wide.share > 0) | ~b.engageable)
+        s = wide.summary(b.engageable)
+        assert s["engageable_cases_nominal"] == int(b.engageable.sum())
+        assert s["mean_engageable_cases_over_draws"] == pytest.approx(wide.share.sum())

@@ -112,6 +112,8 @@ class BatteryReach:
     #: the disputed burnout speeds of the catalog (spread ends and the chosen figure), each in the sweep
     figures_km_s: tuple = ()
     notional_station: str | None = None  #: why the battery's station is notional (None: a sourced site)
+    #: Monte Carlo of the burnout speed (:mod:`openbmd.analyses.icbm_draws`; None: not drawn)
+    speed_draws: object | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +145,8 @@ class IcbmReachResult:
                 "needed_burnout_speed_km_s": float(need) if np.isfinite(need) else None,
                 "needed_burnout_speed_bound": speed_bound(need, b.speeds_km_s),
                 "launch_s": _rounded(b.launch_s, i, eng), "intercept_altitude_km": _rounded(b.intercept_altitude_km, i, eng),
-                "reason": b.reason[i], "flight_time_s": round(c.flight_time_s, 1)})
+                "reason": b.reason[i], "flight_time_s": round(c.flight_time_s, 1),
+                **({"engageable_share_in_speed_draws": float(b.speed_draws.share[i])} if b.speed_draws else {})})
         sites = []
         for b in self.batteries:
             need = b.needed_burnout_speed_km_s
@@ -158,6 +161,7 @@ class IcbmReachResult:
                 "cases_engageable_within_sweep": int(np.isfinite(need).sum()),
                 "speeds_km_s": list(b.speeds_km_s),
                 "notional_station": b.notional_station,
+                **({"speed_draws": b.speed_draws.summary(b.engageable)} if b.speed_draws else {}),
                 # each answer at each disputed figure: cases engageable at that burnout speed
                 "engageable_cases_at_figure": {f"{v:g}": int(np.sum(need <= v + 1e-9))
                                                for v in b.figures_km_s if v in b.speeds_km_s}})
@@ -232,7 +236,7 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
                    reaction_s=None, reaction_sweep_s=DEFAULT_REACTION_SWEEP_S, missiles: str = "first", rcs_m2=None,
                    booster_rcs_m2=None, boost: bool = True, launch_on=None,
                    progress=None, client=None, threat_set: str = THREAT_SET,
-                   target_set: str = TARGET_SET) -> list[IcbmReachResult]:
+                   target_set: str = TARGET_SET, speed_draws=None) -> list[IcbmReachResult]:
     """Can each of ``architectures`` (Architectures or ids) engage Russian ICBMs bound for the US?
 
     The field x target x shape flights are flown once and engaged by every architecture
@@ -248,9 +252,11 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     modes (``openbmd.architectures.model.LAUNCH_MODES``).  ``progress(done, total)`` is called as
     work proceeds; ``client``: a Dask client to run the batteries on (None: here, in order).
     ``threat_set``/``target_set``: other launch areas and targets on the same
-    machinery (issue 12: North Korea, :mod:`openbmd.analyses.north_korea`).  See the module doc
-    for the meaning of each answer.
+    machinery (issue 12: North Korea, :mod:`openbmd.analyses.north_korea`).  ``speed_draws``
+    (sigma_km_s, trials, seed): a Monte Carlo of each battery's burnout speed on its sweep
+    (:mod:`openbmd.analyses.icbm_draws`).  See the module doc for the meaning of each answer.
     """
+    from openbmd.analyses.icbm_draws import check_draws, normal_draws
     from openbmd.architectures.loader import get_architecture, get_target_set, get_threat_set
     from openbmd.architectures.resolve import resolve
     from openbmd.engagement.battlespace import threat_geometry
@@ -280,6 +286,10 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
     if not sp or not all(np.isfinite(v) and 0.5 <= v <= 12.0 for v in sp):
         raise InputError(f"burnout speeds {sp} must be finite, between 0.5 and 12 km/s")
     sweep_r = check_reactions(reaction_sweep_s) if reaction_sweep_s is not None and len(reaction_sweep_s) else ()
+    z = None
+    if speed_draws is not None:
+        check_draws(speed_draws[0], speed_draws[1])
+        z = normal_draws(speed_draws[1], speed_draws[2])
     resolved = [resolve(a) for a in archs]
     for a, r in zip(archs, resolved):
         if not r.batteries:
@@ -308,6 +318,8 @@ def icbm_reach_set(architectures, *, fields=None, targets=None, shapes=SHAPES, s
         reaction = arch.command.reaction_s if reaction_s is None else float(reaction_s)
         batteries = _engage(res, s, rcs, reaction, sp, sweep_r, geometry, tick, launch_on,
                             client) if cases else []
+        if z is not None:
+            batteries = [_with_draws(b, float(speed_draws[0]), z) for b in batteries]
         out.append(IcbmReachResult(arch, tuple(cases), tuple(batteries), tuple(unreachable), reaction,
                                    t_fly + time.perf_counter() - t1,
                                    {"threat_set": ts.id, "target_set": tg.id, "flights_s": round(t_fly, 2),
@@ -340,6 +352,16 @@ def _engage(resolved, s, rcs, reaction, speeds, reactions, geometry, tick, launc
                                       o.battlespace.earliest_alt_km.copy(), figures_km_s(rb.interceptor),
                                       rb.entry.notional_station))
     return batteries
+
+
+def _with_draws(b: BatteryReach, sigma_km_s: float, z) -> BatteryReach:
+    """The battery with its burnout-speed draws (:func:`openbmd.analyses.icbm_draws.speed_draws`)."""
+    from dataclasses import replace
+
+    from openbmd.analyses.icbm_draws import speed_draws
+
+    return replace(b, speed_draws=speed_draws(b.needed_burnout_speed_km_s, b.speeds_km_s, b.burnout_speed_km_s,
+                                              sigma_km_s, z))
 
 
 def _without(lane, s, geometry):

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from openbmd.cli import options as opt
 from openbmd.cli.output import emit_json, err, out, say_written, stages, write_file
+from openbmd.cli.engage_layers import BATTERY_HELP, check_layer_options, parse_battery, run_layers
 from openbmd.cli.parse import check_finite, check_out_path, parse_latlon, point
 from openbmd.errors import InputError
 
@@ -42,10 +43,16 @@ def engage(
     from_: opt.From,
     to: Annotated[str, typer.Option("--to", metavar="LAT,LON|PLACE",
                                      help="The threat's target (LAT,LON or a place, as --from).")],
-    interceptor: Annotated[str, typer.Option("--interceptor", metavar="ID",
-                                             help="Interceptor id (see `openbmd interceptors`).")],
-    site: Annotated[str, typer.Option("--site", metavar="LAT,LON|PLACE",
-                                       help="The battery's launch site (LAT,LON or a place, as --from).")],
+    interceptor: Annotated[Optional[str], typer.Option(
+        "--interceptor", metavar="ID", help="Interceptor id (see `openbmd interceptors`), one battery.")] = None,
+    site: Annotated[Optional[str], typer.Option(
+        "--site", metavar="LAT,LON|PLACE", help="The battery's launch site (LAT,LON or a place, as --from).")] = None,
+    battery: Annotated[Optional[list[str]], typer.Option(
+        "--battery", metavar="ID@LAT,LON[:MAG]", help=BATTERY_HELP)] = None,
+    architecture: Annotated[Optional[str], typer.Option(
+        "--architecture", metavar="ID",
+        help="Engage with every battery of this architecture as layers (its sensors, reaction time and "
+             "doctrine; see `openbmd architectures`).")] = None,
     radar: Annotated[Optional[list[str]], typer.Option(
         "--radar", metavar="ID[@LAT,LON]",
         help="A radar that tracks the threat (repeatable); at its catalog site unless @LAT,LON "
@@ -60,14 +67,21 @@ def engage(
         help="Report the space-based infrared warning (SBIRS) on the timeline.")] = True,
     shape: Annotated[Optional[opt.ShapeName], typer.Option(
         "--shape", help="The threat's trajectory (default min-energy).")] = None,
-    reaction_s: Annotated[float, typer.Option(
-        "--reaction-s", metavar="S", help="Firm track to interceptor launch, s (notional default).")] = 30.0,
-    doctrine: Annotated[str, typer.Option(
-        "--doctrine", metavar="salvo-N|shoot-look-shoot", help="Shot doctrine.")] = "salvo-2",
+    reaction_s: Annotated[Optional[float], typer.Option(
+        "--reaction-s", metavar="S",
+        help="Firm track to interceptor launch, s (default 30, notional; an architecture's own).")] = None,
+    doctrine: Annotated[Optional[str], typer.Option(
+        "--doctrine", metavar="salvo-N|shoot-look-shoot",
+        help="Shot doctrine (default salvo-2; an architecture's own).")] = None,
     rcs_m2: Annotated[Optional[float], typer.Option(
         "--rcs-m2", metavar="M2",
         help="Threat radar cross section, m^2 (default: the missile file's rv_rcs_m2, else 0.1).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the measurement noise and the Monte Carlo.")] = 0,
+    handover_error_km: Annotated[Optional[float], typer.Option(
+        "--handover-error-km", metavar="KM",
+        help="Miss the kill vehicle's seeker finds at acquisition; its divert must remove it before impact "
+             "(dv = miss x closing / acquisition range, the impulsive best case): caps the closing speed. "
+             "One battery only; default: not checked.")] = None,
     monte_carlo: Annotated[int, typer.Option(
         "--monte-carlo", metavar="N",
         help="Also run N Monte Carlo trials over Pk (±0.15), reaction time (x0.5-x2), detection range "
@@ -76,23 +90,33 @@ def engage(
     json_: opt.Json = False,
     out_path: opt.out_option(OUT_SUFFIXES) = None,
 ) -> None:
-    """Engage one threat from one battery: timeline, battle space, shots and kill probability."""
+    """Engage one threat from one battery (timeline, battle space, shots and kill probability),
+    or from several layers (--battery ..., --architecture): per-layer shots and the combined P(kill)."""
     from openbmd.engagement.doctrine import parse_doctrine
     from openbmd.engagement.engage import engage as run
     from openbmd.interceptors.catalog import get_interceptor
     from openbmd.missiles import get_missile
 
+    check_layer_options(batteries=battery, architecture=architecture, interceptor=interceptor, site=site,
+                        radars=radar, fire_control=fire_control, monte_carlo=monte_carlo, out_path=out_path)
     launch = point(from_, option="--from")
     target = point(to, option="--to", prefer="target")
-    where = point(site, option="--site")
     check_finite(reaction_s, "--reaction-s")
+    if reaction_s is not None and reaction_s < 0:
+        raise InputError(f"--reaction-s must be >= 0, got {reaction_s:g}")
     check_finite(rcs_m2, "--rcs-m2")
+    check_finite(handover_error_km, "--handover-error-km")
+    if handover_error_km is not None and handover_error_km < 0:
+        raise InputError(f"--handover-error-km must be >= 0, got {handover_error_km:g}")
+    if handover_error_km is not None and (battery or architecture is not None):
+        raise InputError("--handover-error-km goes with one battery (--interceptor/--site), not with layers")
     if rcs_m2 is not None and rcs_m2 <= 0:
         raise InputError(f"--rcs-m2 must be > 0, got {rcs_m2:g}")
     check_out_path(out_path, OUT_SUFFIXES)
     if not 0 <= monte_carlo <= MAX_TRIALS:
         raise InputError(f"--monte-carlo must be from 0 to {MAX_TRIALS:,} trials, got {monte_carlo:,}")
-    icp = get_interceptor(interceptor)
+    shot_doctrine = parse_doctrine(doctrine) if doctrine is not None else None
+    layers = [parse_battery(b) for b in (battery or [])]
     radars = [_radar(r) for r in (radar or [])]
     fc = _radar(fire_control) if fire_control else None
     ew = None
@@ -104,9 +128,18 @@ def engage(
 
     missile = get_missile(threat)
     rcs_m2 = threat_rcs_m2(missile, rcs_m2)
+    if layers or architecture is not None:
+        run_layers(missile, launch, target, batteries=layers, architecture=architecture, radars=radars, shape=shape,
+                   reaction_s=reaction_s, doctrine=shot_doctrine, rcs_m2=rcs_m2, seed=seed, early_warning=ew,
+                   json_mode=json_)
+        return
+    icp = get_interceptor(interceptor)
+    where = point(site, option="--site")
+    reaction_s = 30.0 if reaction_s is None else reaction_s
     result = run(missile, launch, target, interceptor=icp, site=where, radars=radars,
-                 shape=shape, reaction_s=reaction_s, doctrine=parse_doctrine(doctrine), rcs_m2=rcs_m2,
-                 seed=seed, fire_control=fc, early_warning=ew)
+                 shape=shape, reaction_s=reaction_s, doctrine=shot_doctrine or parse_doctrine("salvo-2"),
+                 rcs_m2=rcs_m2, seed=seed, fire_control=fc, early_warning=ew,
+                 handover_error_m=(handover_error_km or 0.0) * 1e3)
     if out_path is not None:
         write_file(out_path, lambda p: _write(p, result, radars, where, rcs_m2))
     summary = result.summary()
@@ -179,6 +212,16 @@ def _print(result, summary, interceptor_id: str, tracked: bool = True) -> None:
                       f"{summary['shots_possible']} shot opportunit{'y' if summary['shots_possible'] == 1 else 'ies'}, "
                       f"P(kill) {summary['p_kill']:.3f}",
                       soft_wrap=True)
+    dv = summary.get("divert")
+    if dv:
+        cap = dv["max_closing_speed_km_s"]
+        need = dv["needed_divert_at_earliest_m_s"]
+        console.print(f"divert: a {dv['handover_error_km']:g} km handover error at seeker acquisition "
+                      f"({dv['seeker_acquisition_km']:g} km, notional) needs "
+                      + (f"{need:.0f} m/s at the earliest intercept's closing speed" if need is not None else "—")
+                      + f" of the kill vehicle's {dv['divert_delta_v_m_s']:g} m/s (notional); "
+                      + (f"closing speeds above {cap:.2f} km/s excluded" if cap is not None
+                         else "no divert limit (aerodynamic interceptor)"), soft_wrap=True)
     mc = summary.get("monte_carlo")
     if mc:
         lo, hi = mc["kill_fraction_95ci"]

@@ -59,8 +59,6 @@ def _missile_flight_checks(missile, to, azimuth, shape, apogee_km, burnout_angle
         raise InputError(f"--apogee-km must be > 0, got {apogee_km:g}")
     shaped = apogee_km is not None or burnout_angle is not None
     shape = shape or ("min-energy" if to is not None else "max-range")
-    if shaped and to is not None:
-        raise InputError("with --to the shape sets the arc; --apogee-km/--burnout-angle go with --azimuth")
     if shaped and shape not in ("lofted", "depressed"):
         raise InputError("--apogee-km and --burnout-angle go with --shape lofted or depressed")
     if not shaped and to is None and shape in ("lofted", "depressed"):
@@ -92,7 +90,8 @@ def fly(
         "--shape",
         help="Trajectory shape (default: max-range along --azimuth, min-energy with --to).")] = None,
     apogee_km: Annotated[Optional[float], typer.Option(
-        "--apogee-km", metavar="KM", help="Lofted/depressed: the apogee to fly.")] = None,
+        "--apogee-km", metavar="KM",
+        help="Lofted/depressed: the apogee to fly (with --to: the thrust is cut early to get it).")] = None,
     burnout_angle: Annotated[Optional[float], typer.Option(
         "--burnout-angle", metavar="DEG",
         help="Flight-path angle at burnout above the local horizontal.")] = None,

@@ -45,6 +45,14 @@ def icbm_reach(
         "--booster-rcs-m2", metavar="M2",
         help="Radar cross section of the burning booster, m² (default: the missile's, else the notional 1 m²; "
              "plausible 0.5-10).")] = None,
+    burnout_sigma_km_s: Annotated[Optional[float], typer.Option(
+        "--burnout-sigma-km-s", metavar="KM_S",
+        help="Monte Carlo of each interceptor's burnout speed: normal draws of this spread around the catalog "
+             "figure, each rounded to the sweep's nearest speed (where the interceptor is re-built, so the reach "
+             "boundary moves); adds each case's share of draws in which it is engageable.")] = None,
+    trials: Annotated[int, typer.Option("--trials", metavar="N",
+                                        help="Draws of --burnout-sigma-km-s (default 1000).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the burnout-speed draws.")] = 0,
     json_: opt.Json = False,
     dask: opt.Dask = None,
     out_dir: Annotated[Optional[str], typer.Option(
@@ -69,11 +77,21 @@ def icbm_reach(
     if booster_rcs_m2 is not None and booster_rcs_m2 <= 0:
         raise InputError(f"--booster-rcs-m2 must be > 0 (square metres), got {booster_rcs_m2:g}")
     out_dir = out_folder(out_dir, "icbm-reach")
+    draws = None
+    check_finite(burnout_sigma_km_s, "--burnout-sigma-km-s")
+    if burnout_sigma_km_s is not None:
+        from openbmd.analyses.icbm_draws import check_draws
+
+        try:
+            check_draws(burnout_sigma_km_s, trials)
+        except InputError as exc:
+            raise InputError(f"--burnout-sigma-km-s/--trials: {exc}") from None
+        draws = (burnout_sigma_km_s, trials, seed)
     with dask_client(dask) as client, progress("icbm-reach", enabled=True) as report:
         result = run(architecture, fields=field or None, targets=target or None,
                      shapes=tuple(shape) if shape else SHAPE_CHOICES, reaction_s=reaction_s,
                      reaction_sweep_s=sweep, missiles="all" if all_missiles else "first", launch_on=modes,
-                     booster_rcs_m2=booster_rcs_m2, progress=report, client=client)
+                     booster_rcs_m2=booster_rcs_m2, progress=report, client=client, speed_draws=draws)
     summary = result.summary()
     written = []
     if out_dir is not None:
@@ -84,6 +102,17 @@ def icbm_reach(
         out().print(_table(summary))
         if summary["reaction_sweep"]:
             out().print(_sweep_table(summary))
+        for site in summary["sites"]:
+            d = site.get("speed_draws")
+            if d:
+                out().print(f"{site['battery']} ({site['interceptor']}, {d['nominal_km_s']:g} ± {d['sigma_km_s']:g} "
+                            f"km/s, {d['trials']:,} draws): {d['engageable_cases_nominal']} cases engageable at the "
+                            f"catalog speed, {d['mean_engageable_cases_over_draws']:.1f} on average over the draws "
+                            f"(5-95 %: {d['engageable_cases_5_95_percent'][0]:g}-"
+                            f"{d['engageable_cases_5_95_percent'][1]:g}); {d['cases_engageable_in_some_draw']} in "
+                            f"some draw, {d['cases_engageable_in_every_draw']} in every draw"
+                            + (f"; {d['draws_clipped_to_the_sweep']} draws clipped to the sweep's ends"
+                               if d['draws_clipped_to_the_sweep'] else ""), soft_wrap=True)
         if summary["notional_stations"]["note"]:
             out().print(summary["notional_stations"]["note"], soft_wrap=True)
         if summary["unreachable"]:
@@ -147,13 +176,17 @@ def _table(summary) -> Table:
                        ("engageable", "center"), ("margin s", "right"), ("needed km/s", "right"),
                        ("why not", "left")):
         table.add_column(name, justify=just)
+    drawn = any("engageable_share_in_speed_draws" in c for c in summary["cases"])
+    if drawn:
+        table.add_column("share of draws", justify="right")
     for c in summary["cases"]:
         need = c["needed_burnout_speed_km_s"]
         table.add_row(c["field"], c["target"], c["shape"], f"{c['battery']} ({c['interceptor']})",
                       "yes" if c["engageable"] else "no",
                       f"{c['margin_s']:.0f}" if c["margin_s"] is not None else "-",
                       bound_mark(need, c.get("needed_burnout_speed_bound")),
-                      c["reason"] or "")
+                      c["reason"] or "",
+                      *([f"{c['engageable_share_in_speed_draws']:.0%}"] if drawn else []))
     table.caption = "; ".join(
         f"{s['battery']}{' (notional station)' if s.get('notional_station') else ''}: "
         f"{s['engageable_cases']}/{s['cases']} engageable, "

@@ -17,8 +17,11 @@ A threat point X at time t can be intercepted if the interceptor can reach X
 (fly-out time tau) having launched no earlier than allowed: slack
 ``t - tau - t_launch_min >= 0``, at an altitude inside the kill vehicle's
 limits, within its maximum range, at a closing speed above its minimum.  The
-earliest and latest feasible points are located between samples by linear
-interpolation of the slack.  Ground range from the site is the central angle
+earliest feasible point is located between samples by linear interpolation of
+the slack; the latest by bisection on the same feasibility test between the
+last feasible sample and the next (the threat between them on the cubic
+Hermite curve through both samples' positions and velocities), to
+``LATEST_TOL_S``.  Ground range from the site is the central angle
 between the geodetic verticals times the local mean radius (within ~0.3 % of
 the geodesic; well inside fly-out table accuracy).
 """
@@ -33,9 +36,13 @@ import numpy as np
 from openbmd.earth.geodesy import ecef_to_geodetic, geodetic_to_ecef, local_up
 from openbmd.earth.model import WGS84, EarthModel
 
+#: the latest intercept is refined between samples to this (s)
+LATEST_TOL_S = 1e-3
+
 REASONS = ("never in track", "out of reach", "below minimum intercept altitude",
            "above maximum intercept altitude", "too late: no time left to launch",
-           "closing speed too low", "no fire-control track where an intercept could be made")
+           "closing speed too low", "no fire-control track where an intercept could be made",
+           "closing speed too high: the divert cannot cover the handover error")
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,23 @@ class KillVehicleLimits:
     max_alt_km: float = np.inf
     max_range_km: float = np.inf
     min_closing_km_s: float = 0.0
+    #: the fastest closing at which the divert covers the handover error (:func:`divert_max_closing_km_s`)
+    max_closing_km_s: float = np.inf
+
+
+def divert_max_closing_km_s(divert_delta_v_m_s: float, seeker_acquisition_km: float, handover_error_m: float):
+    """The fastest closing speed (km/s) at which a kill vehicle can still take out a handover error.
+
+    The seeker acquires the threat at ``seeker_acquisition_km``; the time left to intercept is
+    t_go = R_acq / V_closing, and the least velocity change that removes a lateral miss d in t_go
+    is one impulse at acquisition, dv = d / t_go = d V_closing / R_acq (any real guidance law spends
+    more: this is the kill vehicle's best case).  dv <= the divert capability gives
+    V_closing <= divert x R_acq / d.  No error (d = 0): no limit; no divert (an aerodynamic
+    interceptor, divert 0): no exo-atmospheric divert to check, no limit."""
+    d = float(handover_error_m)
+    if not d > 0 or not divert_delta_v_m_s > 0:
+        return np.inf
+    return float(divert_delta_v_m_s) * float(seeker_acquisition_km) / d
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,7 +110,8 @@ class BattleSpace:
 def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Callable,
                  earliest_launch_s, limits: KillVehicleLimits = KillVehicleLimits(), *,
                  pair_threat=None, site_alt_m=0.0, earth: EarthModel = WGS84,
-                 flyout_time_scale=1.0, allowed=None, block: int = 512, geometry=None) -> BattleSpace:
+                 flyout_time_scale=1.0, allowed=None, block: int = 512, geometry=None,
+                 refine_latest: bool = True) -> BattleSpace:
     """The battle space of P (threat, battery) pairs; see the module docstring.
 
     ``ecef_m``/``vel_m_s`` hold T threats (T, N, 3); ``pair_threat`` (P,) says which
@@ -99,7 +124,8 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
     speeds: a first-order way to vary an interceptor's burnout speed in a Monte Carlo
     without rebuilding its table (time ~ 1 / speed).  ``geometry``: the threats'
     :func:`threat_geometry`, when the caller solves the same threats again (other
-    batteries, later launch times).
+    batteries, later launch times).  ``refine_latest=False`` leaves the latest intercept on
+    its sample (see :func:`_refine_latest`).
     """
     t = np.asarray(t_s, float)
     X = np.asarray(ecef_m, float)
@@ -125,7 +151,57 @@ def battle_space(t_s, ecef_m, vel_m_s, site_lat_deg, site_lon_deg, flyout: Calla
                  for f in dataclasses.fields(BattleSpace) if f.name != "reason"}
         return BattleSpace(reason=(), **empty)
     fields = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "reason"}
+    if refine_latest:
+        _refine_latest(fields, t, X, V, which, threat["allowed"],
+                       dict(site_lat=site_lat, site_lon=site_lon, site_alt=site_alt, t_launch=t_launch,
+                            scale=scale, flyout=flyout, limits=limits, earth=earth))
     return BattleSpace(reason=tuple(r for p in parts for r in p["reason"]), **fields)
+
+
+def _refine_latest(f: dict, t, X, V, which, allowed, pair: dict) -> None:
+    """Move each latest intercept (on its last feasible sample) toward the next sample, in place:
+    bisection on the fraction of the step, each trial point solved as a one-sample threat by
+    :func:`battle_space` itself (the same feasibility test, the same fly-out), the threat there
+    on the cubic Hermite curve of the two samples (positions and their derivatives, the
+    Earth-relative velocities).  A point counts as allowed only where both samples are; a
+    next sample after impact (NaN) leaves the latest on its sample."""
+    eng = f["engageable"]
+    idx = np.searchsorted(t, np.where(eng, f["latest_t_s"], -np.inf))
+    p = np.flatnonzero(eng & (idx < t.size - 1))
+    if not p.size:
+        return
+    q, i0 = which[p], idx[p]
+    X0, V0, X1, V1 = X[q, i0], V[q, i0], X[q, i0 + 1], V[q, i0 + 1]
+    ok = np.isfinite(X1).all(axis=1) & np.isfinite(V1).all(axis=1) & allowed[q, i0] & allowed[q, i0 + 1]
+    p, q, i0, X0, V0, X1, V1 = (a[ok] for a in (p, q, i0, X0, V0, X1, V1))
+    if not p.size:
+        return
+    h = t[i0 + 1] - t[i0]
+
+    def solve(frac):
+        x = frac[:, None]
+        pos = ((2 * x ** 3 - 3 * x ** 2 + 1) * X0 + (x ** 3 - 2 * x ** 2 + x) * h[:, None] * V0
+               + (3 * x ** 2 - 2 * x ** 3) * X1 + (x ** 3 - x ** 2) * h[:, None] * V1)
+        vel = ((6 * x ** 2 - 6 * x) * (X0 - X1) / h[:, None] + (3 * x ** 2 - 4 * x + 1) * V0
+               + (3 * x ** 2 - 2 * x) * V1)
+        tt = t[i0] + frac * h  # each point at its own time: shift the launch instead (slack = t - tau - launch)
+        bs = battle_space(np.zeros(1), pos[:, None], vel[:, None], pair["site_lat"][p], pair["site_lon"][p],
+                          pair["flyout"], pair["t_launch"][p] - tt, pair["limits"], site_alt_m=pair["site_alt"][p],
+                          earth=pair["earth"], flyout_time_scale=pair["scale"][p], refine_latest=False)
+        return bs, tt
+
+    lo, hi = np.zeros(p.size), np.ones(p.size)
+    for _ in range(int(np.ceil(np.log2(max(float(h.max()), LATEST_TOL_S) / LATEST_TOL_S)))):
+        mid = 0.5 * (lo + hi)
+        feasible = solve(mid)[0].engageable
+        lo, hi = np.where(feasible, mid, lo), np.where(feasible, hi, mid)
+    bs, tt = solve(lo)
+    keep = bs.engageable  # lo = 0 is the sample itself: feasible, unless rounding says otherwise
+    p, tt = p[keep], tt[keep]
+    f["latest_t_s"][p] = tt
+    f["latest_launch_s"][p] = bs.earliest_launch_s[keep] + tt
+    for k in ("alt_km", "lat_deg", "lon_deg", "closing_km_s", "crossing_deg"):
+        f[f"latest_{k}"][p] = getattr(bs, f"earliest_{k}")[keep]
 
 
 def threat_geometry(X, V, earth: EarthModel = WGS84) -> dict:
@@ -173,7 +249,8 @@ def _solve_block_kernel(t, g, which, site_lat, S, t_launch, table, limits, earth
                         table.alt_km[1] - table.alt_km[0], table.azimuth_deg[0], 360.0 / table.azimuth_deg.size],
                        float)
     tab_lim = np.array([table.min_alt_km, table.max_alt_km, table.max_range_km], float)
-    lim = np.array([limits.min_alt_km, limits.max_alt_km, limits.max_range_km, limits.min_closing_km_s], float)
+    lim = np.array([limits.min_alt_km, limits.max_alt_km, limits.max_range_km, limits.min_closing_km_s,
+                    limits.max_closing_km_s], float)
     f = _frozen
     nonneg = not bool((table.time_s < 0).any())  # NaN (unreachable) compares False
     solve_pairs(f(t), f(g["up"]), f(g["lat"]), f(g["lon"]), f(g["alt_km"]), f(g["X"]), f(g["V"]), f(g["xx"]),
@@ -233,13 +310,15 @@ def _solve_block_numpy(t, g, which, site_lat, S, t_launch, flyout, limits, earth
     reach = np.isfinite(tau) & np.isfinite(alt_km)
     alt_ok = (alt_km >= limits.min_alt_km) & (alt_km <= limits.max_alt_km)
     rng_ok = rng_km <= limits.max_range_km
-    cls_ok = closing >= limits.min_closing_km_s
+    cls_ok = (closing >= limits.min_closing_km_s) & (closing <= limits.max_closing_km_s)
+    cls_min = closing >= limits.min_closing_km_s
     fc_ok = g["allowed"][which]
     geom = reach & alt_ok & rng_ok & cls_ok & fc_ok
     feas = geom & (slack >= 0)
     engageable = feas.any(axis=1)
     out = {"engageable": engageable,
-           "reason": [None if e else _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits)
+           "reason": [None if e else _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits,
+                                             cls_min)
                       for i, e in enumerate(engageable)]}
     first = np.argmax(feas, axis=1)
     last = feas.shape[1] - 1 - np.argmax(feas[:, ::-1], axis=1)
@@ -277,7 +356,7 @@ def _interp_at(t, arr, rows, idx, tt):
     return np.where(np.isfinite(a0), a0 + frac * (a1 - a0), a1)
 
 
-def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits) -> str:
+def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits, cls_min) -> str:
     if not np.isfinite(t_launch[i]):
         return "never in track"
     r = reach[i] & rng_ok[i]
@@ -287,7 +366,9 @@ def _reason(i, t_launch, reach, alt_ok, rng_ok, cls_ok, fc_ok, alt_km, limits) -
         below = np.nanmax(np.where(r, alt_km[i], np.nan)) < limits.min_alt_km
         return "below minimum intercept altitude" if below else "above maximum intercept altitude"
     if not (r & alt_ok[i] & cls_ok[i]).any():
-        return "closing speed too low"
+        if not (r & alt_ok[i] & cls_min[i]).any():
+            return "closing speed too low"
+        return "closing speed too high: the divert cannot cover the handover error"
     if not (r & alt_ok[i] & cls_ok[i] & fc_ok[i]).any():
         return "no fire-control track where an intercept could be made"
     return "too late: no time left to launch"

@@ -90,6 +90,7 @@ class EngagementResult:
     fire_control_mask: np.ndarray | None = None  #: threat samples the own radar sees (launch-on-remote)
     lane: Lane | None = None  #: the engine's lane (samples, shooter, earliest launch), to re-solve
     signature: Signature | None = None  #: what the radars saw: the booster's RCS in boost, the warhead's after
+    handover_error_m: float = 0.0  #: the miss the seeker finds at acquisition (0: the divert not checked)
 
     @property
     def engageable(self) -> bool:
@@ -110,7 +111,21 @@ class EngagementResult:
         }
         if not self.engageable:
             out["reason"] = self.reason
+        if self.handover_error_m > 0 and self.lane is not None:
+            out["divert"] = self.divert_check(e)
         return out
+
+    def divert_check(self, earliest: dict | None) -> dict:
+        """The divert the handover error needs at the earliest intercept's closing speed (the
+        impulsive best case: miss x closing / seeker acquisition range), and the closing-speed cap."""
+        kv = self.lane.shooter.interceptor.kill_vehicle
+        need = None
+        if earliest is not None:
+            need = self.handover_error_m * earliest["closing_speed_km_s"] / kv.seeker_acquisition_km
+        return {"handover_error_km": self.handover_error_m / 1e3, "divert_delta_v_m_s": kv.divert_delta_v_m_s,
+                "seeker_acquisition_km": kv.seeker_acquisition_km,
+                "max_closing_speed_km_s": _finite_or_none(self.lane.shooter.limits.max_closing_km_s),
+                "needed_divert_at_earliest_m_s": need}
 
 
 def samples_of(traj, burnout_s: float, dt_s: float = SAMPLE_S) -> ThreatSamples:
@@ -179,7 +194,8 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
            site: tuple[float, float], radars: Sequence, shape: str | None = None,
            reaction_s: float = DEFAULT_REACTION_S, doctrine: Doctrine = Doctrine(first_salvo=2),
            rcs_m2: float | None = None, booster_rcs_m2: float | None = None, boost: bool = True,
-           early_warning=None, fire_control=None, seed: int = 0, earth="wgs84") -> EngagementResult:
+           early_warning=None, fire_control=None, seed: int = 0, earth="wgs84",
+           handover_error_m: float = 0.0) -> EngagementResult:
     """Fly the threat at the target, see it with ``radars``, and engage it from ``site``.
 
     ``radars`` are :class:`openbmd.sensors.Radar` objects already at their sites;
@@ -197,8 +213,12 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     at ``rcs_m2`` (default the missile's, else 0.1 m^2) after burnout and, with ``boost``, the
     burning booster at ``booster_rcs_m2`` (default the missile's, else the notional 1 m^2)
     before; ``boost=False`` sees it after burnout only. The fire-control radar must see the
-    warhead.
+    warhead.  ``handover_error_m``: the miss the kill vehicle's seeker finds at acquisition, which its
+    divert must remove (an upper bound on the closing speed:
+    :func:`openbmd.engagement.battlespace.divert_max_closing_km_s`; 0: not checked).
     """
+    if not (np.isfinite(handover_error_m) and handover_error_m >= 0):
+        raise InputError(f"handover error {handover_error_m} m must be >= 0")
     if not (np.isfinite(reaction_s) and reaction_s >= 0):
         raise InputError(f"reaction time {reaction_s} s must be >= 0")
     sig = threat_signature(threat_missile, rcs_m2, booster_rcs_m2, boost=boost)
@@ -209,7 +229,7 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     allowed = None
     if fire_control is not None:
         allowed = fire_control.visible(s.ecef_m[0], rcs_m2=sig.rv_rcs_m2)[None]
-    shooter = Shooter.at(interceptor, site[0], site[1], earth=earth)
+    shooter = Shooter.at(interceptor, site[0], site[1], earth=earth, handover_error_m=handover_error_m)
     out = run_battery(s, shooter, np.inf if firm is None else firm, reaction_s, doctrine, allowed=allowed,
                       cap=MAX_SHOTS)
     bs, ok = out.battlespace, bool(out.engageable[0])
@@ -221,7 +241,11 @@ def engage(threat_missile, launch: tuple[float, float], target: tuple[float, flo
     return EngagementResult(threat=res, battlespace=bs, timeline=timeline, doctrine=doctrine,
                             pk_single_shot=shooter.pk_single_shot, shots_possible=int(out.opportunities[0]),
                             p_kill=float(out.p_kill[0]), reason=bs.reason[0], fire_control_mask=allowed,
-                            lane=out.lane, signature=sig)
+                            lane=out.lane, signature=sig, handover_error_m=float(handover_error_m))
+
+
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
 
 
 def _at(x, ok: bool) -> float | None:

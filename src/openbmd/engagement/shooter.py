@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from openbmd.engagement.battlespace import BattleSpace, KillVehicleLimits, battle_space
+from openbmd.engagement.battlespace import BattleSpace, KillVehicleLimits, battle_space, divert_max_closing_km_s
 from openbmd.flight.samples import ThreatSamples
 
 #: a ground track that never comes this much closer than the shooter's reach is out of
@@ -21,11 +21,15 @@ from openbmd.flight.samples import ThreatSamples
 REACH_SLACK_KM = 50.0
 
 
-def kill_vehicle_limits(interceptor) -> KillVehicleLimits:
-    """The kill vehicle's limits of a catalog interceptor, in the battle space's terms."""
+def kill_vehicle_limits(interceptor, handover_error_m: float = 0.0) -> KillVehicleLimits:
+    """The kill vehicle's limits of a catalog interceptor, in the battle space's terms; with a
+    ``handover_error_m`` (the miss the seeker finds at acquisition), the fastest closing speed at
+    which its divert removes it (:func:`openbmd.engagement.battlespace.divert_max_closing_km_s`)."""
     kv = interceptor.kill_vehicle
     return KillVehicleLimits(min_alt_km=kv.min_intercept_alt_km, max_alt_km=kv.max_intercept_alt_km,
-                             max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s)
+                             max_range_km=kv.max_range_km, min_closing_km_s=kv.min_closing_speed_km_s,
+                             max_closing_km_s=divert_max_closing_km_s(kv.divert_delta_v_m_s,
+                                                                      kv.seeker_acquisition_km, handover_error_m))
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,13 +43,16 @@ class Shooter:
     limits: KillVehicleLimits
 
     @classmethod
-    def at(cls, interceptor, lat_deg: float, lon_deg: float, *, table=None, earth="wgs84") -> "Shooter":
-        """``interceptor`` at (lat, lon) with its fly-out table at that latitude (cached on disk)."""
+    def at(cls, interceptor, lat_deg: float, lon_deg: float, *, table=None, earth="wgs84",
+           handover_error_m: float = 0.0) -> "Shooter":
+        """``interceptor`` at (lat, lon) with its fly-out table at that latitude (cached on disk);
+        ``handover_error_m``: the miss its divert must remove after seeker acquisition."""
         if table is None:
             from openbmd.interceptors.flyout import flyout_table
 
             table = flyout_table(interceptor, lat_deg, earth=earth)
-        return cls(interceptor, float(lat_deg), float(lon_deg), table, kill_vehicle_limits(interceptor))
+        return cls(interceptor, float(lat_deg), float(lon_deg), table,
+                   kill_vehicle_limits(interceptor, handover_error_m))
 
     @property
     def pk_single_shot(self) -> float:

@@ -5,7 +5,9 @@ The outer loop corrects the azimuth by the bearing error of the impact point
 the range along that azimuth with the shape's free parameter:
 - ``min-energy``: the thrust cut-off time, with the kick that maximises range;
 - ``lofted`` / ``depressed``: the kick on the high or low side of the
-  max-range kick, full burn.
+  max-range kick, full burn; or, with an :class:`openbmd.flight.aim_energy.ArcGoal`
+  (an apogee or a burnout angle), the cut-off and kick that give it
+  (:func:`openbmd.flight.aim_energy.goal_range_solve`).
 """
 from __future__ import annotations
 
@@ -50,15 +52,17 @@ def _miss(launcher: Launcher, batch, tlat, tlon) -> float:
                                   launcher.earth)[0])
 
 
-def aim(launcher: Launcher, target_lat_deg: float, target_lon_deg: float, shape: str) -> Aim:
-    """Solve the steering that hits the target with the given shape; OutOfReachError if it cannot."""
+def aim(launcher: Launcher, target_lat_deg: float, target_lon_deg: float, shape: str, goal=None) -> Aim:
+    """Solve the steering that hits the target with the given shape (and, for a lofted or
+    depressed arc, the ``goal``'s apogee or burnout angle); OutOfReachError if it cannot."""
+    solve = _range_solve if goal is None else _goal_solver(goal)
     dist, az, _ = geodesic_inverse(launcher.lat_deg, launcher.lon_deg, target_lat_deg, target_lon_deg,
                                    launcher.earth)
     dist, az = float(dist), float(az)
     rng_target = dist
     best = None
     for _ in range(8):
-        kick, cut = _range_solve(launcher, az, rng_target, shape)
+        kick, cut = solve(launcher, az, rng_target, shape)
         batch = launcher.fly(az, kick, cut)
         miss = _miss(launcher, batch, target_lat_deg, target_lon_deg)
         if best is None or miss < best.miss_m:
@@ -91,6 +95,13 @@ def aim_bearing(launcher: Launcher, target_lat_deg: float, target_lon_deg: float
             break
         az += err
     return Aim(az, kick, np.inf, _miss(launcher, batch, target_lat_deg, target_lon_deg))
+
+
+def _goal_solver(goal):
+    """A range solve that also meets ``goal`` (an apogee or burnout angle)."""
+    from openbmd.flight.aim_energy import goal_range_solve
+
+    return lambda launcher, az, rng_m, shape: goal_range_solve(launcher, az, rng_m, shape, goal)[:2]
 
 
 def _range_solve(launcher: Launcher, az: float, rng_m: float, shape: str):

@@ -208,15 +208,16 @@ def _newton_rounds(launcher, g: _Geometry, az, x, lo, hi, todo, *, kick=None, st
     return miss
 
 
-def depressed_limits(launcher: Launcher, azimuth_deg, k_opt_deg, n: int = 16) -> np.ndarray:
-    """Per lane, the flattest kick whose powered flight still ends above ground
-    (:func:`openbmd.flight.shaping.depressed_limit_kick` for many lanes)."""
+def depressed_limits(launcher: Launcher, azimuth_deg, k_opt_deg, n: int = 16, cutoff_s=np.inf) -> np.ndarray:
+    """Per lane, the flattest kick whose powered flight (to ``cutoff_s``, full burn by default)
+    still ends above ground (:func:`openbmd.flight.shaping.depressed_limit_kick` for many lanes)."""
     from openbmd.flight.shaping import KICK_MAX_DEG
 
     az, k_opt = np.atleast_1d(np.asarray(azimuth_deg, float)), np.atleast_1d(np.asarray(k_opt_deg, float))
     f = np.linspace(0.0, 1.0, n)
     kicks = k_opt[:, None] + f[None, :] * (KICK_MAX_DEG - k_opt[:, None])
-    b = launcher.fly(np.repeat(az, n), kicks.ravel())
+    cut = np.broadcast_to(np.asarray(cutoff_s, float), az.shape)
+    b = launcher.fly(np.repeat(az, n), kicks.ravel(), np.repeat(cut, n))
     ok = ((b.status == 0) & np.isfinite(b.burnout_angle_deg)).reshape(-1, n)
     last = n - 1 - np.argmax(ok[:, ::-1], axis=1)
     return np.where(ok.any(axis=1), kicks[np.arange(az.size), last], k_opt)

@@ -95,12 +95,10 @@ def fly(missile, launch_lat_deg: float, launch_lon_deg: float, *, azimuth_deg: f
     launcher = Launcher(missile, float(launch_lat_deg), float(launch_lon_deg), model, drag)
     if target is not None:
         _check_latlon(target[0], target[1], "target")
-        if apogee_km is not None or burnout_angle_deg is not None:
-            raise InputError("with a target the shape sets the arc; apogee_km and burnout_angle_deg go with azimuth_deg")
         if shape == "max-range":
             a = aim_bearing(launcher, float(target[0]), float(target[1]))
         else:
-            a = aim(launcher, float(target[0]), float(target[1]), shape)
+            a = aim(launcher, float(target[0]), float(target[1]), shape, _goal(apogee_km, burnout_angle_deg))
         az, kick, cut = a.azimuth_deg, a.kick_deg, a.cutoff_s
     else:
         az = float(azimuth_deg) % 360.0
@@ -109,6 +107,17 @@ def fly(missile, launch_lat_deg: float, launch_lon_deg: float, *, azimuth_deg: f
     _check_came_down(batch, missile.id)
     return FlightResult(batch, batch.trajectories[0], az, kick, cut,
                         None if target is None else (float(target[0]), float(target[1])))
+
+
+def _goal(apogee_km, burnout_angle_deg):
+    """The apogee or burnout angle a lofted/depressed arc to a target must show (None: full burn)."""
+    from openbmd.flight.aim_energy import ArcGoal
+
+    if apogee_km is not None:
+        return ArcGoal("apogee", float(apogee_km) * 1e3)
+    if burnout_angle_deg is not None:
+        return ArcGoal("burnout-angle", float(burnout_angle_deg))
+    return None
 
 
 def _check_came_down(batch: FlightBatch, what: str) -> None:

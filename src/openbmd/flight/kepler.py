@@ -60,3 +60,39 @@ def max_range_burnout(range_angle_rad, r_m, mu_m3_s2):
     s = np.sin(np.asarray(range_angle_rad, float) / 2.0)
     q = 2.0 * s / (1.0 + s)
     return np.sqrt(q * mu_m3_s2 / r_m), (np.pi - range_angle_rad) / 4.0
+
+
+def burnout_for_apogee(range_angle_rad, r_bo_m, r_impact_m, r_apogee_m, mu_m3_s2, iters: int = 80):
+    """Burnout speed (m/s) and flight-path angle (rad) of the conic that climbs from radius
+    ``r_bo_m`` to the apogee radius ``r_apogee_m`` and comes down to ``r_impact_m`` after the
+    central angle ``range_angle_rad``: the inverse of :func:`conic_arc` for a given apogee.
+
+    With x = 1 - e, the orbit equation at apogee (r_a = p / (1 - e)), burnout and impact gives
+    cos(angle from apogee) = (1 - x r_a / r) / (1 - x) at each end; the two angles add up to the
+    range angle, an equation in x alone solved by bisection (on a symmetric arc, r_bo = r_impact,
+    x = (1 - cos(psi/2)) / (r_a/r - cos(psi/2)) in closed form).  Then vis-viva gives the speed
+    and h = sqrt(mu p) = r v cos(gamma) the angle.  NaN where no ellipse fits.
+    """
+    psi, rb, ri, ra = np.broadcast_arrays(*(np.asarray(v, float) for v in
+                                            (range_angle_rad, r_bo_m, r_impact_m, r_apogee_m)))
+    A, B = ra / rb, ra / ri
+
+    def angle_sum(x):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (np.arccos(np.clip((1 - A * x) / (1 - x), -1, 1))
+                    + np.arccos(np.clip((1 - B * x) / (1 - x), -1, 1)))
+
+    lo = np.zeros(psi.shape)
+    hi = np.minimum(2.0 / (A + 1.0), 2.0 / (B + 1.0))
+    ok = (A >= 1) & (B >= 1) & (angle_sum(hi) >= psi) & (psi > 0)
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        below = angle_sum(mid) < psi
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    x = 0.5 * (lo + hi)
+    e, p = 1.0 - x, ra * x
+    a = ra / (1.0 + e)
+    v = np.sqrt(mu_m3_s2 * (2.0 / rb - 1.0 / a))
+    gamma = np.arccos(np.clip(np.sqrt(mu_m3_s2 * p) / (rb * v), -1.0, 1.0))
+    nan = np.where(ok, 1.0, np.nan)
+    return v * nan, gamma * nan

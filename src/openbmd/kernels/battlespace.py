@@ -38,7 +38,7 @@ DEG = math.pi / 180.0  #: numpy's radians(): x * (pi / 180)
 RAD = 180.0 / math.pi  #: numpy's degrees(): x * (180 / pi)
 
 #: indices in REASONS (openbmd.engagement.battlespace)
-NEVER, OUT_OF_REACH, BELOW, ABOVE, TOO_LATE, CLOSING, NO_FC = 0, 1, 2, 3, 4, 5, 6
+NEVER, OUT_OF_REACH, BELOW, ABOVE, TOO_LATE, CLOSING, NO_FC, CLOSING_HIGH = 0, 1, 2, 3, 4, 5, 6, 7
 N_OUT = 14
 
 
@@ -58,7 +58,7 @@ def _clip1(x):
 #     earliest launch s, fly-out time scale;
 # tg (the table grid): range0, range step, alt0, alt step, azimuth0, azimuth step, then the
 #     table's min alt, max alt, max range (km);
-# lim (the kill vehicle): min alt km, max alt km, max range km, min closing km/s.
+# lim (the kill vehicle): min alt km, max alt km, max range km, min closing km/s, max closing km/s.
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
@@ -152,7 +152,7 @@ def _feasible_at(n, q, sp, t, g_up, g_lat, g_lon, g_alt, g_X, g_V, g_xx, g_xv, g
     if not (math.isfinite(tau) and t[n] - tau - sp[11] >= 0.0):
         return False
     closing, vu = _closing(g_X, g_V, g_xx, g_xv, g_vt, q, n, speed, sp)
-    return closing >= lim[3]
+    return closing >= lim[3] and closing <= lim[4]
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -179,6 +179,7 @@ def _reason(q, sp, t, g_up, g_lat, g_lon, g_alt, g_X, g_V, g_xx, g_xv, g_vt, all
     if not math.isfinite(sp[11]):
         return NEVER
     level = 0
+    fast = False  # an in-band sample closes fast enough but too fast for the divert
     max_alt_r = -np.inf  # highest altitude among the samples in reach (decides below / above)
     for n in range(t.size):
         alt = g_alt[q, n]
@@ -201,6 +202,9 @@ def _reason(q, sp, t, g_up, g_lat, g_lon, g_alt, g_X, g_V, g_xx, g_xv, g_vt, all
         closing, vu = _closing(g_X, g_V, g_xx, g_xv, g_vt, q, n, speed, sp)
         if not closing >= lim[3]:
             continue
+        if not closing <= lim[4]:
+            fast = True
+            continue
         level = max(level, 3)
         if allowed[q, n]:
             return TOO_LATE
@@ -208,7 +212,9 @@ def _reason(q, sp, t, g_up, g_lat, g_lon, g_alt, g_X, g_V, g_xx, g_xv, g_vt, all
         return OUT_OF_REACH
     if level == 1:
         return BELOW if max_alt_r < lim[0] else ABOVE
-    return CLOSING if level == 2 else NO_FC
+    if level == 2:
+        return CLOSING_HIGH if fast else CLOSING
+    return NO_FC
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
@@ -221,7 +227,7 @@ def _sample(n, q, sp, t, g_up, g_lat, g_lon, g_alt, g_X, g_V, g_xx, g_xv, g_vt, 
     closing, vu = _closing(g_X, g_V, g_xx, g_xv, g_vt, q, n, speed, sp)
     crossing = math.acos(_clip1(-vu / g_vt[q, n])) * RAD
     geom = (math.isfinite(tau) and math.isfinite(alt) and alt >= lim[0] and alt <= lim[1] and rng <= lim[2]
-            and closing >= lim[3] and allowed[q, n])
+            and closing >= lim[3] and closing <= lim[4] and allowed[q, n])
     return tau, t[n] - tau - sp[11], closing, crossing, alt, geom
 
 
@@ -267,11 +273,11 @@ def solve_pairs(t, g_up, g_lat, g_lon, g_alt, g_X, g_V, g_xx, g_xv, g_vt, allowe
     |S|^2, earliest launch s, fly-out time scale.  The table's time s and speed m/s (A, R, H),
     ``tab_geo`` = (range0 km, range step, alt0 km, alt step, azimuth0 deg, azimuth step),
     ``tab_lim`` = its (min alt, max alt, max range) km; ``kv_lim`` = the kill vehicle's (min alt km,
-    max alt km, max range km, min closing km/s); ``nonneg``: every fly-out time >= 0.
+    max alt km, max range km, min closing km/s, max closing km/s); ``nonneg``: every fly-out time >= 0.
     """
     tg = (tab_geo[0], tab_geo[1], tab_geo[2], tab_geo[3], tab_geo[4], tab_geo[5],
           tab_lim[0], tab_lim[1], tab_lim[2])
-    lim = (kv_lim[0], kv_lim[1], kv_lim[2], kv_lim[3])
+    lim = (kv_lim[0], kv_lim[1], kv_lim[2], kv_lim[3], kv_lim[4])
     for p in numba.prange(which.size):
         q = which[p]
         for k in range(N_OUT):
