@@ -140,9 +140,9 @@ class Picture:
         with self._lock:
             self._sites = {sensor_key(r.party, r.id): r for r in sensor_rows}
             if self._fusion is not None and keep and hasattr(self._fusion, "add_sensors"):
-                self._fusion.add_sensors(_sites(self._sites))
+                self._fusion.add_sensors(fusion_sites(self._sites))
             elif self._fusion is None or not keep:
-                self._fusion = _make_fusion(self._sites)
+                self._fusion = make_fusion(self._sites)
 
     def _feed(self, rows: list[dict], *, announce: bool) -> None:
         if self._fusion is None:
@@ -152,7 +152,7 @@ class Picture:
             if missing:  # a sensor registered after the worker last looked
                 with self.read_engine.connect() as conn:
                     self._reset(store.party_sensors(conn), keep=True)
-            touched = set(self._fusion.add_measurements(_measurements(rows)))
+            touched = set(self._fusion.add_measurements(fusion_measurements(rows)))
         self._update(touched, announce=announce)
 
     def _feed_tracks(self, rows: list[dict], *, announce: bool) -> None:
@@ -168,14 +168,14 @@ class Picture:
             self._tracks = {tid: t for tid, t in self._tracks.items() if tid in alive}
             changed = sorted(touched & alive) if announce else sorted(alive - set(self._tracks) | touched & alive)
             for tid in changed:
-                self._tracks[tid] = {**_track_dict(self._fusion.track(tid)), "id": self._public_id(tid)}
+                self._tracks[tid] = {**track_json(self._fusion.track(tid)), "id": self.public_id(tid)}
                 if announce:
                     self._publish("track", self._tracks[tid])
             updated = [self._tracks[tid] for tid in changed]
         if announce:
             self._announce([{**t, "fusion_id": tid} for tid, t in zip(changed, updated)])
 
-    def _public_id(self, fusion_id: str) -> str:
+    def public_id(self, fusion_id: str) -> str:
         """An opaque, stable id: the fusion's own ids are made of report ids, which must not leak."""
         return "trk-" + hmac.new(self._key, fusion_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
@@ -239,16 +239,16 @@ def _track_key(engine: sa.Engine) -> bytes:
     return bytes.fromhex(value)
 
 
-def _make_fusion(sites: dict[str, Any]):
+def make_fusion(sites: dict[str, Any]):
     try:
         from openbmd.center.fusion import Fusion
     except ImportError:  # the fusion module is not in this build: the picture stays empty
         log.warning("openbmd.center.fusion is missing: no fused tracks")
         return None
-    return Fusion(_sites(sites))
+    return Fusion(fusion_sites(sites))
 
 
-def _sites(rows: dict[str, Any]) -> dict[str, Any]:
+def fusion_sites(rows: dict[str, Any]) -> dict[str, Any]:
     from openbmd.center.fusion import SensorSite
 
     return {key: SensorSite(id=key, party=r.party, lat_deg=r.lat_deg, lon_deg=r.lon_deg, alt_m=r.alt_m,
@@ -256,7 +256,7 @@ def _sites(rows: dict[str, Any]) -> dict[str, Any]:
             for key, r in rows.items()}
 
 
-def _measurements(rows: list[dict]) -> list:
+def fusion_measurements(rows: list[dict]) -> list:
     from openbmd.center.fusion import Measurement
 
     return [Measurement(id=f"{r['party']}/{r['id']}", sensor=sensor_key(r["party"], r["sensor"]), party=r["party"],
@@ -266,7 +266,7 @@ def _measurements(rows: list[dict]) -> list:
             for r in sorted(rows, key=lambda r: r["t_s"])]
 
 
-def _track_dict(track) -> dict:
+def track_json(track) -> dict:
     """The track's JSON (non-finite numbers as null: JSON has no NaN)."""
     return _finite(track.summary())
 

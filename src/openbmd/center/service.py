@@ -23,12 +23,13 @@ from starlette.concurrency import run_in_threadpool
 from openbmd.center import agreement, audit, auth, models, party_tracks, store
 from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
-from openbmd.center.gate import AuthGate, bearer
+from openbmd.center.gate import AuthGate, Token, bearer
 from openbmd.center.limits import MAX_BODY_BYTES, BodyLimit
+from openbmd.center.picture_api import add_picture_routes
+from openbmd.center.webpage import add_webpage
 
 WRITERS = ("head", "operator")
 MAX_SEQ = 2**62  #: sequence numbers are 64-bit in the database
-Token = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
 
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_s: float = DEFAULT_RATE_PER_S,
@@ -49,6 +50,8 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     _bearer_in_openapi(app)
     _errors(app)
     _routes(app, center)
+    add_picture_routes(app, center)
+    add_webpage(app)
     app.add_middleware(AuthGate, center=center)  # 401 and 429 before the body is parsed
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # outermost: 413 before it is read
     return app

@@ -1,0 +1,103 @@
+"""A replay of the fused picture from the center's stored data (``GET /v1/history``).
+
+The stored reports and party tracks dated up to the window's end are fused anew, in time order, by
+the live picture's fusion (:mod:`openbmd.center.fusion`, which gives the same tracks, with the same
+ids, however the reports are batched), and the picture is taken every ``step_s`` seconds of report
+time across ``[from_s, to_s]``: a frame holds each track as it stood then (its last update at or
+before the frame's time, with launch and impact points). Track ids are the live picture's public
+ids, so a replayed track and the live one are the same id. Frames carry no covariance (the replay
+draws positions and the launch and impact ellipses). What a caller sees of a frame is the live
+picture's rule (:meth:`openbmd.center.picture.Picture.view`), applied by the route.
+"""
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+
+from openbmd.center import db, party_tracks, store
+from openbmd.center.errors import Refused
+from openbmd.center.picture import (Picture, fusion_measurements, make_fusion, sensor_key,
+                                    track_json)
+
+MAX_FRAMES = 600  #: frames in one replay: a 10-minute exercise at 1 s, or longer ones coarser
+_CACHE_SIZE = 4
+
+
+@dataclass(frozen=True, kw_only=True)
+class Replay:
+    """The frames of one window: ``times_s`` (UNIX s) and, for each, the tracks (unfiltered)."""
+
+    times_s: tuple[float, ...]
+    frames: tuple[tuple[dict, ...], ...]
+
+
+def frame_times(from_s: float, to_s: float, step_s: float) -> np.ndarray:
+    """The frames' times, ``from_s`` then every ``step_s`` up to ``to_s`` (included); Refused when
+    the window is empty or needs more than MAX_FRAMES frames."""
+    if not to_s >= from_s:
+        raise Refused(422, f"to_s ({to_s:g}) must be at or after from_s ({from_s:g})")
+    n = int(np.floor((to_s - from_s) / step_s + 1e-9)) + 1
+    if n > MAX_FRAMES:
+        raise Refused(422, f"the window {to_s - from_s:g} s at step_s {step_s:g} s needs {n} frames; allowed: at "
+                           f"most {MAX_FRAMES} (use a larger step_s, at least {(to_s - from_s) / (MAX_FRAMES - 1):.3g} s)")
+    times = from_s + step_s * np.arange(n)
+    if times[-1] < to_s:
+        times = np.append(times, to_s)
+    return times
+
+
+class History:
+    """Replays of the stored data for one picture, the last few kept until new data arrives."""
+
+    def __init__(self, picture: Picture):
+        self.picture = picture
+        self._lock = threading.Lock()
+        self._cache: dict[tuple, Replay] = {}
+
+    def replay(self, *, from_s: float, to_s: float, step_s: float) -> Replay:
+        times = frame_times(from_s, to_s, step_s)
+        with self.picture.read_engine.connect() as conn:
+            sensors = {sensor_key(r.party, r.id): r for r in store.party_sensors(conn)}
+            stamp = conn.execute(sa.select(sa.func.max(db.reports.c.seq), sa.func.count(db.reports.c.seq))).one()
+            reports = [r._asdict() for r in conn.execute(
+                sa.select(db.reports).where(db.reports.c.t_s <= to_s).order_by(db.reports.c.t_s, db.reports.c.seq))]
+            shared = [r for r in party_tracks.all_rows(conn) if r["t_s"] <= to_s]
+        key = (float(from_s), float(to_s), float(step_s), tuple(stamp), len(shared), tuple(sorted(sensors)))
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        out = self._fuse(times, sensors, reports, shared)
+        with self._lock:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = out
+        return out
+
+    def _fuse(self, times: np.ndarray, sensors: dict, reports: list[dict], shared: list[dict]) -> Replay:
+        fusion = make_fusion(sensors)
+        if fusion is None:
+            return Replay(times_s=tuple(map(float, times)), frames=tuple(() for _ in times))
+        ms = fusion_measurements(reports)  # sorted by time
+        pts = sorted((party_tracks.from_row(r) for r in shared), key=lambda p: p.t_s)
+        m_t, p_t = [m.t_s for m in ms], [p.t_s for p in pts]
+        i = j = 0
+        now: dict[str, dict] = {}
+        frames = []
+        for t in times:
+            i2, j2 = bisect.bisect_right(m_t, t), bisect.bisect_right(p_t, t)
+            touched = set(fusion.add_measurements(ms[i:i2])) if i2 > i else set()
+            if j2 > j:
+                touched |= set(fusion.add_tracks(pts[j:j2]))
+            i, j = i2, j2
+            alive = {tr.id for tr in fusion.tracks(ground=False)}
+            now = {tid: v for tid, v in now.items() if tid in alive}
+            for tid in sorted(touched & alive):
+                body = track_json(fusion.track(tid))
+                body.pop("covariance", None)
+                now[tid] = {**body, "id": self.picture.public_id(tid)}
+            frames.append(tuple(now[tid] for tid in sorted(now)))
+        return Replay(times_s=tuple(map(float, times)), frames=tuple(frames))
