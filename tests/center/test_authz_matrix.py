@@ -117,7 +117,7 @@ def test_no_token_or_a_bad_one_is_401_everywhere(center):
     c.extra["bad"] = "obmd_00000000_" + "A" * 43
     c.extra["junk"] = "not a token at all"
     from openbmd.center.service import create_app  # noqa: F401  (the routes below are the app's own)
-    routes = [(m, r.path.replace("{pid}", "x").replace("{token_id}", "x")) for r in c.client.app.routes
+    routes = [(m, r.path.replace("{pid}", "x").replace("{token_id}", "x").replace("{exercise_id}", "x")) for r in c.client.app.routes
               if r.path.startswith("/v1/") for m in sorted(getattr(r, "methods", ()))]
     assert len(routes) >= 16
     for method, path in routes:

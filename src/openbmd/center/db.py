@@ -133,6 +133,18 @@ audit = sa.Table(
     sa.Column("event", sa.Text, nullable=False),  # canonical JSON; the hash covers exactly this text
 )
 
+exercises = sa.Table(
+    "exercises", metadata,  # joint exercises flown through the center (openbmd exercise) and their scores
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("party", sa.String(32), sa.ForeignKey("parties.id"), nullable=False),  # who posted it first
+    sa.Column("scenario", sa.Text, nullable=False),
+    sa.Column("speed", sa.Float, nullable=False),
+    sa.Column("started_s", sa.Float, nullable=False),
+    sa.Column("finished_s", sa.Float),
+    sa.Column("score", sa.Text, nullable=False),  # canonical JSON object
+    sa.Column("updated_s", sa.Float, nullable=False),
+)
+
 keys = sa.Table(
     "keys", metadata,  # the center's own secrets (never served): e.g. the key that makes track ids opaque
     sa.Column("name", sa.String(32), primary_key=True),

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from openbmd.center import agreement, audit, auth, models, party_tracks, store
+from openbmd.center import agreement, audit, auth, exercises, models, party_tracks, store
 from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
 from openbmd.center.gate import AuthGate, Token, bearer
@@ -50,6 +50,7 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     _bearer_in_openapi(app)
     _errors(app)
     _routes(app, center)
+    exercises.add_routes(app, center)
     add_picture_routes(app, center)
     add_webpage(app)
     app.add_middleware(AuthGate, center=center)  # 401 and 429 before the body is parsed
