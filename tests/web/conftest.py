@@ -25,6 +25,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 800}
+LOGGERS = ("uvicorn.access", "uvicorn.error", "openbmd")  #: the server's loggers, read for leaked tokens
 
 
 class LogSink(logging.Handler):
@@ -96,10 +97,11 @@ def start_center(db_path: Path, parties=("nato", "russia")) -> LiveCenter:
 
     app = create_app(url, clock=clock, fusion=True)
     port = _free_port()
-    sink = LogSink()
-    for name in ("uvicorn", "uvicorn.access", "uvicorn.error", "openbmd"):
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", access_log=True, lifespan="on",
+                            timeout_graceful_shutdown=2)
+    sink = LogSink()  # after Config, which configures uvicorn's loggers afresh
+    for name in LOGGERS:
         logging.getLogger(name).addHandler(sink)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", access_log=True, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"center-{port}", daemon=True)
     thread.start()
@@ -126,7 +128,7 @@ def live_center(tmp_path):
     yield make
     for live in made:
         live.stop()
-        for name in ("uvicorn", "uvicorn.access", "uvicorn.error", "openbmd"):
+        for name in LOGGERS:
             logging.getLogger(name).removeHandler(live.logs)
 
 
@@ -145,11 +147,17 @@ def browser():
         b.close()
 
 
+def new_context(browser):
+    """A fresh context (its own session storage). ``bypass_csp``: the page's Content Security Policy
+    forbids eval, which Playwright's waits use; the policy itself is checked on the response."""
+    return browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, live_center):  # live_center: the page closes first, ending its stream
     """A fresh browser context (its own session storage) and page; the requests it made are in
     ``page.requests_seen`` and the responses of /v1/ calls in ``page.api_bodies`` (url, status, text)."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser)
     pg = context.new_page()
     pg.requests_seen = []
     pg.api_bodies = []

@@ -151,7 +151,7 @@
       $("sensors").appendChild(li);
     }
     if (!out.sensors.length) $("sensors").textContent = "No sensor visible to this party.";
-    if (bounds.length) state.map.fitBounds(L.latLngBounds(bounds), { padding: [10, 10] });
+    if (bounds.length) state.map.fitBounds(L.latLngBounds(bounds), { padding: [10, 10], animate: false });
   }
 
   // ------------------------------------------------------------------ tracks
@@ -181,12 +181,18 @@
     }
     for (const kind of ["launch", "impact"]) {
       const pt = t[kind + "_point"];
-      if (layers[kind]) { layers.group.removeLayer(layers[kind]); layers[kind] = null; }
-      if (pt && Number.isFinite(pt.lat_deg)) {
+      for (const key of [kind, kind + "Dot"]) if (layers[key]) { layers.group.removeLayer(layers[key]); layers[key] = null; }
+      if (pt && Number.isFinite(pt.lat_deg)) {  // the one-sigma ellipse, and a dot that shows at any zoom
         const colour = t.level === "warning" ? COLOURS.warning : COLOURS[kind];
+        const tip = kind + " point of " + t.id + ": " + pt.lat_deg.toFixed(2) + ", " + pt.lon_deg.toFixed(2) +
+          " ±" + (pt.sigma_km || 0).toFixed(1) + " km (one-sigma ellipse)";
         layers[kind] = L.polygon(ellipse(pt, 72), { color: colour, weight: 2, fillOpacity: 0.2,
                                                      className: kind + "-ellipse track-" + t.id })
-          .bindTooltip(kind + " point of " + t.id + " (one-sigma ellipse)").addTo(layers.group);
+          .bindTooltip(tip).addTo(layers.group);
+        layers[kind + "Dot"] = L.circleMarker([pt.lat_deg, pt.lon_deg], { radius: 4, color: colour, weight: 2,
+                                                                          fillColor: "#fff", fillOpacity: 1,
+                                                                          className: kind + "-point track-" + t.id })
+          .bindTooltip(tip).addTo(layers.group);
       }
     }
   }
@@ -202,10 +208,8 @@
     entry.view = t;
     state.tracks.set(t.id, entry);
     drawTrack(t, entry.layers);
-    if (!(t.id in state.shownAt)) {
-      state.shownAt[t.id] = Date.now();
-      keepInView(entry.layers);
-    }
+    if (!(t.id in state.shownAt)) state.shownAt[t.id] = Date.now();
+    keepInView(entry.layers);
     listTrack(entry);
   }
 
@@ -214,8 +218,9 @@
       .map((l) => (l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng()])));
     if (!pts.length) return;
     const want = pts.reduce((a, b) => a.extend(b), L.latLngBounds(pts[0].getSouthWest(), pts[0].getNorthEast()));
-    if (!state.map.getBounds().pad(-0.02).contains(want)) {
-      state.map.fitBounds(state.map.getBounds().extend(want), { padding: [20, 20], animate: false });
+    if (!state.map.getBounds().pad(-0.02).contains(want)) {  // reset: at once, not animated
+      const b = state.map.getBounds().extend(want);
+      state.map.setView(b.getCenter(), state.map.getBoundsZoom(b, false, L.point(40, 40)), { reset: true });
     }
   }
 
@@ -334,12 +339,12 @@
       $("score").textContent = e.status === 404 ? "This center records no exercises." : "Exercises: " + e.message;
       return;
     }
-    const rows = Array.isArray(list) ? list : (list.exercises || []);
+    const rows = list.exercises || [];
     if (!rows.length) { $("score").textContent = "No exercise recorded yet."; return; }
-    const latest = rows.reduce((a, b) => ((b.finished_s || 0) > (a.finished_s || 0) ? b : a));
+    const latest = rows.reduce((a, b) => (b.started_s >= a.started_s ? b : a));  // the latest started
     state.exercise = latest;
     showScore(latest);
-    if (!$("replay-from").value && latest.started_s && latest.finished_s) {
+    if (!$("replay-from").value && latest.finished_s) {
       $("replay-from").value = utc(latest.started_s);
       $("replay-to").value = utc(latest.finished_s);
     }
@@ -349,8 +354,10 @@
     const box = $("score");
     box.textContent = "";
     const head = document.createElement("p");
-    head.textContent = "Exercise " + ex.id + (ex.scenario ? " (" + ex.scenario + ")" : "") +
-      (ex.speed ? ", " + ex.speed + "x" : "") + ", " + utc(ex.started_s) + " to " + utc(ex.finished_s);
+    const scenario = (ex.scenario || "").split("\n")[0].slice(0, 60);  // a name, or a TOML text's first line
+    head.textContent = "Exercise " + ex.id + " by " + ex.party + (scenario ? " (" + scenario + ")" : "") +
+      ", " + ex.speed + "x, " + utc(ex.started_s) + " to " + (ex.finished_s ? utc(ex.finished_s) : "(running)");
+    head.id = "score-title";
     box.appendChild(head);
     const dl = document.createElement("dl");
     const add = (k, v) => {
@@ -451,7 +458,8 @@
       await new Promise((resolve) => stream(resolve));  // the stream first: no update is lost between
       await reconcile();
       (await api("/v1/alerts")).alerts.forEach(addAlert);
-      state.reconcileTimer = setInterval(() => reconcile().catch((e) => status("refresh: " + e.message)), RECONCILE_MS);
+      state.reconcileTimer = setInterval(() => Promise.all([reconcile(), loadExercise()])
+        .catch((e) => status("refresh: " + e.message)), RECONCILE_MS);
       await loadExercise();
       if (!$("replay-from").value && state.tracks.size) {
         const times = [...state.tracks.values()].map((e) => e.view);
