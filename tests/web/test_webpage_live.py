@@ -14,6 +14,7 @@ and in every response the page received, while its owner sees the track whole on
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from conftest import new_context
@@ -154,3 +155,42 @@ def test_a_track_on_a_warning_level_sensor_is_only_a_warning_for_another_party(b
     owner.wait_for_selector(f"path.track.track-{tid}", timeout=5_000)
     assert owner.locator("#sensors li[data-sensor='russia/r2']").count() == 1
     context.close()
+
+
+def test_the_score_panel_and_a_replay_of_the_finished_exercise(page, live_center):
+    live = live_center()
+    register(live, "r1", "raw")
+    rows = reports("r1", seed=3)
+    post(live, "r1", rows)
+    track = _one_track(live, "nato")
+    started, finished = rows[0]["t_s"] - 10.0, rows[-1]["t_s"] + 1.0
+    score = {"threats": 1, "first_shared_track_s": 14.5, "impact_error_km": 0.7, "unannounced_flagged": 1}
+    r = live.call("POST", "/v1/exercises", live.tokens["nato"],
+                  json={"id": "ex-1", "scenario": "sejjil-west", "speed": 10.0, "started_s": started,
+                        "finished_s": finished, "score": score})
+    assert r.status_code == 201, r.text
+    login(page, live, live.tokens["nato"])
+    page.wait_for_selector("#score dl", timeout=5_000)
+    assert page.text_content("#score-title").startswith("Exercise ex-1 by nato (sejjil-west), 10x")
+    shown = {k: float(page.text_content(f"#score dd[data-key='{k}']")) for k in score}
+    assert shown == pytest.approx(score, rel=1e-3)
+
+    # the replay window is the exercise's; the first frame is before the first return: no track
+    page.wait_for_selector(f"path.track.track-{track['id']}", timeout=5_000)
+    page.click("#replay-load")
+    page.wait_for_function("document.getElementById('mode').textContent === 'REPLAY'", timeout=10_000)
+    assert page.locator("path.track").count() == 0  # the live layer is off; frame 0 is empty
+    n = int(page.get_attribute("#replay-slider", "max")) + 1
+    k = math.floor((finished - started) / 2.0 + 1e-9) + 1  # every 2 s from the start ...
+    assert n == k + (started + 2.0 * (k - 1) < finished - 1e-3)  # ... and the window's end
+    page.focus("#replay-slider")
+    page.keyboard.press("End")  # the last frame: the track as the center last fused it
+    page.wait_for_selector(f"path.track.track-{track['id']}", timeout=5_000)
+    lat, lon = geodetic(track["position_m"])
+    x, y = page_point(page, lat, lon)
+    mx, my = _marker_centre(page, track["id"])
+    assert abs(mx - x) < 2.0 and abs(my - y) < 2.0
+    trail = page.evaluate("window.obmd.replay.frames.filter((f) => f.tracks.length).length")
+    assert trail > 10 and "1 unannounced" in page.text_content("#replay-time")
+    page.click("#replay-live")
+    assert page.text_content("#mode") == "" and page.locator(f"path.track.track-{track['id']}").count() == 1

@@ -4,7 +4,7 @@ The stored reports and party tracks dated up to the window's end are fused anew,
 the live picture's fusion (:mod:`openbmd.center.fusion`, which gives the same tracks, with the same
 ids, however the reports are batched), and the picture is taken every ``step_s`` seconds of report
 time across ``[from_s, to_s]``: a frame holds each track as it stood then (its last update at or
-before the frame's time, with launch and impact points). Track ids are the live picture's public
+before the frame's time, with launch and impact points, these at most ``GROUND_EVERY_S`` old). Track ids are the live picture's public
 ids, so a replayed track and the live one are the same id. Frames carry no covariance (the replay
 draws positions and the launch and impact ellipses). What a caller sees of a frame is the live
 picture's rule (:meth:`openbmd.center.picture.Picture.view`), applied by the route.
@@ -12,6 +12,7 @@ picture's rule (:meth:`openbmd.center.picture.Picture.view`), applied by the rou
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 from dataclasses import dataclass
 
@@ -24,6 +25,10 @@ from openbmd.center.picture import (Picture, fusion_measurements, make_fusion, s
                                     track_json)
 
 MAX_FRAMES = 600  #: frames in one replay: a 10-minute exercise at 1 s, or longer ones coarser
+#: launch and impact points (flights of the state's sigma points, the costly part) are flown anew at
+#: most every GROUND_EVERY_S of report time per track, and at the window's end; in between a frame
+#: shows the track's new state with the points last flown
+GROUND_EVERY_S = 20.0
 _CACHE_SIZE = 4
 
 
@@ -40,11 +45,12 @@ def frame_times(from_s: float, to_s: float, step_s: float) -> np.ndarray:
     the window is empty or needs more than MAX_FRAMES frames."""
     if not to_s >= from_s:
         raise Refused(422, f"to_s ({to_s:g}) must be at or after from_s ({from_s:g})")
-    n = int(np.floor((to_s - from_s) / step_s + 1e-9)) + 1
-    if n > MAX_FRAMES:
-        raise Refused(422, f"the window {to_s - from_s:g} s at step_s {step_s:g} s needs {n} frames; allowed: at "
-                           f"most {MAX_FRAMES} (use a larger step_s, at least {(to_s - from_s) / (MAX_FRAMES - 1):.3g} s)")
-    times = from_s + step_s * np.arange(n)
+    steps = (to_s - from_s) / step_s  # may be huge (or inf): compared before it is made an int
+    if not steps + 1e-9 < MAX_FRAMES - 1:
+        raise Refused(422, f"the window {to_s - from_s:g} s at step_s {step_s:g} s needs over {MAX_FRAMES} frames; "
+                           f"allowed: at most {MAX_FRAMES} (use a larger step_s, at least "
+                           f"{(to_s - from_s) / (MAX_FRAMES - 2):.3g} s)")
+    times = from_s + step_s * np.arange(math.floor(steps + 1e-9) + 1)
     if times[-1] < to_s:
         times = np.append(times, to_s)
     return times
@@ -86,17 +92,29 @@ class History:
         m_t, p_t = [m.t_s for m in ms], [p.t_s for p in pts]
         i = j = 0
         now: dict[str, dict] = {}
+        grounded: dict[str, float] = {}  # track -> the frame time its launch and impact points were flown
+        stale: set[str] = set()  # tracks updated since
         frames = []
-        for t in times:
+        for k, t in enumerate(times):
             i2, j2 = bisect.bisect_right(m_t, t), bisect.bisect_right(p_t, t)
             touched = set(fusion.add_measurements(ms[i:i2])) if i2 > i else set()
             if j2 > j:
                 touched |= set(fusion.add_tracks(pts[j:j2]))
             i, j = i2, j2
-            alive = {tr.id for tr in fusion.tracks(ground=False)}
-            now = {tid: v for tid, v in now.items() if tid in alive}
-            for tid in sorted(touched & alive):
-                body = track_json(fusion.track(tid))
+            states = {tr.id: tr for tr in fusion.tracks(ground=False)}
+            now = {tid: v for tid, v in now.items() if tid in states}
+            stale = (stale | touched) & set(states)
+            last = k == len(times) - 1
+            for tid in sorted(stale):
+                if last or grounded.get(tid, -math.inf) + GROUND_EVERY_S <= t:  # the costly part: flights
+                    body, grounded[tid] = track_json(fusion.track(tid)), t
+                    stale.discard(tid)
+                elif tid in touched:  # the new state, the last launch and impact points
+                    old = now.get(tid, {})
+                    body = {**track_json(states[tid]), "launch_point": old.get("launch_point"),
+                            "impact_point": old.get("impact_point")}
+                else:
+                    continue
                 body.pop("covariance", None)
                 now[tid] = {**body, "id": self.picture.public_id(tid)}
             frames.append(tuple(now[tid] for tid in sorted(now)))
