@@ -2,8 +2,8 @@
 the other party's sharing level (raw, tracks, warning), with zero leaks.
 
 The other party's ids carry a marker (SECRET); no response may contain it unless the sharing level
-allows that response to show the other party's raw data (GET /v1/reports at level raw), or the
-caller sent it itself. Every
+allows that response to show the other party's raw data (GET /v1/reports at level raw) or its
+sensor (GET /v1/sensors at level raw or tracks), or the caller sent it itself. Every
 endpoint refuses a missing or bad token with 401. Existence must not leak: a report naming the
 other party's sensor is refused exactly as one naming no sensor at all, and revoking the other
 party's token is answered exactly as revoking a token that does not exist.
@@ -60,6 +60,9 @@ def _expect(role: str, target: str, level: str) -> dict[tuple[str, str], int]:
         ("POST", "/v1/proposals/{pid}/approve"): 200 if head else 403,
         ("POST", "/v1/tokens"): 201 if head else 403,
         ("DELETE", "/v1/tokens/{tid}"): (200 if target == "nato" else 404) if head else 403,
+        ("GET", "/v1/me"): 200,
+        ("GET", "/v1/sensors"): 200,
+        ("GET", "/v1/history?from_s=1899999000&to_s=1900000000&step_s=10"): 200,
     }
 
 
@@ -104,10 +107,11 @@ def test_every_endpoint_role_and_party(make_center, level):
                 if r.status_code != want:
                     wrong.append(f"{role} {target} {method} {url}: {r.status_code} != {want}: {r.text[:200]}")
                 leak_ok = path.startswith("/v1/reports?") and target == "russia" and want == 200
+                leak_ok |= path == "/v1/sensors" and level != "warning"  # a shared sensor is listed, by id
                 echoed = MARK in str(body)  # a refusal may name what the caller itself sent
                 if MARK in r.text and not leak_ok and not echoed:
                     wrong.append(f"LEAK {role} {target} {method} {url}: {r.text[:200]}")
-                if leak_ok and r.status_code == 200:
+                if leak_ok and r.status_code == 200 and path.startswith("/v1/reports?"):
                     assert [x["id"] for x in r.json()["reports"]] == [f"r-{MARK}-1"]
     assert not wrong, "\n".join(wrong)
 
