@@ -91,7 +91,8 @@ def test_a_new_track_appears_live_where_it_is_and_the_unannounced_launch_alerts(
     assert page.locator(f"#alerts li.alert-unannounced[data-track-id='{tid}']").count() == 1
 
     # offline and discreet: every request went to the center; no URL and no log line holds the token
-    assert page.requests_seen and all(u.startswith(live.base + "/") or u.startswith("data:") for u in page.requests_seen)
+    assert page.requests_seen
+    assert all(u.startswith(live.base + "/") or u.startswith("data:") for u in page.requests_seen)
     assert not [u for u in page.requests_seen if token in u]
     assert live.logs.lines and not [line for line in live.logs.lines if token in line]
 

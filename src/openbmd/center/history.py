@@ -4,8 +4,8 @@ The stored reports and party tracks dated up to the window's end are fused anew,
 the live picture's fusion (:mod:`openbmd.center.fusion`, which gives the same tracks, with the same
 ids, however the reports are batched), and the picture is taken every ``step_s`` seconds of report
 time across ``[from_s, to_s]``: a frame holds each track as it stood then (its last update at or
-before the frame's time, with launch and impact points, these at most ``GROUND_EVERY_S`` old). Track ids are the live picture's public
-ids, so a replayed track and the live one are the same id. Frames carry no covariance (the replay
+before the frame's time, with launch and impact points, these at most ``GROUND_EVERY_S`` old).
+Track ids are the live picture's public ids, so a replayed track and the live one are the same id. Frames carry no covariance (the replay
 draws positions and the launch and impact ellipses). What a caller sees of a frame is the live
 picture's rule (:meth:`openbmd.center.picture.Picture.view`), applied by the route.
 """

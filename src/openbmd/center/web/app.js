@@ -430,7 +430,12 @@
   }
 
   function playReplay() {
-    if (state.replayTimer) { clearInterval(state.replayTimer); state.replayTimer = null; $("replay-play").textContent = "Play"; return; }
+    if (state.replayTimer) {
+      clearInterval(state.replayTimer);
+      state.replayTimer = null;
+      $("replay-play").textContent = "Play";
+      return;
+    }
     $("replay-play").textContent = "Pause";
     state.replayTimer = setInterval(() => {
       const k = Number($("replay-slider").value) + 1;
