@@ -21,10 +21,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "center"))  # center_helpers, fusion_scenario
 
+from web_scenario import new_context  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1280, "height": 800}
 LOGGERS = ("uvicorn.access", "uvicorn.error", "openbmd")  #: the server's loggers, read for leaked tokens
 
 
@@ -145,12 +146,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def new_context(browser):
-    """A fresh context (its own session storage). ``bypass_csp``: the page's Content Security Policy
-    forbids eval, which Playwright's waits use; the policy itself is checked on the response."""
-    return browser.new_context(viewport=VIEWPORT, bypass_csp=True)
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ import json
 import math
 
 import pytest
-from conftest import new_context
-from web_scenario import colour_pixels, geodetic, login, page_point, post, register, reports
+from web_scenario import colour_pixels, geodetic, login, new_context, page_point, post, register, reports
 
 LATENCY_LIMIT_S = 1.0  #: the issue's goal: the browser shows a new track within 1 s of the fusion
 

@@ -8,6 +8,13 @@ from fusion_scenario import SENSORS, flight, looks, returns, truth
 #: the scenario's radars: which party owns each and its catalog model
 SITES = {"r1": ("nato", "an-tpy-2-fbm"), "r2": ("russia", "voronezh-dm-armavir")}
 TRACK_RGB = (0xD6, 0x00, 0x8F)  #: app.js COLOURS.track
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def new_context(browser):
+    """A fresh context (its own session storage). ``bypass_csp``: the page's Content Security Policy
+    forbids eval, which Playwright's waits use; the policy itself is checked on the response."""
+    return browser.new_context(viewport=VIEWPORT, bypass_csp=True)
 
 
 def register(live, sensor: str, sharing: str) -> None:
