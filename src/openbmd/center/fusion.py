@@ -351,6 +351,16 @@ class Fusion:
             self._update_ground(trs)
         return [self._out(tr, ground) for tr in trs]
 
+    def tracks_of(self, track_ids, *, refresh_s: float = 0.0) -> list[FusedTrack]:
+        """Several fused tracks by id (unknown ids skipped), their launch and impact points flown
+        together (one vectorized flight for all: ~0.1 s per call, not per track). With
+        ``refresh_s`` > 0 a track's points are kept until its data time has moved ``refresh_s``
+        past the state they were flown from (or it turns firm): a live picture fed many updates
+        a second then refreshes them at that pace instead of at every return."""
+        trs = [self._tracks[k] for k in track_ids if k in self._tracks]
+        self._update_ground(trs, refresh_s=refresh_s)
+        return [self._out(tr, True) for tr in trs]
+
     def track(self, track_id: str) -> FusedTrack | None:
         """One fused track by id, with its launch and impact points (None: no such track)."""
         tr = self._tracks.get(track_id)
@@ -368,10 +378,12 @@ class Fusion:
                           first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
 
-    def _update_ground(self, trs: list[TrackState]) -> None:
+    def _update_ground(self, trs: list[TrackState], refresh_s: float = 0.0) -> None:
         for k in [k for k in self._ground if k not in self._tracks]:
             del self._ground[k]
-        todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != (tr.t, tr.n, tr.x.tobytes())]
+        todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != self._ground_key(tr)
+                and (refresh_s <= 0.0 or tr.id not in self._ground or tr.t - self._ground[tr.id][0][0] >= refresh_s
+                     or self._ground[tr.id][0][3] != (tr.firm_t is not None))]
         if not todo:
             return
         x = np.array([tr.x[:6] for tr in todo])             # a boosting track: where it would go unpowered
@@ -380,4 +392,8 @@ class Fusion:
         impacts = impact_points(x, p, t, motion=self._motion, drag_motion=self._drag, beta_span=RV_BETA_SPAN)
         launches = launch_points(x, p, t, impacts, motion=self._motion, boosting=[tr.boosting for tr in todo])
         for tr, lp, ip in zip(todo, launches, impacts):
-            self._ground[tr.id] = ((tr.t, tr.n, tr.x.tobytes()), lp, ip)
+            self._ground[tr.id] = (self._ground_key(tr), lp, ip)
+
+    @staticmethod
+    def _ground_key(tr: TrackState) -> tuple:
+        return (tr.t, tr.n, tr.x.tobytes(), tr.firm_t is not None)

@@ -31,6 +31,10 @@ from openbmd.center import db, party_tracks, store
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
+#: a live track's launch and impact points are flown again once its data time has moved this far
+#: (and when it turns firm), not at every return: flying them costs ~0.1 s per update batch, and a
+#: radar's 1 s revisit on 50 threats would otherwise keep the worker seconds behind the reports
+GROUND_REFRESH_S = 5.0
 _WARNING_KEYS = ("id", "t_s", "firm", "launch_point", "impact_point")
 
 
@@ -117,23 +121,37 @@ class Picture:
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
+            # report batches queued behind one another are fused as one: a worker that fell behind
+            # catches up in one step (the fusion's result does not depend on how reports are batched)
+            items = [self._queue.get()]
+            while isinstance(items[-1], list):
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            reports = [r for it in items if isinstance(it, list) for r in it]
             try:
-                if item is None:
-                    return
-                if item == "rebuild":
-                    self._rebuild()
-                elif isinstance(item, tuple):
-                    self._feed_tracks(item[1], announce=True)
-                elif item == "sensors":
-                    with self.read_engine.connect() as conn:
-                        self._reset(store.party_sensors(conn), keep=True)
-                else:
-                    self._feed(item, announce=True)
-            except Exception:  # noqa: BLE001 - the worker must outlive a bad batch; the store keeps it
-                log.exception("fusion failed on a batch; the reports are stored and will be fused at restart")
+                for item in ([reports] if reports else []) + [it for it in items if not isinstance(it, list)]:
+                    if item is None:
+                        return
+                    self._handle(item)
             finally:
-                self._queue.task_done()
+                for _ in items:
+                    self._queue.task_done()
+
+    def _handle(self, item) -> None:
+        try:
+            if item == "rebuild":
+                self._rebuild()
+            elif isinstance(item, tuple):
+                self._feed_tracks(item[1], announce=True)
+            elif item == "sensors":
+                with self.read_engine.connect() as conn:
+                    self._reset(store.party_sensors(conn), keep=True)
+            else:
+                self._feed(item, announce=True)
+        except Exception:  # noqa: BLE001 - the worker must outlive a bad batch; the store keeps it
+            log.exception("fusion failed on a batch; the reports are stored and will be fused at restart")
 
     # -- fusion seam -----------------------------------------------------------------------------
     def _reset(self, sensor_rows, keep: bool = False) -> None:
@@ -167,27 +185,28 @@ class Picture:
             alive = {t.id for t in self._fusion.tracks(ground=False)}
             self._tracks = {tid: t for tid, t in self._tracks.items() if tid in alive}
             changed = sorted(touched & alive) if announce else sorted(alive - set(self._tracks) | touched & alive)
-            for tid in changed:
-                self._tracks[tid] = {**_track_dict(self._fusion.track(tid)), "id": self._public_id(tid)}
+            fused = self._fusion.tracks_of(changed, refresh_s=GROUND_REFRESH_S)
+            for tid, tr in zip(changed, fused):
+                self._tracks[tid] = {**_track_dict(tr), "id": self._public_id(tid)}
                 if announce:
                     self._publish("track", self._tracks[tid])
-            updated = [self._tracks[tid] for tid in changed]
         if announce:
-            self._announce([{**t, "fusion_id": tid} for tid, t in zip(changed, updated)])
+            self._announce([(tr, self._tracks[tr.id]) for tr in fused])
 
     def _public_id(self, fusion_id: str) -> str:
         """An opaque, stable id: the fusion's own ids are made of report ids, which must not leak."""
         return "trk-" + hmac.new(self._key, fusion_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
-    def _announce(self, tracks: list[dict]) -> None:
-        firm = [t for t in tracks if t.get("firm") and t.get("launch_point")]
+    def _announce(self, tracks: list[tuple]) -> None:
+        """Alerts for the firm ones of ``tracks``: (fused track, its public dict) pairs."""
+        firm = [(f, t) for f, t in tracks if t.get("firm") and t.get("launch_point")]
         if not firm:
             return
         with self.engine.begin() as conn:
             notes = store.notifications(conn)
             made = []
-            for t in firm:
-                match = _match(self._fusion.track(t["fusion_id"]), notes)
+            for fused, t in firm:
+                match = _match(fused, notes)
                 kind = "unannounced" if match is None else "announced"
                 body = {"track_id": t["id"], "t_s": t.get("t_s"), "launch_point": t.get("launch_point"),
                         "impact_point": t.get("impact_point"), "notification": match}
@@ -210,6 +229,8 @@ class Picture:
 
     def events_after(self, seq: int) -> list[tuple[int, str, dict]]:
         with self._lock:
+            if not self._events or self._events[-1][0] <= seq:  # the common case of a stream's poll
+                return []
             return [e for e in self._events if e[0] > seq]
 
     @property
