@@ -1,0 +1,154 @@
+"""The exercise scenario: a raid file (:mod:`openbmd.analyses.raid_file`) with the parties' sensors.
+
+An exercise file (TOML) is a raid whose ``[[salvo]]`` entries take two more keys, and a list of
+``[[sensor]]`` entries, each a catalog radar of one party::
+
+    name = "Iranian salvo on south-east Europe"
+    duration_s = 900            # optional: scenario seconds flown (default: until the last impact)
+    seed = 1                    # optional: the measurement noise's seed (default 0)
+
+    [[salvo]]                   # the raid keys: missile, from, to, count, launch_time_s, shape, rcs_m2
+    missile = "shahab-3"
+    from = "Tabriz"
+    to = "Ankara"
+    count = 4
+    interval_s = 20             # optional: seconds between the salvo's launches (default 15)
+    notified_by = "russia"      # optional: the party that files a pre-launch notification (default: none,
+                                # the launch is unannounced)
+
+    [[sensor]]
+    party = "nato"              # lower-case party id, as founded in the center
+    sensor = "an-tpy-2-fbm"     # catalog radar (openbmd radars lists them)
+    id = "kurecik"              # optional: the id it reports under (default: the catalog id)
+    lat_deg = 38.349            # optional, with lon_deg: moved there (default: its catalog site)
+    lon_deg = 37.794
+    sharing = "raw"             # optional: raw | tracks | warning (default raw)
+
+Every problem is one line ``file:line: key = value — what is allowed``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from openbmd import schema
+from openbmd.analyses.raid_file import Salvo, SalvoFile, resolve_salvos
+from openbmd.errors import InputError
+from openbmd.schema import Lat, Lon, Model
+
+PartyId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+SensorId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$")]
+DEFAULT_INTERVAL_S = 15.0  #: between the launches of one salvo (notional; a launcher brigade's ripple)
+MAX_DURATION_S = 6 * 3600.0
+
+
+class ExerciseSalvo(SalvoFile):
+    interval_s: Annotated[float, Field(ge=0.0, le=3600.0)] = DEFAULT_INTERVAL_S
+    notified_by: PartyId | None = None
+
+
+class SensorFile(Model):
+    party: PartyId
+    sensor: Annotated[str, Field(min_length=1)]
+    id: SensorId | None = None
+    lat_deg: Lat | None = None
+    lon_deg: Lon | None = None
+    sharing: Literal["raw", "tracks", "warning"] = "raw"
+
+
+class ExerciseFile(Model):
+    name: str = ""
+    description: str = ""
+    duration_s: Annotated[float, Field(gt=0.0, le=MAX_DURATION_S)] | None = None
+    seed: Annotated[int, Field(ge=0)] = 0
+    salvo: tuple[ExerciseSalvo, ...] = Field(min_length=1)
+    sensor: tuple[SensorFile, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExerciseSensor:
+    """One party's radar in the exercise: the catalog radar placed, the id it reports under."""
+
+    party: str
+    id: str
+    radar: object  #: openbmd.sensors.radar.Radar at its site
+    sharing: str = "raw"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """An exercise scenario resolved: salvos (with their interval and notifier) and sensors."""
+
+    name: str
+    description: str
+    salvos: tuple[Salvo, ...]
+    intervals_s: tuple[float, ...]
+    notified_by: tuple[str | None, ...]
+    sensors: tuple[ExerciseSensor, ...]
+    duration_s: float | None
+    seed: int
+    path: str
+    text: str
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return tuple(sorted({s.party for s in self.sensors} | {p for p in self.notified_by if p}))
+
+    @property
+    def threats(self) -> int:
+        return sum(s.count for s in self.salvos)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check an exercise file; every error names the file and the line."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"scenario {path} is a folder, not a .toml file")
+    data, where = schema.read_toml(path, "scenario")
+    return _scenario(data, where, path.parent, path.read_text(encoding="utf-8"))
+
+
+def parse_scenario(text: str, filename: str = "<scenario>", *, base_dir: Path | None = None) -> Scenario:
+    data, where = schema.parse_toml(text, filename)
+    return _scenario(data, where, base_dir, text)
+
+
+def _scenario(data: dict, where: schema.Where, base_dir: Path | None, text: str) -> Scenario:
+    for key, what in (("salvo", "missile, from, to, count"), ("sensor", "party, sensor")):
+        if not data.get(key):
+            raise InputError(f"{where.filename}: no [[{key}]] entries; an exercise lists at least one "
+                             f"[[{key}]] with {what}")
+    declared = schema.validate(ExerciseFile, data, where)
+    salvos = resolve_salvos(declared.salvo, where, base_dir)
+    sensors = tuple(_sensor(s, k, where) for k, s in enumerate(declared.sensor))
+    seen: set[tuple[str, str]] = set()
+    for k, s in enumerate(sensors):
+        if (s.party, s.id) in seen:
+            raise InputError(where.say(("sensor", k, "id"), f"sensor[{k + 1}].id = {s.id!r} — already used by "
+                                                           f"party {s.party!r}; give each sensor its own id"))
+        seen.add((s.party, s.id))
+    return Scenario(name=declared.name or Path(where.filename).stem, description=declared.description,
+                    salvos=salvos, intervals_s=tuple(e.interval_s for e in declared.salvo),
+                    notified_by=tuple(e.notified_by for e in declared.salvo), sensors=sensors,
+                    duration_s=declared.duration_s, seed=declared.seed, path=where.filename, text=text)
+
+
+def _sensor(s: SensorFile, k: int, where: schema.Where) -> ExerciseSensor:
+    from openbmd.sensors.catalog import get_radar
+
+    try:
+        radar = get_radar(s.sensor)
+    except InputError as exc:
+        raise InputError(where.say(("sensor", k, "sensor"), f"sensor[{k + 1}].sensor = {s.sensor!r} — {exc}")) from None
+    if (s.lat_deg is None) != (s.lon_deg is None):
+        raise InputError(where.say(("sensor", k), f"sensor[{k + 1}]: give both lat_deg and lon_deg, or neither "
+                                                  "(the radar's catalog site)"))
+    if s.lat_deg is not None:
+        radar = radar.at(s.lat_deg, s.lon_deg, radar.site_alt_m)
+    if radar.site_lat_deg is None:
+        raise InputError(where.say(("sensor", k), f"sensor[{k + 1}]: {s.sensor} has no catalog site; give "
+                                                  "lat_deg and lon_deg"))
+    return ExerciseSensor(party=s.party, id=s.id or s.sensor, radar=radar, sharing=s.sharing)
