@@ -15,6 +15,7 @@ sensors are never shown to other parties.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
 import logging
 import secrets
@@ -27,7 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from openbmd.center import db, party_tracks, store
+from openbmd.center import db, party_tracks, sights, store
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
@@ -76,13 +77,16 @@ class Picture:
             self._reset(store.party_sensors(conn))
             self._tracks = {}
             batch: list = []
-            for row in store.all_reports(conn):
-                batch.append(row._asdict())
-                if len(batch) >= 5000:
-                    self._feed(batch, announce=False)
+            # radar returns and lines of sight in the order they arrived, as they were fused live
+            merged = heapq.merge(((r.received_s, r.seq, 0, r) for r in store.all_reports(conn)),
+                                 ((r.received_s, r.seq, 1, r) for r in sights.all_rows(conn)))
+            for *_, sight, row in merged:
+                if batch and (len(batch) >= 5000 or sight != batch[-1][0]):
+                    self._feed([r for _, r in batch], announce=False, sight=bool(batch[-1][0]))
                     batch = []
+                batch.append((sight, row._asdict()))
             if batch:
-                self._feed(batch, announce=False)
+                self._feed([r for _, r in batch], announce=False, sight=bool(batch[-1][0]))
             self._feed_tracks(party_tracks.all_rows(conn), announce=False)
 
     def data_removed(self) -> None:
@@ -100,6 +104,11 @@ class Picture:
         """Hand committed reports to the worker."""
         if self.enabled and rows:
             self._queue.put(rows)
+
+    def submit_sights(self, rows: list[dict]) -> None:
+        """Hand committed lines of sight to the worker."""
+        if self.enabled and rows:
+            self._queue.put(("sights", rows))
 
     def submit_tracks(self, rows: list[dict]) -> None:
         """Hand committed party tracks to the worker."""
@@ -123,6 +132,8 @@ class Picture:
                     return
                 if item == "rebuild":
                     self._rebuild()
+                elif isinstance(item, tuple) and item[0] == "sights":
+                    self._feed(item[1], announce=True, sight=True)
                 elif isinstance(item, tuple):
                     self._feed_tracks(item[1], announce=True)
                 elif item == "sensors":
@@ -144,7 +155,7 @@ class Picture:
             elif self._fusion is None or not keep:
                 self._fusion = _make_fusion(self._sites)
 
-    def _feed(self, rows: list[dict], *, announce: bool) -> None:
+    def _feed(self, rows: list[dict], *, announce: bool, sight: bool = False) -> None:
         if self._fusion is None:
             return
         with self._lock:
@@ -152,7 +163,8 @@ class Picture:
             if missing:  # a sensor registered after the worker last looked
                 with self.read_engine.connect() as conn:
                     self._reset(store.party_sensors(conn), keep=True)
-            touched = set(self._fusion.add_measurements(_measurements(rows)))
+            ms = sights.sight_lines(rows, self._sites, sensor_key) if sight else _measurements(rows)
+            touched = set(self._fusion.add_measurements(ms))
         self._update(touched, announce=announce)
 
     def _feed_tracks(self, rows: list[dict], *, announce: bool) -> None:
