@@ -6,11 +6,23 @@ each committed batch is handed to a worker thread (the acknowledgement never wai
 The worker records one alert per firm launch: ``announced`` when a party's pre-launch notification
 matches it, otherwise ``unannounced``, flagged at once to every party.
 
-Who sees a fused track (``view``): a party that contributed to it sees it whole; another party or
-an observer sees it whole when at least one contributing sensor shares raw data or tracks, and
-otherwise only as a warning (launch and impact points with their uncertainty, no state). A party's
-shared tracks (POST /v1/party-tracks) count as tracks-level data. Sensor ids of warning-level
-sensors are never shown to other parties.
+Who sees a fused track (``view``): its state (position, velocity, covariance, contributing
+sensors) only when every sensor that fed it is the caller's own party's or shares raw data or
+tracks; otherwise only the warning (launch and impact points with their uncertainty, whether it is
+firm; no state, no sensor ids). This holds for a contributing party too: once another party's
+warning-level sensor has updated a track, the track's state depends on that data, so the
+contributor gets the warning only (it still has its own reports, GET /v1/reports). A party's
+shared tracks (POST /v1/party-tracks) count as tracks-level data. A sensor's current sharing level
+decides, so lowering a level hides what it fed at once. The sharing level of a sensor whose
+registration the view does not know counts as warning.
+
+Why a warning and not one fusion per audience (each party's picture fused without the data it may
+see only as a warning): that would leak nothing either and keep a contributor's own state, but it
+runs the fusion once per distinct audience (up to one per party plus the observers', each over
+nearly all reports) on a machine where the fusion worker is already the busiest thread, and a
+party whose data was fused without the warning-level returns would see a track that differs
+from the shared warning about the same object. The warning-level answer is one fusion, and no
+party ever receives a state estimate resting on data it may see only as a warning.
 """
 from __future__ import annotations
 
@@ -230,14 +242,14 @@ class Picture:
             return self._seq
 
     def view(self, track: dict, *, party: str, role: str, sharing: dict[str, str]) -> dict | None:
-        """What ``party`` with ``role`` sees of ``track`` (None: nothing); ``sharing`` maps sensor keys."""
+        """What ``party`` with ``role`` sees of ``track`` (None: nothing); ``sharing`` maps sensor keys.
+
+        The state only when every contributing sensor is the caller's party's own or shares raw
+        data or tracks (see the module docstring); otherwise the warning."""
         keys = track.get("sensors", [])
-        own = role != "observer" and party in track.get("parties", [])
-        shown = [k for k in keys if k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks")]
-        by_sensor = {k.split("/", 1)[0] for k in keys}
-        shared_tracks = any(p != party and p not in by_sensor for p in track.get("parties", []))
-        if own or shared_tracks or any(sharing.get(k) in ("raw", "tracks") for k in keys):
-            return {**track, "level": "track", "sensors": shown}
+        seen = [k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks") for k in keys]
+        if all(seen):
+            return {**track, "level": "track"}
         return {**{k: track.get(k) for k in _WARNING_KEYS}, "level": "warning"}
 
 
