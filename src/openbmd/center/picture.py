@@ -4,7 +4,10 @@ what each caller may see of it, and the feed of updates behind ``GET /v1/stream`
 The database is the truth: at start the picture is rebuilt from every stored report; after that
 each committed batch is handed to a worker thread (the acknowledgement never waits for fusion).
 The worker records one alert per firm launch: ``announced`` when a party's pre-launch notification
-matches it, otherwise ``unannounced``, flagged at once to every party.
+matches it, otherwise ``unannounced``, flagged at once to every party. A rebuild records the
+alerts a crash left out (reports committed, the process killed before their fusion): each fused
+track has at most one alert (its public id is unique in the alerts table), so a restart adds the
+missing ones and repeats none.
 
 Who sees a fused track (``view``): its state (position, velocity, covariance, contributing
 sensors) only when every sensor that fed it is the caller's own party's or shares raw data or
@@ -84,7 +87,14 @@ class Picture:
         self._worker.start()
 
     def _rebuild(self) -> None:
-        """The picture anew from every stored report (at start, and after a purge)."""
+        """The picture anew from every stored report (at start, and after a purge), then the alerts
+        of its firm launches that a crash between a commit and the fusion left unrecorded."""
+        self._fuse_stored()
+        with self._lock:
+            fused = [{**t, "fusion_id": tid} for tid, t in self._tracks.items()]
+        self._announce(fused)  # once per track: add_alert skips a track that has its alert
+
+    def _fuse_stored(self) -> None:
         with self._lock, self.read_engine.connect() as conn:
             self._reset(store.party_sensors(conn))
             self._tracks = {}
