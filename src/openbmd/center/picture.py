@@ -4,17 +4,33 @@ what each caller may see of it, and the feed of updates behind ``GET /v1/stream`
 The database is the truth: at start the picture is rebuilt from every stored report; after that
 each committed batch is handed to a worker thread (the acknowledgement never waits for fusion).
 The worker records one alert per firm launch: ``announced`` when a party's pre-launch notification
-matches it, otherwise ``unannounced``, flagged at once to every party.
+matches it, otherwise ``unannounced``, flagged at once to every party. A rebuild records the
+alerts a crash left out (reports committed, the process killed before their fusion): each fused
+track has at most one alert (its public id is unique in the alerts table), so a restart adds the
+missing ones and repeats none.
 
-Who sees a fused track (``view``): a party that contributed to it sees it whole; another party or
-an observer sees it whole when at least one contributing sensor shares raw data or tracks, and
-otherwise only as a warning (launch and impact points with their uncertainty, no state). A party's
-shared tracks (POST /v1/party-tracks) count as tracks-level data. Sensor ids of warning-level
-sensors are never shown to other parties.
+Who sees a fused track (``view``): its state (position, velocity, covariance, contributing
+sensors) only when every sensor that fed it is the caller's own party's or shares raw data or
+tracks; otherwise only the warning (launch and impact points with their uncertainty, whether it is
+firm; no state, no sensor ids). This holds for a contributing party too: once another party's
+warning-level sensor has updated a track, the track's state depends on that data, so the
+contributor gets the warning only (it still has its own reports, GET /v1/reports). A party's
+shared tracks (POST /v1/party-tracks) count as tracks-level data. A sensor's current sharing level
+decides, so lowering a level hides what it fed at once. The sharing level of a sensor whose
+registration the view does not know counts as warning.
+
+Why a warning and not one fusion per audience (each party's picture fused without the data it may
+see only as a warning): that would leak nothing either and keep a contributor's own state, but it
+runs the fusion once per distinct audience (up to one per party plus the observers', each over
+nearly all reports) on a machine where the fusion worker is already the busiest thread, and a
+party whose data was fused without the warning-level returns would see a track that differs
+from the shared warning about the same object. The warning-level answer is one fusion, and no
+party ever receives a state estimate resting on data it may see only as a warning.
 """
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
 import logging
 import secrets
@@ -27,7 +43,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from openbmd.center import db, party_tracks, store
+from openbmd.center import db, party_tracks, sights, store
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
@@ -75,18 +91,29 @@ class Picture:
         self._worker.start()
 
     def _rebuild(self) -> None:
-        """The picture anew from every stored report (at start, and after a purge)."""
+        """The picture anew from every stored report (at start, and after a purge), then the alerts
+        of its firm launches that a crash between a commit and the fusion left unrecorded."""
+        self._fuse_stored()
+        with self._lock:
+            fused = [] if self._fusion is None else self._fusion.tracks_of(list(self._tracks), refresh_s=GROUND_REFRESH_S)
+            pairs = [(tr, self._tracks[tr.id]) for tr in fused]
+        self._announce(pairs)  # once per track: add_alert skips a track that has its alert
+
+    def _fuse_stored(self) -> None:
         with self._lock, self.read_engine.connect() as conn:
             self._reset(store.party_sensors(conn))
             self._tracks = {}
             batch: list = []
-            for row in store.all_reports(conn):
-                batch.append(row._asdict())
-                if len(batch) >= 5000:
-                    self._feed(batch, announce=False)
+            # radar returns and lines of sight in the order they arrived, as they were fused live
+            merged = heapq.merge(((r.received_s, r.seq, 0, r) for r in store.all_reports(conn)),
+                                 ((r.received_s, r.seq, 1, r) for r in sights.all_rows(conn)))
+            for *_, sight, row in merged:
+                if batch and (len(batch) >= 5000 or sight != batch[-1][0]):
+                    self._feed([r for _, r in batch], announce=False, sight=bool(batch[-1][0]))
                     batch = []
+                batch.append((sight, row._asdict()))
             if batch:
-                self._feed(batch, announce=False)
+                self._feed([r for _, r in batch], announce=False, sight=bool(batch[-1][0]))
             self._feed_tracks(party_tracks.all_rows(conn), announce=False)
 
     def data_removed(self) -> None:
@@ -104,6 +131,11 @@ class Picture:
         """Hand committed reports to the worker."""
         if self.enabled and rows:
             self._queue.put(rows)
+
+    def submit_sights(self, rows: list[dict]) -> None:
+        """Hand committed lines of sight to the worker."""
+        if self.enabled and rows:
+            self._queue.put(("sights", rows))
 
     def submit_tracks(self, rows: list[dict]) -> None:
         """Hand committed party tracks to the worker."""
@@ -143,6 +175,8 @@ class Picture:
         try:
             if item == "rebuild":
                 self._rebuild()
+            elif isinstance(item, tuple) and item[0] == "sights":
+                self._feed(item[1], announce=True, sight=True)
             elif isinstance(item, tuple):
                 self._feed_tracks(item[1], announce=True)
             elif item == "sensors":
@@ -162,7 +196,7 @@ class Picture:
             elif self._fusion is None or not keep:
                 self._fusion = _make_fusion(self._sites)
 
-    def _feed(self, rows: list[dict], *, announce: bool) -> None:
+    def _feed(self, rows: list[dict], *, announce: bool, sight: bool = False) -> None:
         if self._fusion is None:
             return
         with self._lock:
@@ -170,7 +204,8 @@ class Picture:
             if missing:  # a sensor registered after the worker last looked
                 with self.read_engine.connect() as conn:
                     self._reset(store.party_sensors(conn), keep=True)
-            touched = set(self._fusion.add_measurements(_measurements(rows)))
+            ms = sights.sight_lines(rows, self._sites, sensor_key) if sight else _measurements(rows)
+            touched = set(self._fusion.add_measurements(ms))
         self._update(touched, announce=announce)
 
     def _feed_tracks(self, rows: list[dict], *, announce: bool) -> None:
@@ -239,14 +274,14 @@ class Picture:
             return self._seq
 
     def view(self, track: dict, *, party: str, role: str, sharing: dict[str, str]) -> dict | None:
-        """What ``party`` with ``role`` sees of ``track`` (None: nothing); ``sharing`` maps sensor keys."""
+        """What ``party`` with ``role`` sees of ``track`` (None: nothing); ``sharing`` maps sensor keys.
+
+        The state only when every contributing sensor is the caller's party's own or shares raw
+        data or tracks (see the module docstring); otherwise the warning."""
         keys = track.get("sensors", [])
-        own = role != "observer" and party in track.get("parties", [])
-        shown = [k for k in keys if k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks")]
-        by_sensor = {k.split("/", 1)[0] for k in keys}
-        shared_tracks = any(p != party and p not in by_sensor for p in track.get("parties", []))
-        if own or shared_tracks or any(sharing.get(k) in ("raw", "tracks") for k in keys):
-            return {**track, "level": "track", "sensors": shown}
+        seen = [k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks") for k in keys]
+        if all(seen):
+            return {**track, "level": "track"}
         return {**{k: track.get(k) for k in _WARNING_KEYS}, "level": "warning"}
 
 

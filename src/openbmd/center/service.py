@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from openbmd.center import agreement, audit, auth, exercises, models, party_tracks, store
+from openbmd.center import agreement, audit, auth, exercises, models, party_tracks, sights, store
 from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
 from openbmd.center.gate import AuthGate, bearer
@@ -129,6 +129,22 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
         # the transaction has committed (durable) before this line: only now is it acknowledged
         center.picture.submit(kept)
         return models.IngestOut(accepted=len(kept), duplicates=dups)
+
+    @app.post("/v1/sight-reports", tags=["data"])
+    def post_sight_reports(body: models.SightReportsIn, authorization: Token = None) -> models.IngestOut:
+        with center.session(bearer(authorization), roles=WRITERS) as s:
+            sights.check(s.conn, s.caller, body.reports, now_s=s.now_s)
+            kept, dups = sights.ingest(s.conn, s.caller, body.reports, now_s=s.now_s)
+        center.picture.submit_sights(kept)  # after the commit, as for reports
+        return models.IngestOut(accepted=len(kept), duplicates=dups)
+
+    @app.get("/v1/sight-reports", tags=["data"])
+    def get_sight_reports(party: Annotated[str, Query(max_length=32)], authorization: Token = None,
+                          since_seq: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+                          limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> dict:
+        with center.session(bearer(authorization)) as s:
+            rows = sights.read(s.conn, s.caller, party, since_seq=since_seq, limit=limit, now_s=s.now_s)
+        return {"party": party, "reports": rows, "next_seq": rows[-1]["seq"] if rows else since_seq}
 
     @app.post("/v1/party-tracks", tags=["data"])
     def post_party_tracks(body: models.PartyTracksIn, authorization: Token = None) -> models.IngestOut:
