@@ -302,7 +302,7 @@ class Fusion:
     def _new_track(self, seed, t: float) -> TrackState:
         tid = "T" + seed.returns[0].id
         tr = TrackState(tid, t, seed.x, seed.p, len(seed.returns), seed.returns[0].t, t,
-                        {x.party for x in seed.returns}, {x.sensor for x in seed.returns})
+                        {x.party for x in seed.returns}, {x.sensor for x in seed.returns}, started_t=t)
         self._firm(tr)
         self._tracks[tid] = tr
         return tr
@@ -337,7 +337,7 @@ class Fusion:
                 self._commit(tracks[k], t, x, p, pt.party, None)
                 return [tracks[k].id]
         tid = "T" + pt.id
-        self._tracks[tid] = tr = TrackState(tid, t, xb, pb, 1, t, t, {pt.party}, set())
+        self._tracks[tid] = tr = TrackState(tid, t, xb, pb, 1, t, t, {pt.party}, set(), started_t=t)
         self._firm(tr)
         return [tid]
 
@@ -376,6 +376,7 @@ class Fusion:
                           sensors=tuple(sorted(tr.sensors)),
                           n_updates=tr.n, firm=tr.firm_t is not None, launch_point=lp, impact_point=ip,
                           first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
+                          started_t_s=self._epoch + (tr.first_t if tr.started_t is None else tr.started_t),
                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
 
     def _update_ground(self, trs: list[TrackState], refresh_s: float = 0.0) -> None:
