@@ -22,6 +22,8 @@ An exercise file (TOML) is a raid whose ``[[salvo]]`` entries take two more keys
     id = "kurecik"              # optional: the id it reports under (default: the catalog id)
     lat_deg = 38.349            # optional, with lon_deg: moved there (default: its catalog site)
     lon_deg = 37.794
+    faces_az_deg = [100.0]      # optional: a moved radar's faces turned to these azimuths (default: as in
+                                # the catalog)
     sharing = "raw"             # optional: raw | tracks | warning (default raw)
 
 Every problem is one line ``file:line: key = value — what is allowed``.
@@ -56,6 +58,7 @@ class SensorFile(Model):
     id: SensorId | None = None
     lat_deg: Lat | None = None
     lon_deg: Lon | None = None
+    faces_az_deg: tuple[Annotated[float, Field(ge=0.0, lt=360.0)], ...] | None = None
     sharing: Literal["raw", "tracks", "warning"] = "raw"
 
 
@@ -146,8 +149,14 @@ def _sensor(s: SensorFile, k: int, where: schema.Where) -> ExerciseSensor:
     if (s.lat_deg is None) != (s.lon_deg is None):
         raise InputError(where.say(("sensor", k), f"sensor[{k + 1}]: give both lat_deg and lon_deg, or neither "
                                                   "(the radar's catalog site)"))
+    if s.faces_az_deg is not None and len(s.faces_az_deg) != len(radar.faces_az_rad):
+        raise InputError(where.say(("sensor", k, "faces_az_deg"), f"sensor[{k + 1}].faces_az_deg: {s.sensor} has "
+                                                                 f"{len(radar.faces_az_rad)} face(s); give as many"))
     if s.lat_deg is not None:
-        radar = radar.at(s.lat_deg, s.lon_deg, radar.site_alt_m)
+        radar = radar.at(s.lat_deg, s.lon_deg, radar.site_alt_m, faces_az_deg=s.faces_az_deg)
+    elif s.faces_az_deg is not None:
+        radar = radar.at(radar.site_lat_deg, radar.site_lon_deg, radar.site_alt_m, faces_az_deg=s.faces_az_deg,
+                         site_name=radar.site_name)
     if radar.site_lat_deg is None:
         raise InputError(where.say(("sensor", k), f"sensor[{k + 1}]: {s.sensor} has no catalog site; give "
                                                   "lat_deg and lon_deg"))

@@ -6,7 +6,7 @@ engine, :class:`openbmd.analyses.exercise_truth.Truth`) when it lies within
 fragmented or duplicated track), a track one threat at most. Per threat:
 
 - ``first_shared_track_s``: from launch to the start of its first fused track (the data time of
-  the returns that started it), None if never tracked;
+  the last of the returns that started it), None if never tracked;
 - ``firm_track_s``: from launch to its first firm track (the engine's rule, as the center applies it);
 - ``impact_error_km``: the distance from the predicted impact point of its longest track (at that
   track's last update) to the true impact point, with the prediction's one-sigma ellipse;
@@ -54,7 +54,7 @@ def threat_scores(truth, tracks: list[dict], epoch_s: float) -> list[dict]:
     for i in range(len(truth)):
         mine = [tracks[k] for k in np.flatnonzero(own == i)]
         launch = epoch_s + float(truth.launch_s[i])
-        firsts = [t["first_t_s"] - launch for t in mine if t.get("first_t_s") is not None]
+        firsts = [t["started_t_s"] - launch for t in mine if t.get("started_t_s") is not None]
         firms = [t["firm_t_s"] - launch for t in mine if t.get("firm_t_s") is not None]
         row = {"id": truth.ids[i], "missile": truth.missile[i], "launch_s": float(truth.launch_s[i]),
                "impact_s": float(truth.impact_s[i]), "notified": truth.notified_by[i] is not None,
@@ -157,20 +157,20 @@ def offline_tracks(scenario, ms, epoch_s: float, *, without_party: str | None = 
     fusion = Fusion({key: SensorSite(id=key, party=s.party, lat_deg=s.radar.site_lat_deg, lon_deg=s.radar.site_lon_deg,
                                      alt_m=s.radar.site_alt_m, sensor=s.radar)
                      for key, s in zip(keys, scenario.sensors)})
-    keep = np.array([scenario.sensors[k].party != without_party for k in ms.sensor], dtype=bool) \
-        if len(ms) else np.zeros(0, bool)
-    sel = np.flatnonzero(keep)
-    fusion.add_measurements(Measurement(id=f"m{k}", sensor=keys[ms.sensor[k]], party=scenario.sensors[ms.sensor[k]].party,
+    party = [scenario.sensors[k].party for k in ms.sensor]
+    fusion.add_measurements(Measurement(id=f"m{k}", sensor=keys[ms.sensor[k]], party=party[k],
                                         t_s=epoch_s + float(ms.t_s[k]), range_m=float(ms.range_m[k]),
                                         azimuth_deg=float(ms.azimuth_deg[k]), elevation_deg=float(ms.elevation_deg[k]),
                                         sigma_range_m=float(ms.sigma_range_m[k]),
-                                        sigma_angle_deg=float(ms.sigma_angle_deg[k])) for k in sel)
+                                        sigma_angle_deg=float(ms.sigma_angle_deg[k]))
+                            for k in range(len(ms)) if party[k] != without_party)
     return [_json_ready(t.to_dict()) for t in fusion.tracks()]
 
 
 def engine_tracks(scenario, truth, ms) -> list[dict]:
     """Per threat, the engine's own tracker on all its returns (association known): the start of its
     track (s after launch), its firm time and the impact error (km) predicted at its last return."""
+    from openbmd.center.fusion import RV_BETA_KG_M2
     from openbmd.earth.geodesy import geodesic_inverse
     from openbmd.sensors.measurements import Detections
     from openbmd.sensors.tracking import predict_impact, track
@@ -192,7 +192,8 @@ def engine_tracks(scenario, truth, ms) -> list[dict]:
             continue
         tr = track(dets)
         launch = float(truth.launch_s[i])
-        ip = predict_impact(tr.state[-1], tr.covariance[-1], float(tr.t_s[-1]), samples=200)
+        ip = predict_impact(tr.state[-1], tr.covariance[-1], float(tr.t_s[-1]), samples=200,
+                            rv_beta_kg_m2=RV_BETA_KG_M2)
         dist, _, _ = geodesic_inverse(truth.impact_lat_deg[i], truth.impact_lon_deg[i], ip.lat_deg, ip.lon_deg)
         out.append({"first_track_s": float(tr.t_s[0]) - launch,
                     "firm_track_s": None if tr.firm_time_s is None else tr.firm_time_s - launch,

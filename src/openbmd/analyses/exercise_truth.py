@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -85,7 +86,6 @@ _FIELDS = ("t_s", "sensor", "threat", "range_m", "azimuth_deg", "elevation_deg",
 
 def fly_scenario(scenario) -> tuple[Truth, list]:
     """(the truth, per threat its trajectory and signature) of ``scenario``."""
-    from openbmd.flight.api import fly
     from openbmd.missiles import get_missile
     from openbmd.sensors.horizon import threat_signature
     from openbmd.sensors.observe import hermite
@@ -94,7 +94,7 @@ def fly_scenario(scenario) -> tuple[Truth, list]:
     for k, (s, gap, note) in enumerate(zip(scenario.salvos, scenario.intervals_s, scenario.notified_by)):
         missile = get_missile(s.missile)
         try:
-            f = fly(missile, s.from_lat_deg, s.from_lon_deg, target=(s.to_lat_deg, s.to_lon_deg), shape=s.shape)
+            f = _fly(s.missile, s.from_lat_deg, s.from_lon_deg, s.to_lat_deg, s.to_lon_deg, s.shape)
         except InputError as exc:
             raise InputError(f"{scenario.path} line {s.line}: [[salvo]] #{s.index} ({s.missile} {s.from_name} -> "
                              f"{s.to_name}): {exc}") from None
@@ -121,6 +121,16 @@ def fly_scenario(scenario) -> tuple[Truth, list]:
                   impact_lon_deg=np.array([x.impact_lon_deg[0] for x in b]),
                   grid_m=grid, notified_by=tuple(r[5] for r in rows))
     return truth, flown
+
+
+@lru_cache(maxsize=64)
+def _fly(missile: str, lat: float, lon: float, to_lat: float, to_lon: float, shape: str):
+    """One aimed flight (the raid's: :func:`openbmd.flight.api.fly` at the target), kept for the
+    process's later runs of the same salvo (aiming takes seconds; the flight is deterministic)."""
+    from openbmd.flight.api import fly
+    from openbmd.missiles import get_missile
+
+    return fly(get_missile(missile), lat, lon, target=(to_lat, to_lon), shape=shape)
 
 
 def measure(scenario, truth: Truth, flown: list, *, duration_s: float | None = None) -> Measurements:
