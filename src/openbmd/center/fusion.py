@@ -76,7 +76,8 @@ class Fusion:
     ``impact_beta_kg_m2``: the re-entry body's ballistic coefficient for the impact point (None:
     no drag). ``checkpoint_s``: data time between the checkpoints late reports roll back to;
     ``window_s``: how far behind the newest report the picture can still be rolled back
-    (:class:`openbmd.center.fusion_log.ReportLog`; later reports count in :attr:`stale_reports`).
+    (:class:`openbmd.center.fusion_log.ReportLog`; later reports count in :attr:`stale_reports`);
+    ``sparse_checkpoint_s``: checkpoints more than a minute of data old are thinned to this spacing.
     """
 
     def __init__(self, sensors: Mapping[str, SensorSite], *, gate_sigma: float = 4.0,
@@ -84,7 +85,7 @@ class Fusion:
                  n_init: int = 3, max_gap_s: float = 30.0, max_speed_m_s: float = 8000.0,
                  drop_tentative_s: float = 60.0, coast_s: float = 600.0,
                  impact_beta_kg_m2: float | None = RV_BETA_KG_M2, checkpoint_s: float = 30.0,
-                 window_s: float = 3600.0):
+                 window_s: float = 3600.0, sparse_checkpoint_s: float | None = None):
         for name, v in (("gate_sigma", gate_sigma), ("firm_sigma_m", firm_sigma_m), ("max_gap_s", max_gap_s),
                         ("max_speed_m_s", max_speed_m_s), ("drop_tentative_s", drop_tentative_s),
                         ("coast_s", coast_s), ("checkpoint_s", checkpoint_s), ("window_s", window_s)):
@@ -104,7 +105,8 @@ class Fusion:
             float(checkpoint_s)
         self._motion = Ballistic(q_m2_s3=float(q_m2_s3))
         self._drag = None if impact_beta_kg_m2 is None else Ballistic(beta_kg_m2=float(impact_beta_kg_m2))
-        self._log = ReportLog(checkpoint_s=self.checkpoint_s, window_s=float(window_s))
+        self._log = ReportLog(checkpoint_s=self.checkpoint_s, window_s=float(window_s),
+                              sparse_checkpoint_s=sparse_checkpoint_s)
         self._ground: dict[str, tuple] = {}   # track id -> (t, n, launch, impact)
         self._reset()
 

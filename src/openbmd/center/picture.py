@@ -51,6 +51,11 @@ MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-I
 #: (and when it turns firm), not at every return: flying them costs ~0.1 s per update batch, and a
 #: radar's 1 s revisit on 50 threats would otherwise keep the worker seconds behind the reports
 GROUND_REFRESH_S = 5.0
+#: data time between the fusion's checkpoints over the last minute: each party posts its own
+#: reports, so the second party's returns of a moment arrive just after the first's and roll the
+#: picture back to a checkpoint before them; at 1 s the replay is about a second of data (at the
+#: fusion's default 30 s it was up to 30 s of every sensor's returns, at every post)
+LIVE_CHECKPOINT_S = 1.0
 _WARNING_KEYS = ("id", "t_s", "firm", "launch_point", "impact_point")
 
 
@@ -301,7 +306,7 @@ def _make_fusion(sites: dict[str, Any]):
     except ImportError:  # the fusion module is not in this build: the picture stays empty
         log.warning("openbmd.center.fusion is missing: no fused tracks")
         return None
-    return Fusion(_sites(sites))
+    return Fusion(_sites(sites), checkpoint_s=LIVE_CHECKPOINT_S, sparse_checkpoint_s=30.0)
 
 
 def _sites(rows: dict[str, Any]) -> dict[str, Any]:
