@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +44,7 @@ class ExerciseResult:
     exercise_id: str
     center: str
     seconds: float
-    meta: dict = field(default_factory=dict)
+    sights: object = None  #: the infrared lines of sight sent (exercise_truth.Sights)
 
     def summary(self) -> dict:
         """The JSON contract of ``openbmd exercise``: exactly these six keys."""
@@ -56,6 +56,7 @@ class ExerciseResult:
     def record(self) -> dict:
         """The score posted to /v1/exercises: the summary, the lag and the run's facts."""
         return {**self.summary(), "lag_s": lag_stats(self.lag_s), "measurements": len(self.measurements),
+                "lines_of_sight": 0 if self.sights is None else len(self.sights),
                 "sensors": len(self.scenario.sensors), "center": self.center, "seconds": round(self.seconds, 1)}
 
 
@@ -78,32 +79,35 @@ def exercise(scenario, *, center: str | None = None, tokens: dict[str, str] | No
     """Fly ``scenario`` (a path or a :class:`~openbmd.analyses.exercise_file.Scenario`) through the
     center at ``center`` (URL; ``tokens`` party -> token of a head or operator) or an embedded one."""
     from openbmd.analyses.exercise_file import Scenario, load_scenario
-    from openbmd.analyses.exercise_truth import fly_scenario, measure
+    from openbmd.analyses.exercise_truth import fly_scenario, measure, sight
 
     t0 = time.perf_counter()
     speed = check_speed(speed)
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(Path(scenario))
     truth, flown = fly_scenario(sc)
     ms = measure(sc, truth, flown)
-    if len(ms) == 0:
+    los = sight(sc, truth)
+    if len(ms) == 0 and len(los) == 0:
         raise InputError(f"{sc.path}: no radar of the scenario sees any threat; nothing to exercise")
     eid = exercise_id or f"ex-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
     if center is None:
         from openbmd.center.embedded import EmbeddedCenter
 
         with EmbeddedCenter(sorted(set(sc.parties) | {"nato", "russia"})) as c:
-            return _through(sc, truth, ms, c.url, c.tokens, speed, contribution, eid, progress, t0, "embedded")
+            return _through(sc, truth, (ms, los), c.url, c.tokens, speed, contribution, eid, progress, t0,
+                            "embedded")
     missing = [p for p in sc.parties if p not in (tokens or {})]
     if missing:
         raise InputError(f"no token for party {missing[0]!r} of the scenario; give --token {missing[0]}=TOKEN "
                          "(a head's or an operator's)")
-    return _through(sc, truth, ms, center, tokens, speed, contribution, eid, progress, t0, center)
+    return _through(sc, truth, (ms, los), center, tokens, speed, contribution, eid, progress, t0, center)
 
 
-def _through(sc, truth, ms, url, tokens, speed, with_contribution, eid, progress, t0, label) -> ExerciseResult:
+def _through(sc, truth, data, url, tokens, speed, with_contribution, eid, progress, t0, label) -> ExerciseResult:
     from openbmd.analyses import exercise_score as score
     from openbmd.analyses.exercise_run import Client, lags, stream
 
+    ms, los = data
     client = Client(url, tokens)
     poster = min(p for p in tokens if p in sc.parties or p in ("nato", "russia"))
     try:
@@ -112,28 +116,30 @@ def _through(sc, truth, ms, url, tokens, speed, with_contribution, eid, progress
                   {"progress": {"sent": int(done), "of": len(ms),
                                 "scenario_s": round(float(run.scenario_s(time.time())), 1)}})
 
-        run = stream(client, sc, truth, ms, exercise_id=eid, speed=speed, progress=progress, record=record)
+        run = stream(client, sc, truth, ms, los, exercise_id=eid, speed=speed, progress=progress, record=record)
         rows = score.threat_scores(truth, run.tracks, run.epoch_s)
         flags = score.flagged(truth, run.tracks, run.alerts, run.epoch_s, run.scenario_s)
         acc = score.accuracy(truth, run.events, run.epoch_s)
         owner = score.owners([e for _, e in run.events], truth, run.epoch_s)
         lag = lags(run, ms, truth, owner)
-        contrib = _contribution(sc, truth, ms, run.epoch_s, rows) if with_contribution else {}
+        contrib = _contribution(sc, truth, ms, los, run.epoch_s, rows) if with_contribution else {}
         result = ExerciseResult(sc, truth, ms, run, rows, flags, acc, contrib, lag, eid, label,
-                                time.perf_counter() - t0)
+                                time.perf_counter() - t0, los)
         _post(client, poster, eid, sc, speed, run.start_wall_s, time.time(), result.record())
         return result
     finally:
         client.close()
 
 
-def _contribution(sc, truth, ms, epoch_s, rows) -> dict:
+def _contribution(sc, truth, ms, los, epoch_s, rows) -> dict:
     from openbmd.analyses import exercise_score as score
 
-    parties = sorted({s.party for s in sc.sensors})
-    without = {p: score.threat_scores(truth, score.offline_tracks(sc, ms, epoch_s, without_party=p), epoch_s)
+    parties = sorted({s.party for s in sc.sensors} | {s.party for s in sc.infrared})
+    without = {p: score.threat_scores(truth, score.offline_tracks(sc, ms, epoch_s, without_party=p, sights=los),
+                                      epoch_s)
                for p in parties if len(parties) > 1}
-    sensors = {p: [s.id for s in sc.sensors if s.party == p] for p in parties}
+    sensors = {p: [s.id for s in sc.sensors if s.party == p] + [s.id for s in sc.infrared if s.party == p]
+               for p in parties}
     return score.contribution(truth, rows, without, sensors)
 
 

@@ -26,6 +26,15 @@ An exercise file (TOML) is a raid whose ``[[salvo]]`` entries take two more keys
                                 # the catalog)
     sharing = "raw"             # optional: raw | tracks | warning (default raw)
 
+    [[infrared]]                # optional: a party's space infrared tracking constellation (lines of sight)
+    party = "nato"
+    sensor = "stss-demo"        # catalog sensor of kind space-ir-track
+    id = "stss"                 # optional: its satellites report as "stss-0", "stss-1", ...
+    over_lat_deg = 42.0         # its first satellite passes over here, ascending,
+    over_lon_deg = 40.0
+    over_s = 200                # at this scenario time (default 0)
+    sharing = "raw"
+
 Every problem is one line ``file:line: key = value — what is allowed``.
 """
 from __future__ import annotations
@@ -62,6 +71,16 @@ class SensorFile(Model):
     sharing: Literal["raw", "tracks", "warning"] = "raw"
 
 
+class InfraredFile(Model):
+    party: PartyId
+    sensor: Annotated[str, Field(min_length=1)]
+    id: SensorId | None = None
+    over_lat_deg: Lat
+    over_lon_deg: Lon
+    over_s: Annotated[float, Field(ge=-86_400.0, le=86_400.0)] = 0.0
+    sharing: Literal["raw", "tracks", "warning"] = "raw"
+
+
 class ExerciseFile(Model):
     name: str = ""
     description: str = ""
@@ -69,6 +88,7 @@ class ExerciseFile(Model):
     seed: Annotated[int, Field(ge=0)] = 0
     salvo: tuple[ExerciseSalvo, ...] = Field(min_length=1)
     sensor: tuple[SensorFile, ...] = Field(min_length=1)
+    infrared: tuple[InfraredFile, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +102,25 @@ class ExerciseSensor:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ExerciseInfrared:
+    """One party's space infrared tracking constellation: the catalog tracker phased so that its first
+    satellite passes over (over_lat_deg, over_lon_deg) at scenario time ``over_s``; each satellite
+    reports as ``{id}-{index}``."""
+
+    party: str
+    id: str
+    tracker: object  #: openbmd.sensors.irtrack.InfraredTracker, phased for time 0 = over_s
+    over_lat_deg: float
+    over_lon_deg: float
+    over_s: float = 0.0
+    sharing: str = "raw"
+
+    @property
+    def satellite_ids(self) -> tuple[str, ...]:
+        return tuple(f"{self.id}-{k}" for k in range(self.tracker.n_satellites))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Scenario:
     """An exercise scenario resolved: salvos (with their interval and notifier) and sensors."""
 
@@ -91,6 +130,7 @@ class Scenario:
     intervals_s: tuple[float, ...]
     notified_by: tuple[str | None, ...]
     sensors: tuple[ExerciseSensor, ...]
+    infrared: tuple[ExerciseInfrared, ...]
     duration_s: float | None
     seed: int
     path: str
@@ -98,7 +138,8 @@ class Scenario:
 
     @property
     def parties(self) -> tuple[str, ...]:
-        return tuple(sorted({s.party for s in self.sensors} | {p for p in self.notified_by if p}))
+        return tuple(sorted({s.party for s in self.sensors} | {s.party for s in self.infrared}
+                            | {p for p in self.notified_by if p}))
 
     @property
     def threats(self) -> int:
@@ -127,15 +168,18 @@ def _scenario(data: dict, where: schema.Where, base_dir: Path | None, text: str)
     declared = schema.validate(ExerciseFile, data, where)
     salvos = resolve_salvos(declared.salvo, where, base_dir)
     sensors = tuple(_sensor(s, k, where) for k, s in enumerate(declared.sensor))
+    infrared = tuple(_infrared(s, k, where) for k, s in enumerate(declared.infrared))
     seen: set[tuple[str, str]] = set()
-    for k, s in enumerate(sensors):
-        if (s.party, s.id) in seen:
-            raise InputError(where.say(("sensor", k, "id"), f"sensor[{k + 1}].id = {s.id!r} — already used by "
-                                                           f"party {s.party!r}; give each sensor its own id"))
-        seen.add((s.party, s.id))
+    named = [("sensor", k, s.party, s.id) for k, s in enumerate(sensors)] + \
+        [("infrared", k, s.party, sid) for k, s in enumerate(infrared) for sid in s.satellite_ids]
+    for table, k, party, sid in named:
+        if (party, sid) in seen:
+            raise InputError(where.say((table, k, "id"), f"{table}[{k + 1}].id: {sid!r} is already used by "
+                                                         f"party {party!r}; give each sensor its own id"))
+        seen.add((party, sid))
     return Scenario(name=declared.name or Path(where.filename).stem, description=declared.description,
                     salvos=salvos, intervals_s=tuple(e.interval_s for e in declared.salvo),
-                    notified_by=tuple(e.notified_by for e in declared.salvo), sensors=sensors,
+                    notified_by=tuple(e.notified_by for e in declared.salvo), sensors=sensors, infrared=infrared,
                     duration_s=declared.duration_s, seed=declared.seed, path=where.filename, text=text)
 
 
@@ -161,3 +205,19 @@ def _sensor(s: SensorFile, k: int, where: schema.Where) -> ExerciseSensor:
         raise InputError(where.say(("sensor", k), f"sensor[{k + 1}]: {s.sensor} has no catalog site; give "
                                                   "lat_deg and lon_deg"))
     return ExerciseSensor(party=s.party, id=s.id or s.sensor, radar=radar, sharing=s.sharing)
+
+
+def _infrared(s: InfraredFile, k: int, where: schema.Where) -> ExerciseInfrared:
+    from openbmd.sensors.catalog import get_sensor
+    from openbmd.sensors.irtrack import InfraredTracker
+
+    try:
+        tracker = get_sensor(s.sensor)
+        if not isinstance(tracker, InfraredTracker):
+            raise InputError(f"'{tracker.id}' is a {tracker.kind} sensor, not a space infrared tracker "
+                             "(kind space-ir-track, e.g. stss-demo)")
+        tracker = tracker.over(s.over_lat_deg, s.over_lon_deg, 0.0)
+    except InputError as exc:
+        raise InputError(where.say(("infrared", k), f"infrared[{k + 1}] ({s.sensor}): {exc}")) from None
+    return ExerciseInfrared(party=s.party, id=s.id or s.sensor, tracker=tracker, over_lat_deg=s.over_lat_deg,
+                            over_lon_deg=s.over_lon_deg, over_s=s.over_s, sharing=s.sharing)

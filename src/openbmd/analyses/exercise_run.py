@@ -124,19 +124,26 @@ class StreamListener(threading.Thread):
         self._stop.set()
 
 
-def stream(client: Client, scenario, truth, ms, *, exercise_id: str, speed: float, progress=None,
+def stream(client: Client, scenario, truth, ms, sights=None, *, exercise_id: str, speed: float, progress=None,
            record=None) -> Run:
-    """Register the sensors, file the notifications, send ``ms`` paced at ``speed``, wait for the
-    picture to settle; what happened (:class:`Run`). ``record(run, done)`` posts progress."""
-    from openbmd.analyses.exercise_truth import notifications
+    """Register the sensors, file the notifications, send the radar returns ``ms`` and the lines of
+    sight ``sights`` paced at ``speed``, wait for the picture to settle; what happened (:class:`Run`).
+    ``record(run, done)`` posts progress."""
+    from openbmd.analyses.exercise_truth import notifications, satellites
 
     for s in scenario.sensors:
         client.call("POST", "/v1/sensors", s.party, {"id": s.id, "sensor": s.radar.id, "lat_deg": s.radar.site_lat_deg,
                                                      "lon_deg": s.radar.site_lon_deg, "alt_m": s.radar.site_alt_m,
                                                      "sharing": s.sharing})
-    end_s = float(ms.t_s[-1]) if len(ms) else 0.0
+    sats = satellites(scenario)
+    sights_t = sights.t_s if sights is not None and len(sights) else np.zeros(0)
+    end_s = max(float(ms.t_s[-1]) if len(ms) else 0.0, float(sights_t[-1]) if sights_t.size else 0.0)
     start = time.time()
     epoch = start - end_s * (1.0 - 1.0 / speed)
+    for ir, k, sid in sats:
+        client.call("POST", "/v1/sensors", ir.party, {"id": sid, "sensor": ir.tracker.id, "lat_deg": ir.over_lat_deg,
+                                                      "lon_deg": ir.over_lon_deg, "sharing": ir.sharing,
+                                                      "satellite": k, "epoch_s": epoch + ir.over_s})
     for n in notifications(scenario, truth):
         body = {k: v for k, v in n.items() if k != "party"} | {
             "id": f"{exercise_id}-{n['id']}", "window_start_s": epoch + n["window_start_s"],
@@ -149,23 +156,28 @@ def stream(client: Client, scenario, truth, ms, *, exercise_id: str, speed: floa
               events=listener.events)
     party = np.array([scenario.sensors[k].party for k in ms.sensor]) if len(ms) else np.array([], str)
     ids = [s.id for s in scenario.sensors]
-    i, last_progress = 0, 0.0
+    i, j_sight, last_progress = 0, 0, 0.0
     try:
-        while i < len(ms):
+        while i < len(ms) or j_sight < sights_t.size:
             now = time.time()
-            j = int(np.searchsorted(ms.t_s, run.scenario_s(now), side="right"))
+            t_now = run.scenario_s(now)
+            j = int(np.searchsorted(ms.t_s, t_now, side="right"))
             if j > i:
                 _send(client, ms, party, ids, i, j, exercise_id, run.epoch_s)
                 run.sent_wall_s[i:j] = time.time()
                 i = j
                 if progress:
                     progress(i, len(ms))
+            k = int(np.searchsorted(sights_t, t_now, side="right"))
+            if k > j_sight:
+                _send_sights(client, sights, sats, j_sight, k, exercise_id, run.epoch_s)
+                j_sight = k
             if record and now - last_progress >= PROGRESS_EVERY_S:
                 record(run, i)
                 last_progress = now
-            if i < len(ms):
-                wait = (ms.t_s[i] / speed + run.start_wall_s) - time.time()
-                time.sleep(min(TICK_S, max(0.0, wait)))
+            nxt = min(ms.t_s[i] if i < len(ms) else np.inf, sights_t[j_sight] if j_sight < sights_t.size else np.inf)
+            if np.isfinite(nxt):
+                time.sleep(min(TICK_S, max(0.0, nxt / speed + run.start_wall_s - time.time())))
         _settle(listener)
     finally:
         listener.stop()
@@ -184,6 +196,18 @@ def _send(client: Client, ms, party, ids, i: int, j: int, exercise_id: str, epoc
                         "sigma_range_m": float(ms.sigma_range_m[k]), "sigma_angle_deg": float(ms.sigma_angle_deg[k])}
                        for k in rows[a:a + MAX_POST]]
             client.call("POST", "/v1/reports", p, {"reports": reports})
+
+
+def _send_sights(client: Client, sights, sats, i: int, j: int, exercise_id: str, epoch: float) -> None:
+    party = [sats[sights.satellite[k]][0].party for k in range(i, j)]
+    for p in sorted(set(party)):
+        rows = [k for k, q in zip(range(i, j), party) if q == p]
+        for a in range(0, len(rows), MAX_POST):
+            reports = [{"id": f"{exercise_id}-los-{k}", "sensor": sats[sights.satellite[k]][2],
+                        "t_s": epoch + float(sights.t_s[k]), "los_lon_deg": float(sights.los_lon_deg[k]),
+                        "los_lat_deg": float(sights.los_lat_deg[k]), "sigma_deg": float(sights.sigma_deg[k])}
+                       for k in rows[a:a + MAX_POST]]
+            client.call("POST", "/v1/sight-reports", p, {"reports": reports})
 
 
 def _settle(listener: StreamListener) -> None:

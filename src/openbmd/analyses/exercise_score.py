@@ -148,22 +148,35 @@ def _warning(truth, i: int, first_s: float | None) -> float | None:
     return float(truth.impact_s[i] - truth.launch_s[i]) - first_s
 
 
-def offline_tracks(scenario, ms, epoch_s: float, *, without_party: str | None = None) -> list[dict]:
-    """The center's fusion library run here on the returns ``ms`` (dated ``epoch_s`` + t), optionally
-    with one party's sensors withheld: the fused tracks as GET /v1/tracks gives them."""
-    from openbmd.center.fusion import Fusion, Measurement, SensorSite
+def offline_tracks(scenario, ms, epoch_s: float, *, without_party: str | None = None, sights=None) -> list[dict]:
+    """The center's fusion library run here on the radar returns ``ms`` and the lines of sight
+    ``sights`` (dated ``epoch_s`` + t), optionally with one party's sensors withheld: the fused
+    tracks as GET /v1/tracks gives them."""
+    from openbmd.analyses.exercise_truth import observer_m, satellites
+    from openbmd.center.fusion import Fusion, Measurement, SensorSite, SightLine
 
     keys = [f"{s.party}/{s.id}" for s in scenario.sensors]
-    fusion = Fusion({key: SensorSite(id=key, party=s.party, lat_deg=s.radar.site_lat_deg, lon_deg=s.radar.site_lon_deg,
-                                     alt_m=s.radar.site_alt_m, sensor=s.radar)
-                     for key, s in zip(keys, scenario.sensors)})
+    sites = {key: SensorSite(id=key, party=s.party, lat_deg=s.radar.site_lat_deg, lon_deg=s.radar.site_lon_deg,
+                             alt_m=s.radar.site_alt_m, sensor=s.radar) for key, s in zip(keys, scenario.sensors)}
+    sats = satellites(scenario)
+    sites |= {f"{ir.party}/{sid}": SensorSite(id=f"{ir.party}/{sid}", party=ir.party, lat_deg=ir.over_lat_deg,
+                                              lon_deg=ir.over_lon_deg, sensor=ir.tracker) for ir, _, sid in sats}
+    fusion = Fusion(sites)
     party = [scenario.sensors[k].party for k in ms.sensor]
-    fusion.add_measurements(Measurement(id=f"m{k}", sensor=keys[ms.sensor[k]], party=party[k],
-                                        t_s=epoch_s + float(ms.t_s[k]), range_m=float(ms.range_m[k]),
-                                        azimuth_deg=float(ms.azimuth_deg[k]), elevation_deg=float(ms.elevation_deg[k]),
-                                        sigma_range_m=float(ms.sigma_range_m[k]),
-                                        sigma_angle_deg=float(ms.sigma_angle_deg[k]))
-                            for k in range(len(ms)) if party[k] != without_party)
+    reports = [Measurement(id=f"m{k}", sensor=keys[ms.sensor[k]], party=party[k], t_s=epoch_s + float(ms.t_s[k]),
+                           range_m=float(ms.range_m[k]), azimuth_deg=float(ms.azimuth_deg[k]),
+                           elevation_deg=float(ms.elevation_deg[k]), sigma_range_m=float(ms.sigma_range_m[k]),
+                           sigma_angle_deg=float(ms.sigma_angle_deg[k]))
+               for k in range(len(ms)) if party[k] != without_party]
+    for k in range(0 if sights is None else len(sights)):
+        ir, s, sid = sats[sights.satellite[k]]
+        if ir.party != without_party:
+            reports.append(SightLine(id=f"los{k}", sensor=f"{ir.party}/{sid}", party=ir.party,
+                                     t_s=epoch_s + float(sights.t_s[k]),
+                                     observer_m=tuple(observer_m(ir, s, [sights.t_s[k]])[0]),
+                                     los_lon_deg=float(sights.los_lon_deg[k]), los_lat_deg=float(sights.los_lat_deg[k]),
+                                     sigma_deg=float(sights.sigma_deg[k])))
+    fusion.add_measurements(sorted(reports, key=lambda m: m.t_s))
     return [_json_ready(t.to_dict()) for t in fusion.tracks()]
 
 

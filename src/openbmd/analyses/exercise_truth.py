@@ -181,3 +181,65 @@ def notifications(scenario, truth: Truth) -> list[dict]:
                     "launch_area": {"lat_deg": s.from_lat_deg, "lon_deg": s.from_lon_deg, "radius_km": LAUNCH_AREA_KM},
                     "impact_area": {"lat_deg": s.to_lat_deg, "lon_deg": s.to_lon_deg, "radius_km": IMPACT_AREA_KM}})
     return out
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Sights:
+    """Every line of sight of the scenario's infrared satellites, sorted by time: (K,) arrays;
+    ``satellite`` indexes :func:`satellites` (infrared entry, satellite), ``t_s`` scenario seconds;
+    angles in degrees (the center's sight reports)."""
+
+    t_s: np.ndarray
+    satellite: np.ndarray
+    threat: np.ndarray
+    los_lon_deg: np.ndarray
+    los_lat_deg: np.ndarray
+    sigma_deg: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.t_s)
+
+
+_SIGHT_FIELDS = ("t_s", "satellite", "threat", "los_lon_deg", "los_lat_deg", "sigma_deg")
+
+
+def satellites(scenario) -> list[tuple]:
+    """(infrared entry, satellite index, sensor id) of every satellite of the scenario."""
+    return [(ir, s, sid) for ir in scenario.infrared for s, sid in enumerate(ir.satellite_ids)]
+
+
+def observer_m(ir, satellite: int, t_s) -> np.ndarray:
+    """ECEF positions (N, 3) of satellite ``satellite`` of ``ir`` at scenario times ``t_s``."""
+    return ir.tracker.positions_m(np.asarray(t_s, float) - ir.over_s)[:, satellite]
+
+
+def sight(scenario, truth: Truth, *, duration_s: float | None = None) -> Sights:
+    """The infrared satellites' noisy lines of sight (the engine's
+    :meth:`~openbmd.sensors.irtrack.InfraredTracker.observe`: limb and range limits, the catalog's
+    noise) of every threat from burnout to impact (the tracker follows the post-boost body, as the
+    engine's infrared track does), every ``revisit_s`` from a phase drawn from the seed."""
+    end = duration_s or scenario.duration_s or float(truth.impact_s.max()) + 1.0
+    rng = np.random.default_rng(scenario.seed + 1)
+    parts, base = [], 0
+    for ir in scenario.infrared:
+        tk = ir.tracker
+        looks = np.arange(rng.uniform(0.0, tk.revisit_s), end, tk.revisit_s)
+        for i in range(len(truth)):
+            t = looks[(looks >= truth.burnout_s[i]) & (looks < truth.impact_s[i])]
+            if t.size == 0:
+                continue
+            pos = np.array([truth.positions(x)[i] for x in t])
+            ok = np.all(np.isfinite(pos), axis=1)
+            z, _ = tk.observe(t[ok] - ir.over_s, pos[ok], rng)
+            for s in range(tk.n_satellites):
+                seen = np.isfinite(z[:, s, 0])
+                n = int(seen.sum())
+                lon = (np.degrees(z[seen, s, 0]) + 180.0) % 360.0 - 180.0
+                parts.append((t[ok][seen], np.full(n, base + s), np.full(n, i), lon, np.degrees(z[seen, s, 1]),
+                              np.full(n, math.degrees(tk.sigma_los_rad))))
+        base += tk.n_satellites
+    if not parts:
+        return Sights(**{k: np.zeros(0, int if k in ("satellite", "threat") else float) for k in _SIGHT_FIELDS})
+    cols = [np.concatenate([p[j] for p in parts]) for j in range(len(_SIGHT_FIELDS))]
+    order = np.lexsort((cols[2], cols[1], cols[0]))
+    return Sights(**{name: c[order] for name, c in zip(_SIGHT_FIELDS, cols)})
