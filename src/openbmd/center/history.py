@@ -1,17 +1,20 @@
 """A replay of the fused picture from the center's stored data (``GET /v1/history``).
 
-The stored reports and party tracks dated up to the window's end are fused anew, in time order, by
-the live picture's fusion (:mod:`openbmd.center.fusion`, which gives the same tracks, with the same
-ids, however the reports are batched), and the picture is taken every ``step_s`` seconds of report
-time across ``[from_s, to_s]``: a frame holds each track as it stood then (its last update at or
-before the frame's time, with launch and impact points, these at most ``GROUND_EVERY_S`` old).
-Track ids are the live picture's public ids, so a replayed track and the live one are the same id. Frames carry no covariance (the replay
-draws positions and the launch and impact ellipses). What a caller sees of a frame is the live
-picture's rule (:meth:`openbmd.center.picture.Picture.view`), applied by the route.
+The stored reports, lines of sight and party tracks dated up to the window's end are fused anew,
+in time order, by the live picture's fusion (:mod:`openbmd.center.fusion`, which gives the same
+tracks, with the same ids, however the reports are batched), and the picture is taken every
+``step_s`` seconds of report time across ``[from_s, to_s]``: a frame holds each track as it stood
+then (its last update at or before the frame's time), its launch and impact points refreshed as
+the live picture refreshes them (every ``GROUND_REFRESH_S`` of data time) and flown afresh at the
+window's end. Track ids are the live picture's public ids, so a replayed track and the live one
+are the same id. Frames carry no covariance (the replay draws positions and the launch and impact
+ellipses). What a caller sees of a frame is the live picture's rule
+(:meth:`openbmd.center.picture.Picture.view`), applied by the route.
 """
 from __future__ import annotations
 
 import bisect
+import logging
 import math
 import threading
 from dataclasses import dataclass
@@ -19,16 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import sqlalchemy as sa
 
-from openbmd.center import db, party_tracks, store
+from openbmd.center import db, party_tracks, sights, store
 from openbmd.center.errors import Refused
-from openbmd.center.picture import (Picture, fusion_measurements, make_fusion, sensor_key,
+from openbmd.center.picture import (GROUND_REFRESH_S, Picture, fusion_measurements, make_fusion, sensor_key,
                                     track_json)
 
+log = logging.getLogger(__name__)
 MAX_FRAMES = 600  #: frames in one replay: a 10-minute exercise at 1 s, or longer ones coarser
-#: launch and impact points (flights of the state's sigma points, the costly part) are flown anew at
-#: most every GROUND_EVERY_S of report time per track, and at the window's end; in between a frame
-#: shows the track's new state with the points last flown
-GROUND_EVERY_S = 20.0
 _CACHE_SIZE = 4
 
 
@@ -68,54 +68,58 @@ class History:
         times = frame_times(from_s, to_s, step_s)
         with self.picture.read_engine.connect() as conn:
             sensors = {sensor_key(r.party, r.id): r for r in store.party_sensors(conn)}
-            stamp = conn.execute(sa.select(sa.func.max(db.reports.c.seq), sa.func.count(db.reports.c.seq))).one()
+            stamp = tuple(conn.execute(sa.select(sa.func.max(t.c.seq), sa.func.count(t.c.seq))).one()
+                          for t in (db.reports, db.sight_reports, db.party_tracks))
             reports = [r._asdict() for r in conn.execute(
                 sa.select(db.reports).where(db.reports.c.t_s <= to_s).order_by(db.reports.c.t_s, db.reports.c.seq))]
+            lines = [r._asdict() for r in conn.execute(
+                sa.select(db.sight_reports).where(db.sight_reports.c.t_s <= to_s).order_by(db.sight_reports.c.seq))]
             shared = [r for r in party_tracks.all_rows(conn) if r["t_s"] <= to_s]
-        key = (float(from_s), float(to_s), float(step_s), tuple(stamp), len(shared), tuple(sorted(sensors)))
+        key = (float(from_s), float(to_s), float(step_s), stamp, tuple(sorted(sensors)))
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
-        out = self._fuse(times, sensors, reports, shared)
+        out = self._fuse(times, sensors, reports, lines, shared)
         with self._lock:
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = out
         return out
 
-    def _fuse(self, times: np.ndarray, sensors: dict, reports: list[dict], shared: list[dict]) -> Replay:
+    def _fuse(self, times: np.ndarray, sensors: dict, reports: list[dict], lines: list[dict],
+              shared: list[dict]) -> Replay:
         fusion = make_fusion(sensors)
         if fusion is None:
             return Replay(times_s=tuple(map(float, times)), frames=tuple(() for _ in times))
-        ms = fusion_measurements(reports)  # sorted by time
+        ms = sorted(fusion_measurements(reports) + sights.sight_lines(lines, sensors, sensor_key), key=lambda m: m.t_s)
         pts = sorted((party_tracks.from_row(r) for r in shared), key=lambda p: p.t_s)
         m_t, p_t = [m.t_s for m in ms], [p.t_s for p in pts]
         i = j = 0
         now: dict[str, dict] = {}
-        grounded: dict[str, float] = {}  # track -> the frame time its launch and impact points were flown
-        stale: set[str] = set()  # tracks updated since
         frames = []
         for k, t in enumerate(times):
             i2, j2 = bisect.bisect_right(m_t, t), bisect.bisect_right(p_t, t)
-            touched = set(fusion.add_measurements(ms[i:i2])) if i2 > i else set()
-            if j2 > j:
-                touched |= set(fusion.add_tracks(pts[j:j2]))
+            touched = _fed(fusion.add_measurements, ms[i:i2]) | _fed(fusion.add_tracks, pts[j:j2])
             i, j = i2, j2
-            states = {tr.id: tr for tr in fusion.tracks(ground=False)}
-            now = {tid: v for tid, v in now.items() if tid in states}
-            stale = (stale | touched) & set(states)
-            last = k == len(times) - 1
-            for tid in sorted(stale):
-                if last or grounded.get(tid, -math.inf) + GROUND_EVERY_S <= t:  # the costly part: flights
-                    body, grounded[tid] = track_json(fusion.track(tid)), t
-                    stale.discard(tid)
-                elif tid in touched:  # the new state, the last launch and impact points
-                    old = now.get(tid, {})
-                    body = {**track_json(states[tid]), "launch_point": old.get("launch_point"),
-                            "impact_point": old.get("impact_point")}
-                else:
-                    continue
+            alive = {tr.id for tr in fusion.tracks(ground=False)}
+            now = {tid: v for tid, v in now.items() if tid in alive}
+            last = k == len(times) - 1  # the window's end: every track's points flown from its last state
+            changed = sorted(alive if last else touched & alive)
+            for tr in fusion.tracks_of(changed, refresh_s=0.0 if last else GROUND_REFRESH_S):
+                body = track_json(tr)
                 body.pop("covariance", None)
-                now[tid] = {**body, "id": self.picture.public_id(tid)}
+                now[tr.id] = {**body, "id": self.picture.public_id(tr.id)}
             frames.append(tuple(now[tid] for tid in sorted(now)))
         return Replay(times_s=tuple(map(float, times)), frames=tuple(frames))
+
+
+def _fed(add, items: list) -> set[str]:
+    """The tracks ``add(items)`` touched; a batch the fusion cannot take is skipped and logged, as the
+    live picture's worker does (the replay must outlive it as the live picture does)."""
+    if not items:
+        return set()
+    try:
+        return set(add(items))
+    except Exception:  # noqa: BLE001 - e.g. a degenerate pair of lines of sight (a singular triangulation)
+        log.exception("the replay skipped a batch of %d stored reports the fusion could not take", len(items))
+        return set()

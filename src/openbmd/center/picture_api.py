@@ -64,17 +64,23 @@ def visible(row, *, party: str, role: str) -> bool:
 
 
 def sensor_view(row) -> dict:
-    return {"party": row.party, "id": row.id, "sensor": row.sensor, "lat_deg": row.lat_deg, "lon_deg": row.lon_deg,
-            "alt_m": row.alt_m, "sharing": row.sharing,
+    """A sensor as the page draws it: ``kind`` is the catalog's (``radar``, ``space-ir-track``); a
+    space sensor's lat/lon is the point its constellation was phased over, not a site."""
+    return {"party": row.party, "id": row.id, "sensor": row.sensor, "kind": store.catalog_sensor(row.sensor).kind,
+            "lat_deg": row.lat_deg, "lon_deg": row.lon_deg, "alt_m": row.alt_m, "sharing": row.sharing,
             "coverage_latlon_deg": coverage(row.sensor, row.lat_deg, row.lon_deg)}
 
 
 @functools.lru_cache(maxsize=256)
 def coverage(sensor: str, lat_deg: float, lon_deg: float) -> list[list[list[float]]]:
-    """The sensor's ground footprint at its site: rings of [lat_deg, lon_deg] (one per face, or a circle)."""
+    """A radar's ground footprint at its site: rings of [lat_deg, lon_deg] (one per face, or a
+    circle); none for a space sensor (its satellites move: no fixed footprint)."""
     from openbmd.report.scene import coverage_fans
 
-    radar = store.catalog_sensor(sensor).placed(lat_deg, lon_deg)
+    model = store.catalog_sensor(sensor)
+    if store.is_space_tracker(model):
+        return []
+    radar = model.placed(lat_deg, lon_deg)
     return [[[round(float(lat), 4), round(float(lon), 4)] for lon, lat in fan] for fan in coverage_fans(radar)]
 
 

@@ -139,15 +139,19 @@
                           className: "coverage" }).addTo(state.layers.coverage);
         bounds.push(...ring);
       }
-      L.circleMarker([s.lat_deg, s.lon_deg], { radius: 5, color: "#fff", weight: 1.5, fillColor: COLOURS.sensor,
-                                               fillOpacity: 1, className: "sensor" })
-        .bindTooltip(s.party + "/" + s.id + " (" + s.sensor + ", shares " + s.sharing + ")")
-        .addTo(state.layers.sensors);
-      bounds.push([s.lat_deg, s.lon_deg]);
       const li = document.createElement("li");
       li.dataset.sensor = s.party + "/" + s.id;
-      li.textContent = s.party + "/" + s.id + ": " + s.sensor + " at " + s.lat_deg.toFixed(2) + ", " +
-        s.lon_deg.toFixed(2) + " (shares " + s.sharing + ")";
+      if (s.kind === "radar") {  // a space sensor has no site to draw (its lat/lon is its phasing point)
+        L.circleMarker([s.lat_deg, s.lon_deg], { radius: 5, color: "#fff", weight: 1.5, fillColor: COLOURS.sensor,
+                                                 fillOpacity: 1, className: "sensor" })
+          .bindTooltip(s.party + "/" + s.id + " (" + s.sensor + ", shares " + s.sharing + ")")
+          .addTo(state.layers.sensors);
+        bounds.push([s.lat_deg, s.lon_deg]);
+        li.textContent = s.party + "/" + s.id + ": " + s.sensor + " at " + s.lat_deg.toFixed(2) + ", " +
+          s.lon_deg.toFixed(2) + " (shares " + s.sharing + ")";
+      } else {
+        li.textContent = s.party + "/" + s.id + ": " + s.sensor + " (" + s.kind + ", shares " + s.sharing + ")";
+      }
       $("sensors").appendChild(li);
     }
     if (!out.sensors.length) $("sensors").textContent = "No sensor visible to this party.";
