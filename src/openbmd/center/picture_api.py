@@ -5,8 +5,9 @@ a replay of the stored data (``GET /v1/history``, :mod:`openbmd.center.history`)
 Sensors follow the picture's rule: a party sees its own sensors (an observer token sees none as
 its own) and the other parties' raw- and tracks-level sensors; a warning-level sensor of another
 party is not listed at all (its id and site are not shown). Coverage is the repo's ground
-footprint (:func:`openbmd.report.scene.coverage_fans`: a target at 100 km altitude above the
-radar's minimum elevation and inside its radar-equation range for the default RCS).
+footprint, as the CZML scenes draw it (:func:`openbmd.sensors.footprint.coverage_fans`): a target
+at 100 km altitude above the radar's minimum elevation and inside its radar-equation range for
+the default RCS.
 """
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def sensor_view(row) -> dict:
 def coverage(sensor: str, lat_deg: float, lon_deg: float) -> list[list[list[float]]]:
     """A radar's ground footprint at its site: rings of [lat_deg, lon_deg] (one per face, or a
     circle); none for a space sensor (its satellites move: no fixed footprint)."""
-    from openbmd.report.scene import coverage_fans
+    from openbmd.sensors.footprint import coverage_fans
 
     model = store.catalog_sensor(sensor)
     if store.is_space_tracker(model):
@@ -85,6 +86,6 @@ def coverage(sensor: str, lat_deg: float, lon_deg: float) -> list[list[list[floa
 
 
 def _coverage_defaults() -> tuple[float, float]:
-    from openbmd.report.scene import DEFAULT_COVERAGE_ALT_KM, DEFAULT_RCS_M2
+    from openbmd.sensors.footprint import DEFAULT_COVERAGE_ALT_KM, DEFAULT_RCS_M2
 
     return DEFAULT_COVERAGE_ALT_KM, DEFAULT_RCS_M2
