@@ -98,8 +98,8 @@ def exercise(scenario, *, center: str | None = None, tokens: dict[str, str] | No
                             "embedded")
     missing = [p for p in sc.parties if p not in (tokens or {})]
     if missing:
-        raise InputError(f"no token for party {missing[0]!r} of the scenario; give --token {missing[0]}=TOKEN "
-                         "(a head's or an operator's)")
+        raise InputError(f"no token for party {missing[0]!r} of the scenario; each of its parties "
+                         f"({', '.join(sc.parties)}) needs a head's or an operator's token")
     return _through(sc, truth, (ms, los), center, tokens, speed, contribution, eid, progress, t0, center)
 
 

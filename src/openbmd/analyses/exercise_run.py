@@ -81,7 +81,7 @@ class Client:
 
     def headers(self, party: str) -> dict[str, str]:
         if party not in self.tokens:
-            raise InputError(f"no token for party {party!r}; give --token {party}=TOKEN")
+            raise InputError(f"no token for party {party!r} (a head's or an operator's)")
         return {"Authorization": f"Bearer {self.tokens[party]}"}
 
 
