@@ -26,9 +26,10 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(url: str, port: int) -> subprocess.Popen:
+def _serve(url: str, port: int, *, fusion: bool = False) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "openbmd", "center", "serve", "--db", url, "--port", str(port),
-                             "--no-fusion"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--fusion" if fusion else "--no-fusion"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     import httpx
 
     deadline = time.monotonic() + 60

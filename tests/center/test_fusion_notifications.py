@@ -3,6 +3,7 @@ launch matches its notification, an unannounced one (no notice, another window, 
 another impact area) is flagged."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from fusion_scenario import EPOCH_S, LAUNCH, SENSORS, flight, looks, returns, truth
 
@@ -78,3 +79,25 @@ def test_bad_notifications_are_refused():
                      ({"impact_lat_deg": 10.0}, "all of"), ({"launch_lat_deg": 95.0}, "latitude")):
         with pytest.raises(InputError, match=word):
             _note(**kw)
+
+
+def test_a_boosting_track_matches_its_notification_by_the_launch_area_alone():
+    """Found by openbmd exercise (examples/exercises/test-launch-notified.toml): a notified test launch
+    made firm during boost was flagged unannounced, its impact point (where it would fall if the
+    thrust stopped now) being far from the notified impact area. Launch point and time fit."""
+    from openbmd.center.fusion import FusedTrack, PointEstimate, match_notification
+    from openbmd.center.notifications import Notification
+
+    lp = PointEstimate(lat_deg=62.9, lon_deg=40.6, t_s=1000.0, sigma_km=30.0, ellipse_semi_major_km=25.0,
+                       ellipse_semi_minor_km=15.0, ellipse_orientation_deg=36.0, sigma_t_s=50.0)
+    ip = PointEstimate(lat_deg=63.5, lon_deg=45.0, t_s=1400.0, sigma_km=20.0, ellipse_semi_major_km=20.0,
+                       ellipse_semi_minor_km=10.0, ellipse_orientation_deg=80.0)
+    note = Notification.from_dict({"id": "test-1", "party": "russia", "window_start_s": 900.0, "window_end_s": 1100.0,
+                                   "launch_area": {"lat_deg": 62.93, "lon_deg": 40.57, "radius_km": 50.0},
+                                   "impact_area": {"lat_deg": 57.77, "lon_deg": 161.83, "radius_km": 150.0}})
+    z = np.zeros(3)
+    def track(boosting):
+        return FusedTrack(id="T", t_s=1100.0, position_m=z, velocity_m_s=z, covariance=np.eye(6), parties=("russia",),
+                          sensors=(), n_updates=9, firm=True, launch_point=lp, impact_point=ip, boosting=boosting)
+    assert match_notification(track(True), [note]) == "test-1"
+    assert match_notification(track(False), [note]) is None  # coasting: its impact point must fit too

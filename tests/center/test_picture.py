@@ -7,44 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from fusion_scenario import EPOCH_S, LAUNCH, SENSORS, flight, looks, returns, truth
-
-SITES = {"r1": ("nato", "an-tpy-2-fbm"), "r2": ("russia", "voronezh-dm-armavir")}
-
-
-def _reports(sensor: str, seed: int, offset: float) -> list[dict]:
-    traj, tb, *_ = flight()
-    tt = looks(sensor, tb + 20.0, tb + 200.0, 5.0, offset)
-    return [{"id": m.id, "sensor": sensor, "t_s": m.t_s, "range_m": m.range_m, "azimuth_deg": m.azimuth_deg,
-             "elevation_deg": m.elevation_deg, "sigma_range_m": m.sigma_range_m, "sigma_angle_deg": m.sigma_angle_deg}
-            for m in returns(sensor, tt, truth(traj, tt), seed=seed)]
-
-
-def _register(c, sensor: str, sharing: str) -> None:
-    party, model = SITES[sensor]
-    s = SENSORS[sensor]
-    r = c.call("POST", "/v1/sensors", party, json={"id": sensor, "sensor": model, "lat_deg": s.lat_deg,
-                                                    "lon_deg": s.lon_deg, "alt_m": s.alt_m, "sharing": sharing})
-    assert r.status_code == 201, r.text
-
-
-def _post(c, sensor: str, seed: int, offset: float = 0.0) -> None:
-    party = SITES[sensor][0]
-    r = c.call("POST", "/v1/reports", party, json={"reports": _reports(sensor, seed, offset)})
-    assert r.status_code == 200 and r.json()["accepted"] > 10, r.text
-
-
-def _center(make_center):
-    c = make_center(fusion=True)
-    c.clock.now = EPOCH_S + 3600.0
-    return c
-
-
-def _tracks(c, who: str) -> list[dict]:
-    c.client.app.state.center.picture.drain()
-    r = c.call("GET", "/v1/tracks", who)
-    assert r.status_code == 200, r.text
-    return r.json()["tracks"]
+from fusion_scenario import EPOCH_S, LAUNCH, flight
+from picture_helpers import fusing_center as _center
+from picture_helpers import post as _post
+from picture_helpers import register as _register
+from picture_helpers import tracks as _tracks
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -100,8 +67,7 @@ def test_warning_level_shows_a_warning_only_and_an_announced_launch_is_not_flagg
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_purged_data_leaves_the_picture(make_center):
-    c = make_center(fusion=True, found_kwargs={"withdrawal": {"rule": "purge", "after_days": 0}})
-    c.clock.now = EPOCH_S + 3600.0
+    c = _center(make_center, found_kwargs={"withdrawal": {"rule": "purge", "after_days": 0}})
     _register(c, "r2", "raw")
     _post(c, "r2", seed=3)
     assert len(_tracks(c, "nato")) == 1

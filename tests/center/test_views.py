@@ -26,13 +26,21 @@ def test_other_partys_sensor(level, whole, role):
 
 
 @pytest.mark.parametrize("level", ["raw", "tracks", "warning"])
-def test_own_contribution_sees_the_track_but_never_a_warning_sensor_id(level):
+@pytest.mark.parametrize("role", ["head", "operator", "observer"])
+def test_a_contributor_never_sees_a_state_resting_on_warning_level_data(level, role):
     track = _track(["nato", "russia"], ["nato/n", "russia/r"])
-    view = Picture.view(None, track, party="nato", role="operator", sharing={"nato/n": "raw", "russia/r": level})
-    assert view["level"] == "track"
-    assert view["sensors"] == (["nato/n"] if level == "warning" else ["nato/n", "russia/r"])
-    obs = Picture.view(None, track, party="nato", role="observer", sharing={"nato/n": "raw", "russia/r": level})
-    assert obs["level"] == "track" and obs["sensors"] == view["sensors"]  # nato's raw sensor shows it whole
+    view = Picture.view(None, track, party="nato", role=role, sharing={"nato/n": "raw", "russia/r": level})
+    if level == "warning":  # russia's warning-level returns fed the state: nato gets the warning only
+        assert set(view) == WARNING_KEYS and view["level"] == "warning"
+    else:
+        assert view["level"] == "track" and view["sensors"] == ["nato/n", "russia/r"]
+    theirs = Picture.view(None, track, party="russia", role=role, sharing={"nato/n": "raw", "russia/r": level})
+    assert theirs["level"] == "track"  # russia's own data and nato's raw data
+
+
+def test_an_unknown_sharing_level_counts_as_warning():
+    view = Picture.view(None, _track(["russia"], ["russia/r"]), party="nato", role="head", sharing={})
+    assert set(view) == WARNING_KEYS
 
 
 def test_shared_party_tracks_count_as_tracks_level():

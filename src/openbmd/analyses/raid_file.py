@@ -105,14 +105,20 @@ def _raid(data: dict, where: schema.Where, base_dir: Path | None) -> Raid:
         raise InputError(f"{where.filename}: no [[salvo]] entries; a raid lists at least one [[salvo]] with "
                          "missile, from, to, count")
     declared = schema.validate(RaidFile, data, where)
+    return Raid(name=declared.name or Path(where.filename).stem, description=declared.description,
+                salvos=resolve_salvos(declared.salvo, where, base_dir), path=where.filename)
+
+
+def resolve_salvos(entries, where: schema.Where, base_dir: Path | None) -> tuple[Salvo, ...]:
+    """The declared ``[[salvo]]`` entries resolved (missiles found, places placed); a problem is
+    one line naming the file, the line and the key."""
     salvos = []
-    for k, entry in enumerate(declared.salvo):
+    for k, entry in enumerate(entries):
         try:
             salvos.append(_salvo(entry, k, where.line(("salvo", k)) or 0, base_dir))
         except InvalidField as exc:
             raise where.error(exc, "salvo", k) from None
-    return Raid(name=declared.name or Path(where.filename).stem, description=declared.description,
-                salvos=tuple(salvos), path=where.filename)
+    return tuple(salvos)
 
 
 def _salvo(entry: SalvoFile, k: int, line: int, base_dir: Path | None) -> Salvo:

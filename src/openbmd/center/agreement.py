@@ -182,6 +182,7 @@ def housekeeping(conn: sa.Connection, *, now_s: float) -> dict[str, int]:
     for party in due:
         n = conn.execute(db.reports.delete().where(db.reports.c.party == party)).rowcount
         n += conn.execute(db.party_tracks.delete().where(db.party_tracks.c.party == party)).rowcount
+        n += conn.execute(db.sight_reports.delete().where(db.sight_reports.c.party == party)).rowcount
         conn.execute(db.notifications.delete().where(db.notifications.c.party == party))
         conn.execute(db.parties.update().where(db.parties.c.id == party).values(purged_s=now_s))
         audit.append(conn, at_s=now_s, party=party, token_id=None, action="party.purge", detail={"reports": n})
@@ -191,6 +192,7 @@ def housekeeping(conn: sa.Connection, *, now_s: float) -> dict[str, int]:
         cutoff = now_s - body["retention_days"] * DAY_S
         n = conn.execute(db.reports.delete().where(db.reports.c.t_s < cutoff)).rowcount
         n += conn.execute(db.party_tracks.delete().where(db.party_tracks.c.t_s < cutoff)).rowcount
+        n += conn.execute(db.sight_reports.delete().where(db.sight_reports.c.t_s < cutoff)).rowcount
         if n:
             audit.append(conn, at_s=now_s, party=None, token_id=None, action="reports.retention",
                          detail={"before_s": cutoff, "reports": n})

@@ -64,6 +64,10 @@ sensors = sa.Table(
     sa.Column("alt_m", sa.Float, nullable=False),
     sa.Column("sharing", sa.String(16), nullable=False),
     sa.Column("created_s", sa.Float, nullable=False),
+    # a space infrared tracker: which satellite of the catalog constellation, and the UNIX time at
+    # which its first satellite passes over (lat_deg, lon_deg) ascending (None for a ground sensor)
+    sa.Column("satellite", sa.Integer),
+    sa.Column("epoch_s", sa.Float),
 )
 reports = sa.Table(
     "reports", metadata,
@@ -79,6 +83,19 @@ reports = sa.Table(
     sa.Column("sigma_angle_deg", sa.Float, nullable=False),
     sa.Column("received_s", sa.Float, nullable=False),
     sa.UniqueConstraint("party", "id", name="uq_reports_party_id"),
+)
+sight_reports = sa.Table(
+    "sight_reports", metadata,  # lines of sight of space infrared trackers (angles in Earth-fixed axes)
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("party", sa.String(32), nullable=False),
+    sa.Column("id", sa.String(_ID), nullable=False),
+    sa.Column("sensor", sa.String(_ID), nullable=False),
+    sa.Column("t_s", sa.Float, nullable=False),
+    sa.Column("los_lon_deg", sa.Float, nullable=False),
+    sa.Column("los_lat_deg", sa.Float, nullable=False),
+    sa.Column("sigma_deg", sa.Float, nullable=False),
+    sa.Column("received_s", sa.Float, nullable=False),
+    sa.UniqueConstraint("party", "id", name="uq_sight_reports_party_id"),
 )
 party_tracks = sa.Table(
     "party_tracks", metadata,
@@ -131,6 +148,18 @@ audit = sa.Table(
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
     sa.Column("event", sa.Text, nullable=False),  # canonical JSON; the hash covers exactly this text
+)
+
+exercises = sa.Table(
+    "exercises", metadata,  # joint exercises flown through the center (openbmd exercise) and their scores
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("party", sa.String(32), sa.ForeignKey("parties.id"), nullable=False),  # who posted it first
+    sa.Column("scenario", sa.Text, nullable=False),
+    sa.Column("speed", sa.Float, nullable=False),
+    sa.Column("started_s", sa.Float, nullable=False),
+    sa.Column("finished_s", sa.Float),
+    sa.Column("score", sa.Text, nullable=False),  # canonical JSON object
+    sa.Column("updated_s", sa.Float, nullable=False),
 )
 
 keys = sa.Table(

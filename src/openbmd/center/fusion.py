@@ -76,7 +76,8 @@ class Fusion:
     ``impact_beta_kg_m2``: the re-entry body's ballistic coefficient for the impact point (None:
     no drag). ``checkpoint_s``: data time between the checkpoints late reports roll back to;
     ``window_s``: how far behind the newest report the picture can still be rolled back
-    (:class:`openbmd.center.fusion_log.ReportLog`; later reports count in :attr:`stale_reports`).
+    (:class:`openbmd.center.fusion_log.ReportLog`; later reports count in :attr:`stale_reports`);
+    ``sparse_checkpoint_s``: checkpoints more than a minute of data old are thinned to this spacing.
     """
 
     def __init__(self, sensors: Mapping[str, SensorSite], *, gate_sigma: float = 4.0,
@@ -84,7 +85,7 @@ class Fusion:
                  n_init: int = 3, max_gap_s: float = 30.0, max_speed_m_s: float = 8000.0,
                  drop_tentative_s: float = 60.0, coast_s: float = 600.0,
                  impact_beta_kg_m2: float | None = RV_BETA_KG_M2, checkpoint_s: float = 30.0,
-                 window_s: float = 3600.0):
+                 window_s: float = 3600.0, sparse_checkpoint_s: float | None = None):
         for name, v in (("gate_sigma", gate_sigma), ("firm_sigma_m", firm_sigma_m), ("max_gap_s", max_gap_s),
                         ("max_speed_m_s", max_speed_m_s), ("drop_tentative_s", drop_tentative_s),
                         ("coast_s", coast_s), ("checkpoint_s", checkpoint_s), ("window_s", window_s)):
@@ -104,7 +105,8 @@ class Fusion:
             float(checkpoint_s)
         self._motion = Ballistic(q_m2_s3=float(q_m2_s3))
         self._drag = None if impact_beta_kg_m2 is None else Ballistic(beta_kg_m2=float(impact_beta_kg_m2))
-        self._log = ReportLog(checkpoint_s=self.checkpoint_s, window_s=float(window_s))
+        self._log = ReportLog(checkpoint_s=self.checkpoint_s, window_s=float(window_s),
+                              sparse_checkpoint_s=sparse_checkpoint_s)
         self._ground: dict[str, tuple] = {}   # track id -> (t, n, launch, impact)
         self._reset()
 
@@ -302,7 +304,7 @@ class Fusion:
     def _new_track(self, seed, t: float) -> TrackState:
         tid = "T" + seed.returns[0].id
         tr = TrackState(tid, t, seed.x, seed.p, len(seed.returns), seed.returns[0].t, t,
-                        {x.party for x in seed.returns}, {x.sensor for x in seed.returns})
+                        {x.party for x in seed.returns}, {x.sensor for x in seed.returns}, started_t=t)
         self._firm(tr)
         self._tracks[tid] = tr
         return tr
@@ -337,7 +339,7 @@ class Fusion:
                 self._commit(tracks[k], t, x, p, pt.party, None)
                 return [tracks[k].id]
         tid = "T" + pt.id
-        self._tracks[tid] = tr = TrackState(tid, t, xb, pb, 1, t, t, {pt.party}, set())
+        self._tracks[tid] = tr = TrackState(tid, t, xb, pb, 1, t, t, {pt.party}, set(), started_t=t)
         self._firm(tr)
         return [tid]
 
@@ -350,6 +352,16 @@ class Fusion:
         if ground:
             self._update_ground(trs)
         return [self._out(tr, ground) for tr in trs]
+
+    def tracks_of(self, track_ids, *, refresh_s: float = 0.0) -> list[FusedTrack]:
+        """Several fused tracks by id (unknown ids skipped), their launch and impact points flown
+        together (one vectorized flight for all: ~0.1 s per call, not per track). With
+        ``refresh_s`` > 0 a track's points are kept until its data time has moved ``refresh_s``
+        past the state they were flown from (or it turns firm): a live picture fed many updates
+        a second then refreshes them at that pace instead of at every return."""
+        trs = [self._tracks[k] for k in track_ids if k in self._tracks]
+        self._update_ground(trs, refresh_s=refresh_s)
+        return [self._out(tr, True) for tr in trs]
 
     def track(self, track_id: str) -> FusedTrack | None:
         """One fused track by id, with its launch and impact points (None: no such track)."""
@@ -366,12 +378,15 @@ class Fusion:
                           sensors=tuple(sorted(tr.sensors)),
                           n_updates=tr.n, firm=tr.firm_t is not None, launch_point=lp, impact_point=ip,
                           first_t_s=self._epoch + tr.first_t, last_update_t_s=self._epoch + tr.last_t,
+                          started_t_s=self._epoch + (tr.first_t if tr.started_t is None else tr.started_t),
                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
 
-    def _update_ground(self, trs: list[TrackState]) -> None:
+    def _update_ground(self, trs: list[TrackState], refresh_s: float = 0.0) -> None:
         for k in [k for k in self._ground if k not in self._tracks]:
             del self._ground[k]
-        todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != (tr.t, tr.n, tr.x.tobytes())]
+        todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != self._ground_key(tr)
+                and (refresh_s <= 0.0 or tr.id not in self._ground or tr.t - self._ground[tr.id][0][0] >= refresh_s
+                     or self._ground[tr.id][0][3] != (tr.firm_t is not None))]
         if not todo:
             return
         x = np.array([tr.x[:6] for tr in todo])             # a boosting track: where it would go unpowered
@@ -380,4 +395,8 @@ class Fusion:
         impacts = impact_points(x, p, t, motion=self._motion, drag_motion=self._drag, beta_span=RV_BETA_SPAN)
         launches = launch_points(x, p, t, impacts, motion=self._motion, boosting=[tr.boosting for tr in todo])
         for tr, lp, ip in zip(todo, launches, impacts):
-            self._ground[tr.id] = ((tr.t, tr.n, tr.x.tobytes()), lp, ip)
+            self._ground[tr.id] = (self._ground_key(tr), lp, ip)
+
+    @staticmethod
+    def _ground_key(tr: TrackState) -> tuple:
+        return (tr.t, tr.n, tr.x.tobytes(), tr.firm_t is not None)

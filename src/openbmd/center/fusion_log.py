@@ -26,8 +26,15 @@ def key(report) -> tuple:
 class ReportLog:
     """Reports in processing order, with checkpoints (opaque states) and a retention window."""
 
-    def __init__(self, *, checkpoint_s: float, window_s: float):
+    def __init__(self, *, checkpoint_s: float, window_s: float, sparse_checkpoint_s: float | None = None,
+                 dense_s: float = 60.0):
         self.checkpoint_s, self.window_s = float(checkpoint_s), float(window_s)
+        #: checkpoints older than ``dense_s`` (data time) behind the newest are thinned to one per
+        #: ``sparse_checkpoint_s``: a live picture keeps close checkpoints for the reports of another
+        #: party that arrive a moment after the first's (a rollback then replays seconds, not
+        #: tens of seconds, of data) without keeping one every few seconds over the whole window
+        self.sparse_checkpoint_s = self.checkpoint_s if sparse_checkpoint_s is None else float(sparse_checkpoint_s)
+        self.dense_s = float(dense_s)
         self.events: dict[str, object] = {}
         self.keys: list[tuple] = []              # sorted keys of every report kept
         self.checkpoints: list[tuple] = []       # (key of the last report in, state)
@@ -63,6 +70,17 @@ class ReportLog:
         """Keep ``snapshot()`` at ``done`` if the last checkpoint is ``checkpoint_s`` of data time old."""
         if not self.checkpoints or done[0] - self.checkpoints[-1][0][0] >= self.checkpoint_s:
             self.checkpoints.append((done, snapshot()))
+            if self.sparse_checkpoint_s > self.checkpoint_s:
+                self._thin(done[0])
+
+    def _thin(self, now_s: float) -> None:
+        kept, last = [], None
+        for c in self.checkpoints:
+            t = c[0][0]
+            if now_s - t <= self.dense_s or last is None or t - last >= self.sparse_checkpoint_s:
+                kept.append(c)
+                last = t
+        self.checkpoints = kept
 
     def restore(self, before: tuple):
         """(key, state) of the last checkpoint strictly before ``before``, dropping those after it;

@@ -47,6 +47,7 @@ class TrackState:
     sensors: set = field(default_factory=set)
     firm_t: float | None = None
     shadow: tuple | None = None   #: boosting: (x (6,), P, t, returns taken, log-likelihood ratio)
+    started_t: float | None = None  #: when the track was started (its seed's last return)
 
     @property
     def boosting(self) -> bool:
@@ -54,7 +55,7 @@ class TrackState:
 
     def copy(self) -> "TrackState":
         return TrackState(self.id, self.t, self.x, self.p, self.n, self.first_t, self.last_t, set(self.parties),
-                          set(self.sensors), self.firm_t, self.shadow)
+                          set(self.sensors), self.firm_t, self.shadow, self.started_t)
 
     def check_burnout(self, z, model, t: float, ll_boost: float, ballistic) -> None:
         """Boosting, after an update by the return ``z`` (m,) of ``model`` (one row) whose boost

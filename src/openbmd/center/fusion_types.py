@@ -140,6 +140,7 @@ class FusedTrack:
     boosting: bool = False
     first_t_s: float = math.nan
     last_update_t_s: float = math.nan
+    started_t_s: float = math.nan  #: when the track was started: the last of the returns that started it
     firm_t_s: float | None = None
 
     @property
@@ -160,7 +161,8 @@ class FusedTrack:
                 "position_sigma_m": self.position_sigma_m, "parties": list(self.parties),
                 "sensors": list(self.sensors), "n_updates": self.n_updates, "firm": self.firm,
                 "boosting": self.boosting,
-                "first_t_s": self.first_t_s, "last_update_t_s": self.last_update_t_s, "firm_t_s": self.firm_t_s,
+                "first_t_s": self.first_t_s, "started_t_s": self.started_t_s,
+                "last_update_t_s": self.last_update_t_s, "firm_t_s": self.firm_t_s,
                 "launch_point": point(self.launch_point), "impact_point": point(self.impact_point)}
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Annotated
+
+from fastapi import Header
 
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +21,8 @@ from openbmd.center import auth
 from openbmd.center.limits import reply
 
 CACHE_S = 5.0
+#: the ``Authorization`` header of a route (read by the gate; left out of the OpenAPI parameters)
+Token = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
 _CACHE_MAX = 10_000
 
 

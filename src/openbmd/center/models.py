@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 MAX_BATCH = 5000  #: reports in one POST /v1/reports
 ROLES = ("head", "operator", "observer")
@@ -30,7 +30,12 @@ class _In(BaseModel):
 
 
 class SensorIn(_In):
-    """A party's sensor: a catalog sensor at a site, and what the other parties may see of its data."""
+    """A party's sensor: a catalog sensor at a site, and what the other parties may see of its data.
+
+    A space infrared tracker (a catalog sensor of kind ``space-ir-track``) is one satellite of the
+    catalog's constellation: ``satellite`` (its index, from 0) and ``epoch_s``, the UNIX time at which
+    the constellation's first satellite passes over (``lat_deg``, ``lon_deg``) ascending (the
+    engine's ``InfraredTracker.over(lat_deg, lon_deg, 0)`` with times counted from ``epoch_s``)."""
 
     id: Id
     sensor: Annotated[str, Field(min_length=1, max_length=128, description="catalog sensor id")]
@@ -38,6 +43,9 @@ class SensorIn(_In):
     lon_deg: Annotated[float, Field(ge=-180.0, le=180.0, allow_inf_nan=False)]
     alt_m: Annotated[float, Field(ge=-500.0, le=10_000.0, allow_inf_nan=False)] = 0.0
     sharing: Sharing
+    satellite: Annotated[int | None, Field(ge=0, le=1000, description="space sensors: the satellite's index")] = None
+    epoch_s: Annotated[float | None, Field(gt=0.0, allow_inf_nan=False, description=(
+        "space sensors: UNIX time at which the first satellite passes over (lat_deg, lon_deg) ascending"))] = None
 
 
 class ReportIn(_In):
@@ -80,6 +88,54 @@ def report_problem(r: ReportIn) -> str:
 
 class ReportsIn(_In):
     reports: list[ReportIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class SightReportIn(_In):
+    """One line of sight of a space infrared tracker: the two angles of (target - satellite) in
+    Earth-fixed axes, ``los_lon_deg`` = atan2(dy, dx), ``los_lat_deg`` = atan2(dz, hypot(dx, dy)),
+    and their one-sigma ``sigma_deg`` (also accepted as ``sigma_angle_deg``, the radar reports' name)."""
+
+    id: Id
+    sensor: Id
+    t_s: float = Field(description="UNIX time of the measurement, seconds")
+    los_lon_deg: float = Field(description="atan2(dy, dx) of the line of sight in ECEF axes, [-180, 180] deg")
+    los_lat_deg: float = Field(description="atan2(dz, hypot(dx, dy)) of the line of sight, [-90, 90] deg")
+    sigma_deg: float = Field(validation_alias=AliasChoices("sigma_deg", "sigma_angle_deg"),
+                             description="one-sigma of each angle, (0, 10] deg")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_sigma(cls, data):
+        if isinstance(data, dict) and "sigma_deg" in data and "sigma_angle_deg" in data:
+            raise ValueError(f"report '{data.get('id')}': give sigma_deg or sigma_angle_deg, not both")
+        return data
+
+    @model_validator(mode="after")
+    def _physical(self) -> SightReportIn:
+        problem = sight_problem(self)
+        if problem:
+            raise ValueError(f"report '{self.id}': {problem}")
+        return self
+
+
+def sight_problem(r: SightReportIn) -> str:
+    """The first non-physical value of a line of sight ('' if none), naming the field and what is allowed."""
+    for name in ("t_s", "los_lon_deg", "los_lat_deg", "sigma_deg"):
+        value = getattr(r, name)
+        if not math.isfinite(value):
+            return f"{name} must be a finite number (got {value})"
+    checks = (("t_s", r.t_s > 0.0, "> 0 (UNIX seconds)"),
+              ("los_lon_deg", -180.0 <= r.los_lon_deg <= 180.0, "in [-180, 180] deg"),
+              ("los_lat_deg", -90.0 <= r.los_lat_deg <= 90.0, "in [-90, 90] deg"),
+              ("sigma_deg", 0.0 < r.sigma_deg <= 10.0, "in (0, 10] deg"))
+    for name, ok, allowed in checks:
+        if not ok:
+            return f"{name} must be {allowed} (got {getattr(r, name)})"
+    return ""
+
+
+class SightReportsIn(_In):
+    reports: list[SightReportIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 MAX_TRACKS = 1000  #: party tracks in one POST /v1/party-tracks

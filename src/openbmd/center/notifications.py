@@ -92,7 +92,9 @@ def _fit(track, n: Notification, n_sigma: float) -> float | None:
     if not n.window_start_s - slack <= lp.t_s <= n.window_end_s + slack:
         return None
     ratio = _area_ratio(lp, n.launch_lat_deg, n.launch_lon_deg, n.launch_radius_km, n_sigma)
-    if n.has_impact_area and track.impact_point is not None:
+    # a boosting track's impact point is where it would fall if the thrust stopped now, not where
+    # it is going: only a coasting track's is held against the notified impact area
+    if n.has_impact_area and track.impact_point is not None and not getattr(track, "boosting", False):
         ratio = max(ratio, _area_ratio(track.impact_point, n.impact_lat_deg, n.impact_lon_deg,
                                        n.impact_radius_km, n_sigma))
     return ratio if ratio <= 1.0 else None

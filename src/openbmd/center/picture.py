@@ -4,17 +4,33 @@ what each caller may see of it, and the feed of updates behind ``GET /v1/stream`
 The database is the truth: at start the picture is rebuilt from every stored report; after that
 each committed batch is handed to a worker thread (the acknowledgement never waits for fusion).
 The worker records one alert per firm launch: ``announced`` when a party's pre-launch notification
-matches it, otherwise ``unannounced``, flagged at once to every party.
+matches it, otherwise ``unannounced``, flagged at once to every party. A rebuild records the
+alerts a crash left out (reports committed, the process killed before their fusion): each fused
+track has at most one alert (its public id is unique in the alerts table), so a restart adds the
+missing ones and repeats none.
 
-Who sees a fused track (``view``): a party that contributed to it sees it whole; another party or
-an observer sees it whole when at least one contributing sensor shares raw data or tracks, and
-otherwise only as a warning (launch and impact points with their uncertainty, no state). A party's
-shared tracks (POST /v1/party-tracks) count as tracks-level data. Sensor ids of warning-level
-sensors are never shown to other parties.
+Who sees a fused track (``view``): its state (position, velocity, covariance, contributing
+sensors) only when every sensor that fed it is the caller's own party's or shares raw data or
+tracks; otherwise only the warning (launch and impact points with their uncertainty, whether it is
+firm; no state, no sensor ids). This holds for a contributing party too: once another party's
+warning-level sensor has updated a track, the track's state depends on that data, so the
+contributor gets the warning only (it still has its own reports, GET /v1/reports). A party's
+shared tracks (POST /v1/party-tracks) count as tracks-level data. A sensor's current sharing level
+decides, so lowering a level hides what it fed at once. The sharing level of a sensor whose
+registration the view does not know counts as warning.
+
+Why a warning and not one fusion per audience (each party's picture fused without the data it may
+see only as a warning): that would leak nothing either and keep a contributor's own state, but it
+runs the fusion once per distinct audience (up to one per party plus the observers', each over
+nearly all reports) on a machine where the fusion worker is already the busiest thread, and a
+party whose data was fused without the warning-level returns would see a track that differs
+from the shared warning about the same object. The warning-level answer is one fusion, and no
+party ever receives a state estimate resting on data it may see only as a warning.
 """
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
 import logging
 import secrets
@@ -27,10 +43,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from openbmd.center import db, party_tracks, store
+from openbmd.center import db, party_tracks, sights, store
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
+#: a live track's launch and impact points are flown again once its data time has moved this far
+#: (and when it turns firm), not at every return: flying them costs ~0.1 s per update batch, and a
+#: radar's 1 s revisit on 50 threats would otherwise keep the worker seconds behind the reports
+GROUND_REFRESH_S = 5.0
+#: data time between the fusion's checkpoints over the last minute: each party posts its own
+#: reports, so the second party's returns of a moment arrive just after the first's and roll the
+#: picture back to a checkpoint before them; at 1 s the replay is about a second of data (at the
+#: fusion's default 30 s it was up to 30 s of every sensor's returns, at every post)
+LIVE_CHECKPOINT_S = 1.0
 _WARNING_KEYS = ("id", "t_s", "firm", "launch_point", "impact_point")
 
 
@@ -71,18 +96,29 @@ class Picture:
         self._worker.start()
 
     def _rebuild(self) -> None:
-        """The picture anew from every stored report (at start, and after a purge)."""
+        """The picture anew from every stored report (at start, and after a purge), then the alerts
+        of its firm launches that a crash between a commit and the fusion left unrecorded."""
+        self._fuse_stored()
+        with self._lock:
+            fused = [] if self._fusion is None else self._fusion.tracks_of(list(self._tracks), refresh_s=GROUND_REFRESH_S)
+            pairs = [(tr, self._tracks[tr.id]) for tr in fused]
+        self._announce(pairs)  # once per track: add_alert skips a track that has its alert
+
+    def _fuse_stored(self) -> None:
         with self._lock, self.read_engine.connect() as conn:
             self._reset(store.party_sensors(conn))
             self._tracks = {}
             batch: list = []
-            for row in store.all_reports(conn):
-                batch.append(row._asdict())
-                if len(batch) >= 5000:
-                    self._feed(batch, announce=False)
+            # radar returns and lines of sight in the order they arrived, as they were fused live
+            merged = heapq.merge(((r.received_s, r.seq, 0, r) for r in store.all_reports(conn)),
+                                 ((r.received_s, r.seq, 1, r) for r in sights.all_rows(conn)))
+            for *_, sight, row in merged:
+                if batch and (len(batch) >= 5000 or sight != batch[-1][0]):
+                    self._feed([r for _, r in batch], announce=False, sight=bool(batch[-1][0]))
                     batch = []
+                batch.append((sight, row._asdict()))
             if batch:
-                self._feed(batch, announce=False)
+                self._feed([r for _, r in batch], announce=False, sight=bool(batch[-1][0]))
             self._feed_tracks(party_tracks.all_rows(conn), announce=False)
 
     def data_removed(self) -> None:
@@ -101,6 +137,11 @@ class Picture:
         if self.enabled and rows:
             self._queue.put(rows)
 
+    def submit_sights(self, rows: list[dict]) -> None:
+        """Hand committed lines of sight to the worker."""
+        if self.enabled and rows:
+            self._queue.put(("sights", rows))
+
     def submit_tracks(self, rows: list[dict]) -> None:
         """Hand committed party tracks to the worker."""
         if self.enabled and rows:
@@ -117,23 +158,39 @@ class Picture:
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
+            # report batches queued behind one another are fused as one: a worker that fell behind
+            # catches up in one step (the fusion's result does not depend on how reports are batched)
+            items = [self._queue.get()]
+            while isinstance(items[-1], list):
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            reports = [r for it in items if isinstance(it, list) for r in it]
             try:
-                if item is None:
-                    return
-                if item == "rebuild":
-                    self._rebuild()
-                elif isinstance(item, tuple):
-                    self._feed_tracks(item[1], announce=True)
-                elif item == "sensors":
-                    with self.read_engine.connect() as conn:
-                        self._reset(store.party_sensors(conn), keep=True)
-                else:
-                    self._feed(item, announce=True)
-            except Exception:  # noqa: BLE001 - the worker must outlive a bad batch; the store keeps it
-                log.exception("fusion failed on a batch; the reports are stored and will be fused at restart")
+                for item in ([reports] if reports else []) + [it for it in items if not isinstance(it, list)]:
+                    if item is None:
+                        return
+                    self._handle(item)
             finally:
-                self._queue.task_done()
+                for _ in items:
+                    self._queue.task_done()
+
+    def _handle(self, item) -> None:
+        try:
+            if item == "rebuild":
+                self._rebuild()
+            elif isinstance(item, tuple) and item[0] == "sights":
+                self._feed(item[1], announce=True, sight=True)
+            elif isinstance(item, tuple):
+                self._feed_tracks(item[1], announce=True)
+            elif item == "sensors":
+                with self.read_engine.connect() as conn:
+                    self._reset(store.party_sensors(conn), keep=True)
+            else:
+                self._feed(item, announce=True)
+        except Exception:  # noqa: BLE001 - the worker must outlive a bad batch; the store keeps it
+            log.exception("fusion failed on a batch; the reports are stored and will be fused at restart")
 
     # -- fusion seam -----------------------------------------------------------------------------
     def _reset(self, sensor_rows, keep: bool = False) -> None:
@@ -144,7 +201,7 @@ class Picture:
             elif self._fusion is None or not keep:
                 self._fusion = _make_fusion(self._sites)
 
-    def _feed(self, rows: list[dict], *, announce: bool) -> None:
+    def _feed(self, rows: list[dict], *, announce: bool, sight: bool = False) -> None:
         if self._fusion is None:
             return
         with self._lock:
@@ -152,7 +209,8 @@ class Picture:
             if missing:  # a sensor registered after the worker last looked
                 with self.read_engine.connect() as conn:
                     self._reset(store.party_sensors(conn), keep=True)
-            touched = set(self._fusion.add_measurements(_measurements(rows)))
+            ms = sights.sight_lines(rows, self._sites, sensor_key) if sight else _measurements(rows)
+            touched = set(self._fusion.add_measurements(ms))
         self._update(touched, announce=announce)
 
     def _feed_tracks(self, rows: list[dict], *, announce: bool) -> None:
@@ -167,27 +225,30 @@ class Picture:
             alive = {t.id for t in self._fusion.tracks(ground=False)}
             self._tracks = {tid: t for tid, t in self._tracks.items() if tid in alive}
             changed = sorted(touched & alive) if announce else sorted(alive - set(self._tracks) | touched & alive)
-            for tid in changed:
-                self._tracks[tid] = {**_track_dict(self._fusion.track(tid)), "id": self._public_id(tid)}
+            fused = self._fusion.tracks_of(changed, refresh_s=GROUND_REFRESH_S)
+            for tid, tr in zip(changed, fused):
+                self._tracks[tid] = {**_track_dict(tr), "id": self._public_id(tid)}
                 if announce:
                     self._publish("track", self._tracks[tid])
-            updated = [self._tracks[tid] for tid in changed]
         if announce:
-            self._announce([{**t, "fusion_id": tid} for tid, t in zip(changed, updated)])
+            self._announce([(tr, self._tracks[tr.id]) for tr in fused])
 
     def _public_id(self, fusion_id: str) -> str:
         """An opaque, stable id: the fusion's own ids are made of report ids, which must not leak."""
         return "trk-" + hmac.new(self._key, fusion_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
-    def _announce(self, tracks: list[dict]) -> None:
-        firm = [t for t in tracks if t.get("firm") and t.get("launch_point")]
+    public_id = _public_id  #: for the replay of stored data (openbmd.center.history)
+
+    def _announce(self, tracks: list[tuple]) -> None:
+        """Alerts for the firm ones of ``tracks``: (fused track, its public dict) pairs."""
+        firm = [(f, t) for f, t in tracks if t.get("firm") and t.get("launch_point")]
         if not firm:
             return
         with self.engine.begin() as conn:
             notes = store.notifications(conn)
             made = []
-            for t in firm:
-                match = _match(self._fusion.track(t["fusion_id"]), notes)
+            for fused, t in firm:
+                match = _match(fused, notes)
                 kind = "unannounced" if match is None else "announced"
                 body = {"track_id": t["id"], "t_s": t.get("t_s"), "launch_point": t.get("launch_point"),
                         "impact_point": t.get("impact_point"), "notification": match}
@@ -210,6 +271,8 @@ class Picture:
 
     def events_after(self, seq: int) -> list[tuple[int, str, dict]]:
         with self._lock:
+            if not self._events or self._events[-1][0] <= seq:  # the common case of a stream's poll
+                return []
             return [e for e in self._events if e[0] > seq]
 
     @property
@@ -218,14 +281,14 @@ class Picture:
             return self._seq
 
     def view(self, track: dict, *, party: str, role: str, sharing: dict[str, str]) -> dict | None:
-        """What ``party`` with ``role`` sees of ``track`` (None: nothing); ``sharing`` maps sensor keys."""
+        """What ``party`` with ``role`` sees of ``track`` (None: nothing); ``sharing`` maps sensor keys.
+
+        The state only when every contributing sensor is the caller's party's own or shares raw
+        data or tracks (see the module docstring); otherwise the warning."""
         keys = track.get("sensors", [])
-        own = role != "observer" and party in track.get("parties", [])
-        shown = [k for k in keys if k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks")]
-        by_sensor = {k.split("/", 1)[0] for k in keys}
-        shared_tracks = any(p != party and p not in by_sensor for p in track.get("parties", []))
-        if own or shared_tracks or any(sharing.get(k) in ("raw", "tracks") for k in keys):
-            return {**track, "level": "track", "sensors": shown}
+        seen = [k.split("/", 1)[0] == party or sharing.get(k) in ("raw", "tracks") for k in keys]
+        if all(seen):
+            return {**track, "level": "track"}
         return {**{k: track.get(k) for k in _WARNING_KEYS}, "level": "warning"}
 
 
@@ -245,7 +308,7 @@ def _make_fusion(sites: dict[str, Any]):
     except ImportError:  # the fusion module is not in this build: the picture stays empty
         log.warning("openbmd.center.fusion is missing: no fused tracks")
         return None
-    return Fusion(_sites(sites))
+    return Fusion(_sites(sites), checkpoint_s=LIVE_CHECKPOINT_S, sparse_checkpoint_s=30.0)
 
 
 def _sites(rows: dict[str, Any]) -> dict[str, Any]:
@@ -288,3 +351,7 @@ def _match(track, notes: list[dict]) -> str | None:
 
     found = match_notification(track, [Notification.from_dict(n) for n in notes])
     return None if found is None else str(found)
+
+
+#: the live picture's own steps, for the replay of stored data (openbmd.center.history)
+make_fusion, fusion_sites, fusion_measurements, track_json = _make_fusion, _sites, _measurements, _track_dict

@@ -20,15 +20,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from openbmd.center import agreement, audit, auth, models, party_tracks, store
+from openbmd.center import agreement, audit, auth, exercises, models, party_tracks, sights, store
 from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
-from openbmd.center.gate import AuthGate, bearer
+from openbmd.center.gate import AuthGate, Token, bearer
 from openbmd.center.limits import MAX_BODY_BYTES, BodyLimit
+from openbmd.center.picture_api import add_picture_routes
+from openbmd.center.webpage import add_webpage
 
 WRITERS = ("head", "operator")
 MAX_SEQ = 2**62  #: sequence numbers are 64-bit in the database
-Token = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
+#: how often an open stream looks for new updates (s): a short poll, as an exercise at 10x runs 10
+#: scenario seconds per second and the picture should trail the truth by under 2 of them
+STREAM_POLL_S = 0.02
 
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_s: float = DEFAULT_RATE_PER_S,
@@ -49,6 +53,9 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     _bearer_in_openapi(app)
     _errors(app)
     _routes(app, center)
+    exercises.add_routes(app, center)
+    add_picture_routes(app, center)
+    add_webpage(app)
     app.add_middleware(AuthGate, center=center)  # 401 and 429 before the body is parsed
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # outermost: 413 before it is read
     return app
@@ -125,6 +132,22 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
         # the transaction has committed (durable) before this line: only now is it acknowledged
         center.picture.submit(kept)
         return models.IngestOut(accepted=len(kept), duplicates=dups)
+
+    @app.post("/v1/sight-reports", tags=["data"])
+    def post_sight_reports(body: models.SightReportsIn, authorization: Token = None) -> models.IngestOut:
+        with center.session(bearer(authorization), roles=WRITERS) as s:
+            sights.check(s.conn, s.caller, body.reports, now_s=s.now_s)
+            kept, dups = sights.ingest(s.conn, s.caller, body.reports, now_s=s.now_s)
+        center.picture.submit_sights(kept)  # after the commit, as for reports
+        return models.IngestOut(accepted=len(kept), duplicates=dups)
+
+    @app.get("/v1/sight-reports", tags=["data"])
+    def get_sight_reports(party: Annotated[str, Query(max_length=32)], authorization: Token = None,
+                          since_seq: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+                          limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> dict:
+        with center.session(bearer(authorization)) as s:
+            rows = sights.read(s.conn, s.caller, party, since_seq=since_seq, limit=limit, now_s=s.now_s)
+        return {"party": party, "reports": rows, "next_seq": rows[-1]["seq"] if rows else since_seq}
 
     @app.post("/v1/party-tracks", tags=["data"])
     def post_party_tracks(body: models.PartyTracksIn, authorization: Token = None) -> models.IngestOut:
@@ -276,7 +299,7 @@ async def _stream(center: Center, request: Request, token: str | None, *, after:
         left = float("inf") if timeout_s is None else timeout_s - (time.monotonic() - started)
         if left <= 0 or await request.is_disconnected():
             return
-        await asyncio.sleep(min(0.2, left))
+        await asyncio.sleep(min(STREAM_POLL_S, left))
 
 
 def _caller_view(center: Center, token: str | None) -> dict | None:

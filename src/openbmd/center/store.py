@@ -9,6 +9,7 @@ its range is beyond the catalog sensor's instrumented range. Reports are idempot
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,7 +28,8 @@ _REPORT_FIELDS = ("id", "sensor", "t_s", "range_m", "azimuth_deg", "elevation_de
 
 
 def catalog_sensor(sensor_id: str):
-    """The catalog sensor ``sensor_id`` if it reports range (a radar or a ranging tracker); else Refused."""
+    """The catalog sensor ``sensor_id`` if the center takes its data: a radar (it reports range) or
+    a space infrared tracker (lines of sight, :func:`is_space_tracker`); else Refused."""
     from openbmd.sensors.catalog import get_sensor, sensor_ids
 
     try:
@@ -36,22 +38,51 @@ def catalog_sensor(sensor_id: str):
         model = None
     if model is None or getattr(model, "max_range_m", None) is None:
         ranged = [s for s in sensor_ids() if getattr(get_sensor(s), "max_range_m", None) is not None]
-        raise Refused(422, f"sensor: {sensor_id!r} is not a catalog sensor that measures range; "
+        raise Refused(422, f"sensor: {sensor_id!r} is not a catalog radar or space infrared tracker; "
                            f"allowed: {', '.join(ranged)}")
     return model
 
 
+def is_space_tracker(model) -> bool:
+    """True for a space infrared tracking constellation (catalog kind ``space-ir-track``): it
+    reports lines of sight (POST /v1/sight-reports), not range."""
+    from openbmd.sensors.irtrack import InfraredTracker
+
+    return isinstance(model, InfraredTracker)
+
+
+def _check_orbit(s: SensorIn, model) -> None:
+    """A space tracker's registration names its satellite and epoch; a ground sensor's does not."""
+    if not is_space_tracker(model):
+        if s.satellite is not None or s.epoch_s is not None:
+            raise Refused(422, f"satellite, epoch_s: {s.sensor!r} is a ground sensor; they are for space "
+                               "infrared trackers only")
+        return
+    if s.epoch_s is None:
+        raise Refused(422, f"epoch_s: {s.sensor!r} is a space infrared tracker: give epoch_s, the UNIX time at "
+                           "which its first satellite passes over (lat_deg, lon_deg) ascending")
+    if (s.satellite or 0) >= model.n_satellites:
+        raise Refused(422, f"satellite: {s.sensor!r} has satellites 0 to {model.n_satellites - 1}; got {s.satellite}")
+    incl = math.degrees(model.inclination_rad)
+    if abs(s.lat_deg) > min(incl, 180.0 - incl):
+        raise Refused(422, f"lat_deg: {s.lat_deg:g} is beyond the reach of {s.sensor!r}'s orbit (inclination "
+                           f"{incl:g} deg); allowed: |lat_deg| <= {min(incl, 180.0 - incl):g}")
+
+
 def register_sensor(conn: sa.Connection, caller: Caller, s: SensorIn, *, levels: list[str], now_s: float) -> dict:
     """Register (or re-declare) a sensor of the caller's party; only its sharing level may change."""
-    catalog_sensor(s.sensor)
+    model = catalog_sensor(s.sensor)
+    _check_orbit(s, model)
     if s.sharing not in levels:
         raise Refused(422, f"sharing: {s.sharing!r} is not allowed by the agreement; allowed: {', '.join(levels)}")
     key = (db.sensors.c.party == caller.party) & (db.sensors.c.id == s.id)
     old = conn.execute(sa.select(db.sensors).where(key)).first()
-    values = s.model_dump()
+    values = s.model_dump(exclude_none=True)
+    if is_space_tracker(model):
+        values.setdefault("satellite", 0)
     if old is not None:
-        for name in ("sensor", "lat_deg", "lon_deg", "alt_m"):
-            if getattr(old, name) != values[name]:
+        for name in ("sensor", "lat_deg", "lon_deg", "alt_m", "satellite", "epoch_s"):
+            if getattr(old, name) != values.get(name):
                 raise Refused(409, f"{name}: sensor {s.id!r} is registered with {name}={getattr(old, name)!r}; "
                                    "register a moved or different sensor under a new id")
         if old.sharing == s.sharing:
@@ -87,7 +118,11 @@ def check_reports(conn: sa.Connection, caller: Caller, reports: list[ReportIn], 
             raise Refused(422, f"report '{r.id}': t_s {r.t_s:.3f} is {r.t_s - now_s:.1f} s in the future; "
                                f"allowed: at most {MAX_CLOCK_SKEW_S:g} s ahead of the center's clock")
         if site.sensor not in limits:
-            limits[site.sensor] = float(catalog_sensor(site.sensor).max_range_m)
+            model = catalog_sensor(site.sensor)
+            limits[site.sensor] = math.nan if is_space_tracker(model) else float(model.max_range_m)
+        if math.isnan(limits[site.sensor]):
+            raise Refused(422, f"report '{r.id}': sensor {r.sensor!r} is a space infrared tracker "
+                               f"({site.sensor}): send its lines of sight to POST /v1/sight-reports")
         if r.range_m > limits[site.sensor]:
             raise Refused(422, f"report '{r.id}': range_m {r.range_m:.0f} is beyond the instrumented range "
                                f"of {site.sensor} ({limits[site.sensor]:.0f} m)")
@@ -152,20 +187,30 @@ def _insert_new(conn: sa.Connection, rows: list[dict]) -> set[tuple[str, str]]:
     return {(r.party, r.id) for r in conn.execute(stmt, rows)}
 
 
-def read_reports(conn: sa.Connection, caller: Caller, party: str, *, since_seq: int = 0, limit: int = 1000,
-                 now_s: float) -> list[dict]:
-    """The reports of ``party`` the caller may see (its own: all; another's: the raw-level sensors')."""
+def visible_sensors(conn: sa.Connection, caller: Caller, party: str) -> list[str] | None:
+    """Which of ``party``'s sensors' raw data the caller may read: None for all (its own party), else
+    the ids of the raw-level sensors; 403 for an observer or a party sharing no raw data, 404 for no
+    such party."""
     if caller.role == "observer":
         raise Refused(403, "an observer sees the fused picture only (GET /v1/tracks, /v1/alerts, /v1/stream)")
     known = conn.execute(sa.select(db.parties.c.id).where(db.parties.c.id == party)).first()
     if known is None:
         raise Refused(404, f"no party {party!r} in this agreement")
+    if party == caller.party:
+        return None
+    raw = [s.id for s in party_sensors(conn, party) if s.sharing == "raw"]
+    if not raw:
+        raise Refused(403, f"party {party!r} shares no raw measurements (its sensors share tracks or "
+                           "warnings only)")
+    return raw
+
+
+def read_reports(conn: sa.Connection, caller: Caller, party: str, *, since_seq: int = 0, limit: int = 1000,
+                 now_s: float) -> list[dict]:
+    """The reports of ``party`` the caller may see (its own: all; another's: the raw-level sensors')."""
+    raw = visible_sensors(conn, caller, party)
     q = sa.select(db.reports).where(db.reports.c.party == party, db.reports.c.seq > since_seq)
-    if party != caller.party:
-        raw = [s.id for s in party_sensors(conn, party) if s.sharing == "raw"]
-        if not raw:
-            raise Refused(403, f"party {party!r} shares no raw measurements (its sensors share tracks or "
-                               "warnings only)")
+    if raw is not None:
         q = q.where(db.reports.c.sensor.in_(raw))
     rows = conn.execute(q.order_by(db.reports.c.seq).limit(limit)).all()
     if party != caller.party:

@@ -12,9 +12,9 @@ from typing import Annotated
 import typer
 
 import openbmd
-from openbmd.cli import (architectures, assess, balance, center, coverage, engage, fly, horizon, icbm_reach,
-                         interceptors, missiles, observe_test, pacing, radars, raid, range_ring, sensitivity,
-                         sweep, threat_map)
+from openbmd.cli import (architectures, assess, balance, center, coverage, engage, exercise, fly, horizon,
+                         icbm_reach, interceptors, missiles, observe_test, pacing, radars, raid, range_ring,
+                         sensitivity, sweep, threat_map)
 from openbmd.cli.argv import join_negative_values, value_options
 from openbmd.errors import InputError, UnknownIdError
 
@@ -49,6 +49,7 @@ app.add_typer(architectures.app, name="architectures")
 app.command("coverage")(coverage.coverage)
 app.command("icbm-reach")(icbm_reach.icbm_reach)
 app.command("observe-test")(observe_test.observe_test)
+app.command("exercise")(exercise.exercise)
 app.command("pacing")(pacing.pacing)
 app.command("raid")(raid.raid)
 app.command("sensitivity")(sensitivity.sensitivity)
