@@ -21,7 +21,7 @@ def test_migrations_build_the_models_tables(db_url):
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     engine.dispose()
     assert diff == [], diff
-    assert version == "0002"
+    assert version == "0003"
 
 
 def test_sqlite_is_wal_and_synchronous_full(sqlite_url):

@@ -38,14 +38,15 @@ class AuthGate:
                                {"www-authenticate": "Bearer"})
         if not self._known_live(token):  # a token not seen live lately costs a lookup: rate-limit its sender
             client = (scope.get("client") or ("?", 0))[0]
-            if self.center.buckets.take(f"address:{client}") > 0:
+            if self.center.address_buckets.take(f"address:{client}") > 0:
                 return await reply(send, 429, f"too many requests from {client} with tokens not known live; "
                                               "retry later", {"retry-after": "1"})
         party = await self._party(token)
         if party is None:
             return await reply(send, 401, "the bearer token is not valid (unknown, revoked, or its party has "
                                           "withdrawn)", {"www-authenticate": "Bearer"})
-        wait = self.center.buckets.take(party)
+        buckets = self.center.buckets  # in the database: a lease costs a transaction, off the event loop
+        wait = 0.0 if buckets.take_leased(party) else await run_in_threadpool(buckets.take, party)
         if wait > 0:
             return await reply(send, 429, f"party {party!r} is over its rate limit of "
                                           f"{self.center.buckets.rate_per_s:g} requests/s; retry in {wait:.2f} s",
