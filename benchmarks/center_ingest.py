@@ -72,6 +72,47 @@ def _serve(url: str, port: int, workers: int = 1) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
+async def _load_raw(base: str, token: str, *, batch: int, workers: int, seconds: float) -> dict:
+    """As :func:`_load`, with a lean client: pre-encoded HTTP/1.1 requests on keep-alive asyncio
+    streams, responses read by Content-Length (an httpx client costs the shared cores several
+    times what the server spends per single-report request)."""
+    host, port = base.removeprefix("http://").split(":")
+    tag = uuid.uuid4().hex[:8]
+    n_per = max(1, int(seconds * 60_000 / batch / workers))
+
+    def request(body: bytes) -> bytes:
+        return (f"POST /v1/reports HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+
+    reqs = [[request(json.dumps({"reports": [_report(f"{tag}-{n}-{k}-{i}") for i in range(batch)]}).encode())
+             for k in range(n_per)] for n in range(workers)]
+    latencies: list[float] = []
+    counts = {"ok": 0, "refused": 0}
+    end = time.perf_counter() + seconds
+
+    async def worker(n: int) -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        k = 0
+        while time.perf_counter() < end and k < n_per:
+            t0 = time.perf_counter()
+            writer.write(reqs[n][k])
+            k += 1
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - t0)
+            counts["ok" if head.startswith(b"HTTP/1.1 200") else "refused"] += 1
+        writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(workers)))
+    elapsed = time.perf_counter() - t0
+    lat = np.array(latencies) * 1e3
+    return {"requests_per_s": round(counts["ok"] / elapsed, 1), "reports_per_s": round(counts["ok"] * batch / elapsed),
+            "p50_ms": round(float(np.percentile(lat, 50)), 1), "p99_ms": round(float(np.percentile(lat, 99)), 1),
+            "requests": counts["ok"], "refused": counts["refused"], "workers": workers}
+
+
 async def _load(base: str, token: str, *, batch: int, workers: int, seconds: float) -> dict:
     import httpx
 

@@ -91,8 +91,11 @@ class Center:
         """Purges and retention, at most every HOUSEKEEPING_EVERY_S of the center's clock."""
         self._housekeeping(now)
 
+    def housekeeping_due(self, now: float) -> bool:
+        return now - self._last_housekeeping >= HOUSEKEEPING_EVERY_S
+
     def _housekeeping(self, now: float) -> None:
-        if now - self._last_housekeeping < HOUSEKEEPING_EVERY_S:
+        if not self.housekeeping_due(now):
             return
         self._last_housekeeping = now
         with self.engine.begin() as conn:

@@ -60,6 +60,7 @@ class SharedBuckets:
         self.engine, self.rate_per_s, self.burst, self._clock = engine, float(rate_per_s), float(burst), clock
         self.chunk = max(1, min(int(self.burst), int(self.rate_per_s * LEASE_S)))
         self._leases: dict[str, tuple[int, float]] = {}  # key -> (tokens left, leased at)
+        self._lease_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def take_leased(self, key: str) -> bool:
@@ -78,14 +79,19 @@ class SharedBuckets:
             return 0.0
         import sqlalchemy as sa
 
-        try:
-            granted, wait = self._lease(key)
-        except sa.exc.SQLAlchemyError:
-            log.exception("rate limit: the database is not reachable; the request goes on")
-            return 0.0
-        if granted:
-            with self._lock:
-                self._leases[key] = (granted - 1, self._clock())
+        with self._lock:
+            lock = self._lease_locks.setdefault(key, threading.Lock())
+        with lock:  # one lease at a time per key: the requests that queued here share it
+            if self.take_leased(key):
+                return 0.0
+            try:
+                granted, wait = self._lease(key)
+            except sa.exc.SQLAlchemyError:
+                log.exception("rate limit: the database is not reachable; the request goes on")
+                return 0.0
+            if granted:
+                with self._lock:
+                    self._leases[key] = (granted - 1, self._clock())
         return wait
 
     def _lease(self, key: str) -> tuple[int, float]:
