@@ -51,9 +51,17 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     _bearer_in_openapi(app)
     _errors(app)
     _routes(app, center)
-    app.add_middleware(fastpath.ReportsFastPath, center=center)  # POST /v1/reports without FastAPI's stack
-    app.add_middleware(AuthGate, center=center)  # 401 and 429 before the body is parsed
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # outermost: 413 before it is read
+    fastapi_own_stack = app.build_middleware_stack
+
+    def build_middleware_stack():
+        """Ours in front of FastAPI's whole stack (its error, telemetry and body-size wrappers too):
+        413 before the body is read, then 401 and 429 before it is parsed, then the lean
+        POST /v1/reports; every other request goes on to FastAPI."""
+        inner = fastapi_own_stack()
+        return BodyLimit(AuthGate(fastpath.ReportsFastPath(inner, center=center), center=center),
+                         max_bytes=max_body_bytes)
+
+    app.build_middleware_stack = build_middleware_stack  # Starlette builds the stack on the first call
     return app
 
 
