@@ -51,3 +51,39 @@ def test_guessed_tokens_are_rate_limited_by_address(make_center):
     codes = [c.call("GET", "/v1/agreement", "guess").status_code for _ in range(6)]
     assert codes == [401] * 4 + [429] * 2  # the address's bucket: 5 lookups (nato's first included)
     assert c.call("GET", "/v1/agreement", "nato").status_code == 200  # a live token is not held up
+
+
+def test_shared_buckets_hold_across_processes(db_url):
+    """Two processes' buckets (two SharedBuckets on one database, as two `serve --workers` processes
+    hold) share one budget: burst + rate x time in all, whichever process asks."""
+    from openbmd.center import db
+    from openbmd.center.limits import LEASE_TTL_S, SharedBuckets
+
+    engine = db.engine_from_url(db_url)
+    db.migrate(engine)
+    now = [1000.0]
+    a, b = (SharedBuckets(engine, rate_per_s=100.0, burst=10.0, clock=lambda: now[0]) for _ in range(2))
+    assert a.chunk == b.chunk == 2  # 20 ms of 100/s
+    taken = [(a if i % 2 else b).take("nato") == 0.0 for i in range(20)]
+    assert sum(taken) == 10  # the burst, split between the two, not 10 each
+    assert sum(a.take("russia") == 0.0 for _ in range(10)) == 10  # another key has its own bucket
+    now[0] += 0.1  # refills 10 tokens
+    taken = [(a if i % 3 else b).take("nato") == 0.0 for i in range(30)]
+    assert sum(taken) == 10
+    now[0] += LEASE_TTL_S + 100.0  # a lease left unspent is dropped, and the bucket never holds over the burst
+    assert sum(b.take("nato") == 0.0 for _ in range(30)) == 10
+    engine.dispose()
+
+
+def test_429_across_two_server_processes(make_center):
+    """Two apps on one database (each its own process state) refuse a party over its rate together."""
+    from fastapi.testclient import TestClient
+
+    from openbmd.center.service import create_app
+
+    c = make_center(rate_per_s=0.001, burst=6)
+    other = TestClient(create_app(c.url, clock=c.clock, rate_per_s=0.001, burst=6, fusion=False))
+    with other:
+        codes = [(c.client if i % 2 else other).get("/v1/agreement", headers=c.h("nato")).status_code
+                 for i in range(10)]
+    assert codes == [200] * 6 + [429] * 4

@@ -9,12 +9,19 @@ fails, every request of the group is refused and none was acknowledged.
 
 One commit (one fsync) then serves many requests: single-report requests no longer queue one
 fsync each behind the database's single writer.
+
+A request waits on a future (:meth:`IngestBatcher.submit_async` from the event loop: no worker
+thread is held per waiting request). Each writer thread keeps its own database connection for
+its whole life (no pool checkout nor liveness ping per group); a group whose transaction fails
+drops that connection and the next group opens a fresh one.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -31,9 +38,7 @@ WRITERS = ("head", "operator")
 class _Job:
     token: str | None
     reports: list
-    done: threading.Event = field(default_factory=threading.Event)
-    result: tuple[list[dict], int] | None = None
-    error: Refused | None = None
+    done: Future = field(default_factory=Future)  #: (rows stored, duplicates), or the Refused
 
 
 class IngestBatcher:
@@ -62,52 +67,74 @@ class IngestBatcher:
 
     def submit(self, token: str | None, reports: list) -> tuple[list[dict], int]:
         """Store ``reports`` for ``token``'s party once durable: (rows stored, duplicates); else Refused."""
+        return self._enqueue(token, reports).result()
+
+    async def submit_async(self, token: str | None, reports: list) -> tuple[list[dict], int]:
+        """:meth:`submit` awaited from the event loop."""
+        return await asyncio.wrap_future(self._enqueue(token, reports))
+
+    def _enqueue(self, token: str | None, reports: list) -> Future:
         if not self._threads:
             raise Refused(503, "the center is starting or stopping; retry")
         job = _Job(token=token, reports=reports)
         self._queue.put(job)
-        job.done.wait()
-        if job.error is not None:
-            raise job.error
-        return job.result
+        return job.done
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            group, size = [first], len(first.reports)
-            while size < MAX_GROUP_REPORTS:
-                try:
-                    job = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:  # a stop: finish this group, then leave
-                    self._commit(group)
-                    return
-                group.append(job)
-                size += len(job.reports)
-            self._commit(group)
-
-    def _commit(self, group: list[_Job]) -> None:
-        now = self.clock()
+        conn: sa.Connection | None = None
         try:
-            with self.engine.begin() as conn:
-                accepted = self._check(conn, group, now)
-                results = store.ingest_many(conn, [(caller, job.reports) for job, caller in accepted], now_s=now)
-                for (job, _), result in zip(accepted, results):
-                    job.result = result
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                group, size, stop = [first], len(first.reports), False
+                while size < MAX_GROUP_REPORTS:
+                    try:
+                        job = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if job is None:  # a stop: finish this group, then leave
+                        stop = True
+                        break
+                    group.append(job)
+                    size += len(job.reports)
+                conn = self._commit(conn, group)
+                if stop:
+                    return
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def _commit(self, conn: sa.Connection | None, group: list[_Job]) -> sa.Connection | None:
+        """Store the group in one transaction on ``conn`` (opened if None); the connection to keep."""
+        now = self.clock()
+        results: list[tuple[_Job, object]] = []
+        try:
+            conn = self.engine.connect() if conn is None else conn
+            with conn.begin():
+                accepted = self._check(conn, group, now, results)
+                stored = store.ingest_many(conn, [(caller, job.reports) for job, caller in accepted], now_s=now)
+                results += [(job, result) for (job, _), result in zip(accepted, stored)]
         except Exception:  # noqa: BLE001 - the commit failed: no job of the group was stored
             log.exception("ingest transaction failed")
+            if conn is not None:
+                conn.invalidate()  # it may be broken: the next group opens a fresh one
+                conn.close()
+            refused = Refused(503, "the database did not take the reports; nothing was stored: retry the request")
             for job in group:
-                job.result, job.error = None, Refused(503, "the database did not take the reports; "
-                                                           "nothing was stored: retry the request")
-        for job in group:
-            job.done.set()
+                job.done.set_exception(refused)
+            return None
+        for job, result in results:  # the transaction has committed: only now is anything acknowledged
+            if isinstance(result, Refused):
+                job.done.set_exception(result)
+            else:
+                job.done.set_result(result)
+        return conn
 
     @staticmethod
-    def _check(conn: sa.Connection, group: list[_Job], now: float) -> list[tuple[_Job, auth.Caller]]:
-        """The jobs that pass (with their callers); the others get their refusal."""
+    def _check(conn: sa.Connection, group: list[_Job], now: float,
+               refused: list[tuple[_Job, object]]) -> list[tuple[_Job, auth.Caller]]:
+        """The jobs that pass (with their callers); the others go to ``refused`` with their refusal."""
         callers: dict[str | None, auth.Caller | None] = {}
         sensors: dict[str, dict] = {}
         try:
@@ -129,7 +156,7 @@ class IngestBatcher:
                     raise expired
                 store.check_reports(conn, caller, job.reports, now_s=now, sensors=sensors)
             except Refused as exc:
-                job.error = exc
+                refused.append((job, exc))
                 continue
             accepted.append((job, caller))
         return accepted

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from openbmd.center import agreement, auth, db
 from openbmd.center.batcher import IngestBatcher
 from openbmd.center.errors import Refused
-from openbmd.center.limits import TokenBuckets
+from openbmd.center.limits import SharedBuckets, TokenBuckets
 from openbmd.center.picture import Picture
 
 DEFAULT_RATE_PER_S = 2000.0  #: requests per second per party (token bucket refill)
@@ -38,7 +38,8 @@ class Center:
         if migrate:
             db.migrate(self.engine)
         self.clock = clock
-        self.buckets = TokenBuckets(rate_per_s, burst)
+        self.buckets = SharedBuckets(self.engine, rate_per_s, burst)  # per party, across processes
+        self.address_buckets = TokenBuckets(rate_per_s, burst)  # senders of unknown tokens, per process
         self.batcher = IngestBatcher(self.engine, clock)
         self.picture = Picture(self.engine, clock=clock, enabled=fusion, read_engine=self.read_engine)
         self._last_housekeeping = float("-inf")
@@ -90,8 +91,11 @@ class Center:
         """Purges and retention, at most every HOUSEKEEPING_EVERY_S of the center's clock."""
         self._housekeeping(now)
 
+    def housekeeping_due(self, now: float) -> bool:
+        return now - self._last_housekeeping >= HOUSEKEEPING_EVERY_S
+
     def _housekeeping(self, now: float) -> None:
-        if now - self._last_housekeeping < HOUSEKEEPING_EVERY_S:
+        if not self.housekeeping_due(now):
             return
         self._last_housekeeping = now
         with self.engine.begin() as conn:

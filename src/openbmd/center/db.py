@@ -162,6 +162,13 @@ exercises = sa.Table(
     sa.Column("updated_s", sa.Float, nullable=False),
 )
 
+rate_buckets = sa.Table(
+    "rate_buckets", metadata,  # per-party token buckets shared by every process (center.limits.SharedBuckets)
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("level", sa.Float, nullable=False),  # tokens in the bucket at last_s
+    sa.Column("last_s", sa.Float, nullable=False),  # UNIX seconds
+)
+
 keys = sa.Table(
     "keys", metadata,  # the center's own secrets (never served): e.g. the key that makes track ids opaque
     sa.Column("name", sa.String(32), primary_key=True),

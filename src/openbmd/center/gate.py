@@ -9,6 +9,7 @@ token again inside its own transaction, so a revoked token or a withdrawn party 
 """
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from typing import Annotated
@@ -33,6 +34,7 @@ class AuthGate:
         self.app, self.center = app, center
         self._known: dict[str, tuple[float, str]] = {}  # token hash -> (until, party)
         self._lock = threading.Lock()
+        self._lease_locks: dict[tuple[int, str], asyncio.Lock] = {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope.get("path", "").startswith("/v1/"):
@@ -43,19 +45,31 @@ class AuthGate:
                                {"www-authenticate": "Bearer"})
         if not self._known_live(token):  # a token not seen live lately costs a lookup: rate-limit its sender
             client = (scope.get("client") or ("?", 0))[0]
-            if self.center.buckets.take(f"address:{client}") > 0:
+            if self.center.address_buckets.take(f"address:{client}") > 0:
                 return await reply(send, 429, f"too many requests from {client} with tokens not known live; "
                                               "retry later", {"retry-after": "1"})
         party = await self._party(token)
         if party is None:
             return await reply(send, 401, "the bearer token is not valid (unknown, revoked, or its party has "
                                           "withdrawn)", {"www-authenticate": "Bearer"})
-        wait = self.center.buckets.take(party)
+        wait = await self._take(party)
         if wait > 0:
             return await reply(send, 429, f"party {party!r} is over its rate limit of "
                                           f"{self.center.buckets.rate_per_s:g} requests/s; retry in {wait:.2f} s",
                                {"retry-after": str(max(1, round(wait)))})
         return await self.app(scope, receive, send)
+
+    async def _take(self, party: str) -> float:
+        """The party's rate limit (:class:`openbmd.center.limits.SharedBuckets`): a token of this
+        process's lease, else a new lease, taken off the event loop by one request at a time while
+        the others wait here for it (not in worker threads)."""
+        buckets = self.center.buckets
+        if buckets.take_leased(party):
+            return 0.0
+        key = (id(asyncio.get_running_loop()), party)
+        lock = self._lease_locks.get(key) or self._lease_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            return 0.0 if buckets.take_leased(party) else await run_in_threadpool(buckets.take, party)
 
     def _known_live(self, token: str) -> bool:
         with self._lock:

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+import orjson
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from openbmd.center import agreement, audit, auth, exercises, models, party_tracks, sights, store
+from openbmd.center import agreement, audit, auth, exercises, fastpath, models, party_tracks, sights, store
 from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
 from openbmd.center.gate import AuthGate, Token, bearer
@@ -56,8 +58,17 @@ def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_
     exercises.add_routes(app, center)
     add_picture_routes(app, center)
     add_webpage(app)
-    app.add_middleware(AuthGate, center=center)  # 401 and 429 before the body is parsed
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # outermost: 413 before it is read
+    fastapi_own_stack = app.build_middleware_stack
+
+    def build_middleware_stack():
+        """Ours in front of FastAPI's whole stack (its error, telemetry and body-size wrappers too):
+        413 before the body is read, then 401 and 429 before it is parsed, then the lean
+        POST /v1/reports; every other request goes on to FastAPI."""
+        inner = fastapi_own_stack()
+        return BodyLimit(AuthGate(fastpath.ReportsFastPath(inner, center=center), center=center),
+                         max_bytes=max_body_bytes)
+
+    app.build_middleware_stack = build_middleware_stack  # Starlette builds the stack on the first call
     return app
 
 
@@ -81,7 +92,9 @@ def _bearer_in_openapi(app: FastAPI) -> None:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description,
                                  routes=app.routes)
-            schema.setdefault("components", {})["securitySchemes"] = {
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(
+                getattr(app.state, "extra_schemas", {}))
+            schema["components"]["securitySchemes"] = {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "a party's API token"}}
             for path, ops in schema.get("paths", {}).items():
                 if path.startswith("/v1/"):
@@ -96,19 +109,11 @@ def _bearer_in_openapi(app: FastAPI) -> None:
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def _refused(_request, exc: Refused):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        if exc.status == 429:
-            headers["Retry-After"] = "1"
-        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
+        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=fastpath.refusal_headers(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request, exc: RequestValidationError):
-        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
-        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-        where = ".".join(p for p in first["loc"] if p != "body")
-        msg = first["msg"].removeprefix("Value error, ")
-        line = msg if msg.startswith("report '") else f"{where}: {msg}" if where else msg
-        return JSONResponse({"detail": line, "errors": errors}, status_code=422)
+        return JSONResponse(fastpath.invalid_body(exc.errors()), status_code=422)
 
 
 def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small function per endpoint
@@ -125,13 +130,16 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
         center.picture.sensors_changed()
         return JSONResponse(out, status_code=201 if out["created"] else 200)
 
-    @app.post("/v1/reports", tags=["data"])
-    def post_reports(body: models.ReportsIn, authorization: Token = None) -> models.IngestOut:
-        center.housekeeping(center.clock())
-        kept, dups = center.batcher.submit(bearer(authorization), body.reports)  # group commit
-        # the transaction has committed (durable) before this line: only now is it acknowledged
-        center.picture.submit(kept)
-        return models.IngestOut(accepted=len(kept), duplicates=dups)
+    @app.post("/v1/reports", tags=["data"], response_model=models.IngestOut,
+              openapi_extra=_json_body(app, models.ReportsIn))
+    async def post_reports(request: Request, authorization: Token = None) -> Response:
+        # served by fastpath.ReportsFastPath in front of FastAPI (the same function): this route
+        # documents it in the OpenAPI and serves an app built without that middleware
+        try:
+            out = await fastpath.ingest(center, bearer(authorization), await request.body())
+        except fastpath.Invalid as exc:
+            raise RequestValidationError(exc.errors) from None
+        return Response(orjson.dumps(out), media_type="application/json")
 
     @app.post("/v1/sight-reports", tags=["data"])
     def post_sight_reports(body: models.SightReportsIn, authorization: Token = None) -> models.IngestOut:
@@ -261,6 +269,15 @@ def _routes(app: FastAPI, center: Center) -> None:  # noqa: C901 - one small fun
         with center.session(bearer(authorization), in_force=False) as s:
             seq, digest = audit.head(s.conn)
         return {"seq": seq, "hash": digest}
+
+
+def _json_body(app: FastAPI, model: type[BaseModel]) -> dict:
+    """OpenAPI of a JSON request body that the route reads itself (its schema goes to the components)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    app.state.extra_schemas = {**getattr(app.state, "extra_schemas", {}), **schema.pop("$defs", {}),
+                               model.__name__: schema}
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
 
 
 def _sharing(s) -> dict[str, str]:

@@ -99,11 +99,12 @@ def serve(db: Db, host: Annotated[str, typer.Option(help="address to listen on")
                          "give --no-fusion with --workers above 1")
     _open(db, migrate=True).dispose()
     if workers == 1:
-        uvicorn.run(create_app(db, fusion=fusion), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(create_app(db, fusion=fusion), host=host, port=port, log_level="warning", access_log=False,
+                    proxy_headers=False)
         return
     os.environ[DB_ENV] = db  # each worker process builds its app from it
     uvicorn.run("openbmd.center.service:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, proxy_headers=False)
 
 
 @app.command("token")
