@@ -7,18 +7,10 @@ import math
 
 import numpy as np
 import pytest
-from fusion_scenario import EPOCH_S, SENSORS, flight, looks, returns, truth
+from fusion_scenario import EPOCH_S, flight, looks, returns, truth
+from picture_helpers import SITES
+from picture_helpers import register as _register
 from pyproj import Geod
-
-SITES = {"r1": ("nato", "an-tpy-2-fbm"), "r2": ("russia", "voronezh-dm-armavir")}
-
-
-def _register(c, sensor: str, sharing: str) -> None:
-    party, model = SITES[sensor]
-    s = SENSORS[sensor]
-    r = c.call("POST", "/v1/sensors", party, json={"id": sensor, "sensor": model, "lat_deg": s.lat_deg,
-                                                    "lon_deg": s.lon_deg, "alt_m": s.alt_m, "sharing": sharing})
-    assert r.status_code == 201, r.text
 
 
 def _post(c, sensor: str, seed: int) -> list[float]:
