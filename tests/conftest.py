@@ -8,7 +8,8 @@ depends on (the interceptor's full definition, latitude band, azimuths, Earth, d
 of the physics code's source text, openbmd's and numpy's versions, so a table read from there is
 bit for bit the table the run would build (tests/unit/test_flyout_cache.py proves the round
 trip, the invalidation and the recovery from damaged files, each in a fresh folder of its own).
-A warm cache saves the ~47 table builds of a cold run; nothing a test asserts depends on whether
+A warm cache saves the ~190 table builds of a cold run (about 255 s of its 578 s on a quiet 2-core
+machine, 2026-12-06; most are speed variants); nothing a test asserts depends on whether
 a table was built or loaded, nor on which test asked for it first.
 ``pytest --fresh-flyout-cache`` runs the suite on an empty cache of its own (the cold path,
 as on a new machine).
