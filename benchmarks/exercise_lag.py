@@ -17,6 +17,8 @@ Measured (2026-12-05, 2 shared cores under load): 10 threats, 6 radars, 10x: p50
 161 s, the goal missed; 50 threats stall the center (a request times out after 60 s). The offline
 fusion alone needs 0.19 of the run's wall time; what falls behind is the launch/impact point
 flights the picture makes per update (~0.6 s per call here, see picture.GROUND_REFRESH_S).
+Again on a quiet machine (2026-12-06): 10 threats, 10x: p50 0.44 s, p99 54.9 s, fusion_load 0.20;
+the picture held 30 tracks for the 10 threats (fragmented tracks: to look at).
 
 Prints one JSON object.
 """
