@@ -28,10 +28,10 @@ import sqlalchemy as sa
 
 from openbmd.center import agreement, auth, store
 from openbmd.center.errors import Refused
+from openbmd.center.models import WRITERS
 
 log = logging.getLogger(__name__)
 MAX_GROUP_REPORTS = 20_000  #: reports in one transaction at most
-WRITERS = ("head", "operator")
 
 
 @dataclass(eq=False)

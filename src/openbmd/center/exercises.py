@@ -15,19 +15,17 @@ import math
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Header
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import Field, model_validator
 
 from openbmd.center import audit, db
 from openbmd.center.errors import Refused
-from openbmd.center.gate import bearer
-from openbmd.center.models import Id, _In
+from openbmd.center.gate import Token, bearer
+from openbmd.center.models import WRITERS, Id, _In
 
-WRITERS = ("head", "operator")
 MAX_SCENARIO_CHARS = 200_000  #: the scenario's text (TOML) or name
 MAX_SPEED = 10_000.0  #: scenario seconds per wall-clock second
-Token = Annotated[str | None, Header(alias="Authorization", include_in_schema=False)]
 
 
 class ExerciseIn(_In):

@@ -74,15 +74,15 @@ class History:
             sensors = {sensor_key(r.party, r.id): r for r in store.party_sensors(conn)}
             stamp = tuple(conn.execute(sa.select(sa.func.max(t.c.seq), sa.func.count(t.c.seq))).one()
                           for t in (db.reports, db.sight_reports, db.party_tracks))
+            key = (float(from_s), float(to_s), float(step_s), stamp, tuple(sorted(sensors)))
+            with self._lock:
+                if key in self._cache:  # before the data is read: a hit costs three small queries
+                    return self._cache[key]
             reports = [r._asdict() for r in conn.execute(
                 sa.select(db.reports).where(db.reports.c.t_s <= to_s).order_by(db.reports.c.t_s, db.reports.c.seq))]
             lines = [r._asdict() for r in conn.execute(
                 sa.select(db.sight_reports).where(db.sight_reports.c.t_s <= to_s).order_by(db.sight_reports.c.seq))]
             shared = [r for r in party_tracks.all_rows(conn) if r["t_s"] <= to_s]
-        key = (float(from_s), float(to_s), float(step_s), stamp, tuple(sorted(sensors)))
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
         out = self._fuse(times, sensors, reports, lines, shared)
         with self._lock:
             if len(self._cache) >= _CACHE_SIZE:

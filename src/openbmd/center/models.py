@@ -15,6 +15,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 MAX_BATCH = 5000  #: reports in one POST /v1/reports
 ROLES = ("head", "operator", "observer")
+WRITERS = ("head", "operator")  #: the roles that may write data
 SHARING = ("raw", "tracks", "warning")  #: from most to least shared
 MIN_ELEVATION_DEG = -2.0  #: a ground radar sees a little below its horizontal (refraction, site height)
 

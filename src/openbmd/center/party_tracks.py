@@ -11,9 +11,8 @@ import json
 import math
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from openbmd.center import audit, db
+from openbmd.center import audit, db, store
 from openbmd.center.auth import Caller
 from openbmd.center.errors import Refused
 from openbmd.center.models import PartyTrackIn
@@ -71,16 +70,8 @@ def ingest(conn: sa.Connection, caller: Caller, tracks: list[PartyTrackIn], *, n
             body = {"position_m": t.position_m, "velocity_m_s": t.velocity_m_s, "covariance": t.covariance}
             rows.append({"party": caller.party, "id": t.id, "t_s": t.t_s, "body": audit.canonical(body),
                          "received_s": now_s})
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(db.party_tracks).on_conflict_do_nothing(index_elements=["party", "id"]) \
-        .returning(db.party_tracks.c.id)
-    stored = set(conn.execute(stmt, rows).scalars()) if rows else set()
-    kept = [r for r in rows if r["id"] in stored]
-    if kept:
-        audit.append(conn, at_s=now_s, party=caller.party, token_id=caller.token_id, action="party_tracks.ingest",
-                     detail={"accepted": len(kept), "duplicates": len(tracks) - len(kept),
-                             "first": kept[0]["id"], "last": kept[-1]["id"]})
-    return kept, len(tracks) - len(kept)
+    return store.insert_new_by_id(conn, db.party_tracks, caller, rows, len(tracks), action="party_tracks.ingest",
+                                  now_s=now_s)
 
 
 def from_row(row: dict):

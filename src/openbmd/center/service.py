@@ -27,10 +27,10 @@ from openbmd.center.core import DEFAULT_BURST, DEFAULT_RATE_PER_S, Center
 from openbmd.center.errors import Refused
 from openbmd.center.gate import AuthGate, Token, bearer
 from openbmd.center.limits import MAX_BODY_BYTES, BodyLimit
+from openbmd.center.models import WRITERS
 from openbmd.center.picture_api import add_picture_routes
 from openbmd.center.webpage import add_webpage
 
-WRITERS = ("head", "operator")
 MAX_SEQ = 2**62  #: sequence numbers are 64-bit in the database
 #: how often an open stream looks for new updates (s): a short poll, as an exercise at 10x runs 10
 #: scenario seconds per second and the picture should trail the truth by under 2 of them

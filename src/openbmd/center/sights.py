@@ -21,9 +21,8 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from openbmd.center import audit, db, store
+from openbmd.center import db, store
 from openbmd.center.auth import Caller
 from openbmd.center.errors import Refused
 from openbmd.center.models import SightReportIn
@@ -35,16 +34,11 @@ def check(conn: sa.Connection, caller: Caller, reports: list[SightReportIn], *, 
     """Refuse the batch at its first implausible line of sight (422 naming the report id and the field)."""
     own = {row.id: row for row in store.party_sensors(conn, caller.party)}
     for r in reports:
-        site = own.get(r.sensor)
-        if site is None:
-            raise Refused(422, f"report '{r.id}': sensor {r.sensor!r} is not registered to party "
-                               f"{caller.party!r} (POST /v1/sensors first)")
+        site = store.own_site(own, caller, r)
         if site.epoch_s is None:
             raise Refused(422, f"report '{r.id}': sensor {r.sensor!r} is a ground sensor ({site.sensor}), not a "
                                "space infrared tracker: send its returns to POST /v1/reports")
-        if r.t_s > now_s + store.MAX_CLOCK_SKEW_S:
-            raise Refused(422, f"report '{r.id}': t_s {r.t_s:.3f} is {r.t_s - now_s:.1f} s in the future; "
-                               f"allowed: at most {store.MAX_CLOCK_SKEW_S:g} s ahead of the center's clock")
+        store.check_time(r, now_s)
 
 
 def ingest(conn: sa.Connection, caller: Caller, reports: list[SightReportIn], *,
@@ -55,43 +49,20 @@ def ingest(conn: sa.Connection, caller: Caller, reports: list[SightReportIn], *,
         if r.id not in seen:
             seen.add(r.id)
             rows.append({"party": caller.party, "received_s": now_s, **{k: getattr(r, k) for k in FIELDS}})
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(db.sight_reports).on_conflict_do_nothing(index_elements=["party", "id"]) \
-        .returning(db.sight_reports.c.id)
-    stored = set(conn.execute(stmt, rows).scalars()) if rows else set()
-    kept = [r for r in rows if r["id"] in stored]
-    if kept:
-        audit.append(conn, at_s=now_s, party=caller.party, token_id=caller.token_id, action="sight_reports.ingest",
-                     detail={"accepted": len(kept), "duplicates": len(reports) - len(kept),
-                             "first": kept[0]["id"], "last": kept[-1]["id"]})
-    return kept, len(reports) - len(kept)
+    return store.insert_new_by_id(conn, db.sight_reports, caller, rows, len(reports), action="sight_reports.ingest",
+                                  now_s=now_s)
 
 
 def read(conn: sa.Connection, caller: Caller, party: str, *, since_seq: int = 0, limit: int = 1000,
          now_s: float) -> list[dict]:
     """The lines of sight of ``party`` the caller may see (its own: all; another's: raw-level sensors')."""
-    table = db.sight_reports
-    raw = store.visible_sensors(conn, caller, party)
-    q = sa.select(table).where(table.c.party == party, table.c.seq > since_seq)
-    if raw is not None:
-        q = q.where(table.c.sensor.in_(raw))
-    rows = conn.execute(q.order_by(table.c.seq).limit(limit)).all()
-    if party != caller.party:
-        audit.append(conn, at_s=now_s, party=caller.party, token_id=caller.token_id, action="sight_reports.read",
-                     detail={"of": party, "since_seq": since_seq, "rows": len(rows)})
-    return [{**{k: getattr(r, k) for k in FIELDS}, "party": r.party, "received_s": r.received_s, "seq": r.seq}
-            for r in rows]
+    return store.read_rows(conn, caller, party, db.sight_reports, FIELDS, "sight_reports.read", since_seq=since_seq,
+                           limit=limit, now_s=now_s)
 
 
 def all_rows(conn: sa.Connection, *, chunk: int = 20000) -> Iterable[Any]:
     """Every stored line of sight in arrival order (to rebuild the fused picture)."""
-    last, table = 0, db.sight_reports
-    while True:
-        rows = conn.execute(sa.select(table).where(table.c.seq > last).order_by(table.c.seq).limit(chunk)).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].seq
+    return store.all_rows(conn, db.sight_reports, chunk=chunk)
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 
 from openbmd.center import audit, db
 from openbmd.center.auth import Caller
@@ -110,13 +110,8 @@ def check_reports(conn: sa.Connection, caller: Caller, reports: list[ReportIn], 
     own = sensors[caller.party]
     limits: dict[str, float] = {}
     for r in reports:
-        site = own.get(r.sensor)
-        if site is None:
-            raise Refused(422, f"report '{r.id}': sensor {r.sensor!r} is not registered to party "
-                               f"{caller.party!r} (POST /v1/sensors first)")
-        if r.t_s > now_s + MAX_CLOCK_SKEW_S:
-            raise Refused(422, f"report '{r.id}': t_s {r.t_s:.3f} is {r.t_s - now_s:.1f} s in the future; "
-                               f"allowed: at most {MAX_CLOCK_SKEW_S:g} s ahead of the center's clock")
+        site = own_site(own, caller, r)
+        check_time(r, now_s)
         if site.sensor not in limits:
             model = catalog_sensor(site.sensor)
             limits[site.sensor] = math.nan if is_space_tracker(model) else float(model.max_range_m)
@@ -126,6 +121,38 @@ def check_reports(conn: sa.Connection, caller: Caller, reports: list[ReportIn], 
         if r.range_m > limits[site.sensor]:
             raise Refused(422, f"report '{r.id}': range_m {r.range_m:.0f} is beyond the instrumented range "
                                f"of {site.sensor} ({limits[site.sensor]:.0f} m)")
+
+
+def own_site(own: dict, caller: Caller, r):
+    """The caller's registered sensor row of report ``r``; 422 naming the report when there is none."""
+    site = own.get(r.sensor)
+    if site is None:
+        raise Refused(422, f"report '{r.id}': sensor {r.sensor!r} is not registered to party "
+                           f"{caller.party!r} (POST /v1/sensors first)")
+    return site
+
+
+def check_time(r, now_s: float) -> None:
+    """422 naming the report when its time is ahead of the center's clock by more than the skew allowed."""
+    if r.t_s > now_s + MAX_CLOCK_SKEW_S:
+        raise Refused(422, f"report '{r.id}': t_s {r.t_s:.3f} is {r.t_s - now_s:.1f} s in the future; "
+                           f"allowed: at most {MAX_CLOCK_SKEW_S:g} s ahead of the center's clock")
+
+
+def insert_new_by_id(conn: sa.Connection, table: sa.Table, caller: Caller, rows: list[dict], n_in: int, *,
+                     action: str, now_s: float) -> tuple[list[dict], int]:
+    """Store the caller's ``rows`` (ids unique within them) that are not stored yet, INSERT ... ON
+    CONFLICT DO NOTHING, and audit them as ``action``; (the rows stored, the duplicates among the
+    ``n_in`` items of the request)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=["party", "id"]).returning(table.c.id)
+    stored = set(conn.execute(stmt, rows).scalars()) if rows else set()
+    kept = [r for r in rows if r["id"] in stored]
+    if kept:
+        audit.append(conn, at_s=now_s, party=caller.party, token_id=caller.token_id, action=action,
+                     detail={"accepted": len(kept), "duplicates": n_in - len(kept),
+                             "first": kept[0]["id"], "last": kept[-1]["id"]})
+    return kept, n_in - len(kept)
 
 
 def ingest(conn: sa.Connection, caller: Caller, reports: list[ReportIn], *, now_s: float) -> tuple[list[dict], int]:
@@ -208,24 +235,36 @@ def visible_sensors(conn: sa.Connection, caller: Caller, party: str) -> list[str
 def read_reports(conn: sa.Connection, caller: Caller, party: str, *, since_seq: int = 0, limit: int = 1000,
                  now_s: float) -> list[dict]:
     """The reports of ``party`` the caller may see (its own: all; another's: the raw-level sensors')."""
+    return read_rows(conn, caller, party, db.reports, _REPORT_FIELDS, "reports.read", since_seq=since_seq,
+                     limit=limit, now_s=now_s)
+
+
+def read_rows(conn: sa.Connection, caller: Caller, party: str, table: sa.Table, fields, action: str, *,
+              since_seq: int, limit: int, now_s: float) -> list[dict]:
+    """The rows of ``table`` (reports or lines of sight) of ``party`` the caller may see, paged by
+    ``seq``; a read of another party's is audited as ``action``."""
     raw = visible_sensors(conn, caller, party)
-    q = sa.select(db.reports).where(db.reports.c.party == party, db.reports.c.seq > since_seq)
+    q = sa.select(table).where(table.c.party == party, table.c.seq > since_seq)
     if raw is not None:
-        q = q.where(db.reports.c.sensor.in_(raw))
-    rows = conn.execute(q.order_by(db.reports.c.seq).limit(limit)).all()
+        q = q.where(table.c.sensor.in_(raw))
+    rows = conn.execute(q.order_by(table.c.seq).limit(limit)).all()
     if party != caller.party:
-        audit.append(conn, at_s=now_s, party=caller.party, token_id=caller.token_id, action="reports.read",
+        audit.append(conn, at_s=now_s, party=caller.party, token_id=caller.token_id, action=action,
                      detail={"of": party, "since_seq": since_seq, "rows": len(rows)})
-    return [{**{k: getattr(r, k) for k in _REPORT_FIELDS}, "party": r.party, "received_s": r.received_s,
-             "seq": r.seq} for r in rows]
+    return [{**{k: getattr(r, k) for k in fields}, "party": r.party, "received_s": r.received_s, "seq": r.seq}
+            for r in rows]
 
 
 def all_reports(conn: sa.Connection, *, chunk: int = 20000) -> Iterable[Any]:
     """Every stored report in arrival order (to rebuild the fused picture)."""
+    return all_rows(conn, db.reports, chunk=chunk)
+
+
+def all_rows(conn: sa.Connection, table: sa.Table, *, chunk: int = 20000) -> Iterable[Any]:
+    """Every stored row of ``table`` in arrival (``seq``) order, read ``chunk`` rows at a time."""
     last = 0
     while True:
-        rows = conn.execute(sa.select(db.reports).where(db.reports.c.seq > last)
-                            .order_by(db.reports.c.seq).limit(chunk)).all()
+        rows = conn.execute(sa.select(table).where(table.c.seq > last).order_by(table.c.seq).limit(chunk)).all()
         if not rows:
             return
         yield from rows

@@ -38,9 +38,10 @@ def add_webpage(app: FastAPI) -> None:
     def picture_no_slash() -> RedirectResponse:
         return RedirectResponse(PAGE)
 
+    html = resources.files("openbmd.center").joinpath("web", "index.html").read_text("utf-8")  # once
+
     @app.get(PAGE, include_in_schema=False)
     def page() -> HTMLResponse:
-        html = resources.files("openbmd.center").joinpath("web", "index.html").read_text("utf-8")
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store",
                                            "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"})
 
