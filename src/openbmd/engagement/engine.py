@@ -61,10 +61,12 @@ class Lane:
         geometry = threat_geometry(s.ecef_m, s.vel_m_s) if geometry is None else geometry
         return cls(s, shooter, launch, allowed, geometry, min_ground_range_km(s, shooter.lat_deg, shooter.lon_deg))
 
-    def solve(self, rows, launch_s=None, *, shooter: Shooter | None = None, time_scale=1.0) -> BattleSpace:
+    def solve(self, rows, launch_s=None, *, shooter: Shooter | None = None, time_scale=1.0,
+              refine_latest: bool = True) -> BattleSpace:
         """The battle space of threats ``rows`` launching no earlier than ``launch_s`` (default the
         lane's); rows never in track, or whose ground track stays out of the shooter's reach, are
-        answered without solving."""
+        answered without solving.  ``refine_latest=False`` skips the latest intercept's bisection
+        (it changes only the ``latest_*`` fields) where the caller reads none of them."""
         shooter = shooter or self.shooter
         rows = np.asarray(rows, np.int64)
         tl = self.launch_s[rows] if launch_s is None else np.broadcast_to(np.asarray(launch_s, float), rows.shape)
@@ -73,15 +75,15 @@ class Lane:
         go = np.flatnonzero(near & np.isfinite(tl))
         if go.size == rows.size:
             return shooter.battle_space(self.samples, rows, tl, allowed=self.allowed, geometry=self.geometry,
-                                        time_scale=scale)
+                                        time_scale=scale, refine_latest=refine_latest)
         bs = shooter.battle_space(self.samples, rows[go], tl[go], allowed=self.allowed, geometry=self.geometry,
-                                  time_scale=scale[go])
+                                  time_scale=scale[go], refine_latest=refine_latest)
         return _scatter(bs, go, np.where(np.isfinite(tl), "out of reach", "never in track").astype(object))
 
     def engageable(self, rows, delay_s=0.0, *, shooter: Shooter | None = None) -> np.ndarray:
         """(len(rows),) bool: engageable launching ``delay_s`` (scalar or per row) later than allowed?"""
         rows = np.asarray(rows, np.int64)
-        return self.solve(rows, self.launch_s[rows] + delay_s, shooter=shooter).engageable
+        return self.solve(rows, self.launch_s[rows] + delay_s, shooter=shooter, refine_latest=False).engageable
 
 
 def _scatter(bs: BattleSpace, go, reason) -> BattleSpace:
@@ -117,7 +119,7 @@ def shots(lane: Lane, doctrine: Doctrine, rows=None, *, launch_s=None, pk=None, 
     for _ in range(cap - 1):
         if not cur.size:
             break
-        nxt = lane.solve(rows[cur], cur_t + doctrine.look_s, time_scale=scale[cur])
+        nxt = lane.solve(rows[cur], cur_t + doctrine.look_s, time_scale=scale[cur], refine_latest=False)
         cur, cur_t = cur[nxt.engageable], nxt.earliest_t_s[nxt.engageable]
         opp[cur] += 1
     pk = lane.shooter.pk_single_shot if pk is None else pk

@@ -157,7 +157,8 @@ def allocate_layers(outs, doctrine: Doctrine) -> tuple:
         p = float(p_engagement(kv.pk_single_shot, d, second_chance=second))
         # after an earlier layer's assessment: launched no earlier than that intercept + look
         launch0 = float(o.lane.launch_s[0])
-        after_look = bool(looks) and bool(o.lane.solve([0], max(launch0, min(looks) + doctrine.look_s)).engageable[0])
+        after_look = bool(looks) and bool(o.lane.solve([0], max(launch0, min(looks) + doctrine.look_s),
+                                                                    refine_latest=False).engageable[0])
         n_exp = float(expected_shots(kv.pk_single_shot, d, second_chance=second))
         # a layer that waits for an earlier assessment fires only on a reported miss (p_ka)
         fires = doctrine.p_ka if after_look else 1.0

@@ -64,11 +64,13 @@ class Shooter:
         return min(float(getattr(self.table, "reach_range_km", np.inf)), float(self.limits.max_range_km))
 
     def battle_space(self, s: ThreatSamples, rows, earliest_launch_s, *, allowed=None, geometry=None,
-                     time_scale=1.0) -> BattleSpace:
-        """The battle space of threats ``rows`` of ``s`` launching no earlier than ``earliest_launch_s``."""
+                     time_scale=1.0, refine_latest: bool = True) -> BattleSpace:
+        """The battle space of threats ``rows`` of ``s`` launching no earlier than ``earliest_launch_s``
+        (``refine_latest=False``: the latest intercept left on its sample, for callers that read only
+        ``engageable`` and the earliest intercept)."""
         return battle_space(s.t_s, s.ecef_m, s.vel_m_s, self.lat_deg, self.lon_deg, self.table,
                             earliest_launch_s, self.limits, pair_threat=rows, allowed=allowed,
-                            geometry=geometry, flyout_time_scale=time_scale)
+                            geometry=geometry, flyout_time_scale=time_scale, refine_latest=refine_latest)
 
 
 def min_ground_range_km(s: ThreatSamples, lat_deg: float, lon_deg: float) -> np.ndarray:
