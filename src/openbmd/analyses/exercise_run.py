@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from openbmd.center.models import MAX_BATCH
 from openbmd.errors import InputError
 
 log = logging.getLogger(__name__)
 TICK_S = 0.02  #: wall-clock seconds between sends at most
-MAX_POST = 5000  #: reports in one POST /v1/reports (the center's MAX_BATCH)
+MAX_POST = MAX_BATCH  #: reports in one POST /v1/reports
 PROGRESS_EVERY_S = 2.0  #: wall-clock seconds between progress posts to /v1/exercises
 SETTLE_S = 1.0  #: after the last send, wait until the stream has been quiet this long
 SETTLE_MAX_S = 60.0

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from openbmd.center.models import MIN_ELEVATION_DEG
 from openbmd.errors import InputError
 
 WARNING_SENSOR = "sbirs"  #: the catalog space-based warning whose first-report delay cues the radars
@@ -28,7 +29,6 @@ GRID_S = 1.0  #: the truth's time grid (s) for positions looked up while scoring
 NOTIFY_MARGIN_S = 120.0  #: a notification's window opens this long before its salvo's first launch
 LAUNCH_AREA_KM = 50.0
 IMPACT_AREA_KM = 150.0
-MIN_ELEVATION_DEG = -2.0  #: the lowest elevation the center takes (openbmd.center.models)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
