@@ -119,8 +119,8 @@ def _through(sc, truth, data, url, tokens, speed, with_contribution, eid, progre
         run = stream(client, sc, truth, ms, los, exercise_id=eid, speed=speed, progress=progress, record=record)
         rows = score.threat_scores(truth, run.tracks, run.epoch_s)
         flags = score.flagged(truth, run.tracks, run.alerts, run.epoch_s, run.scenario_s)
-        acc = score.accuracy(truth, run.events, run.epoch_s)
         owner = score.owners([e for _, e in run.events], truth, run.epoch_s)
+        acc = score.accuracy(truth, run.events, run.epoch_s, owner)
         lag = lags(run, ms, truth, owner)
         contrib = _contribution(sc, truth, ms, los, run.epoch_s, rows) if with_contribution else {}
         result = ExerciseResult(sc, truth, ms, run, rows, flags, acc, contrib, lag, eid, label,

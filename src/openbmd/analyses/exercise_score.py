@@ -73,11 +73,12 @@ def threat_scores(truth, tracks: list[dict], epoch_s: float) -> list[dict]:
     return out
 
 
-def accuracy(truth, events: list[tuple[float, dict]], epoch_s: float) -> list[list[list[float]]]:
+def accuracy(truth, events: list[tuple[float, dict]], epoch_s: float, own=None) -> list[list[list[float]]]:
     """Per threat, [s after launch, position error km, position sigma km] of its tracks' stream
-    updates, thinned to ACCURACY_POINTS evenly spread samples."""
+    updates, thinned to ACCURACY_POINTS evenly spread samples (``own``: the events' :func:`owners`,
+    when the caller has them)."""
     tracks = [e for _, e in events]
-    own = owners(tracks, truth, epoch_s)
+    own = owners(tracks, truth, epoch_s) if own is None else own
     out = []
     for i in range(len(truth)):
         rows = []
