@@ -79,3 +79,35 @@ def test_boost_template_holds_flights_it_was_not_fitted_on(missile):
     (lp,) = fg.launch_points(x, p, t, [ip])
     assert _d2(lp, 30.0, 70.0) < D2_3SIGMA
     assert abs(lp.t_s) < 3.0 * lp.sigma_t_s
+
+
+@pytest.mark.parametrize("sign, beta", [(1.0, None), (1.0, 5000.0), (-1.0, None)])
+def test_compiled_march_agrees_with_the_numpy_march(sign, beta, monkeypatch):
+    # two independent implementations of the same flight to the ground: the numba kernel
+    # (openbmd.kernels.ground, one state at a time) and the numpy march (all states together)
+    rng = np.random.default_rng(7)
+    n = 60
+    r = np.asarray(geodetic_to_ecef(rng.uniform(25, 55, n), rng.uniform(30, 60, n), rng.uniform(1e5, 7e5, n)))
+    r = r.T if r.shape == (3, n) else r
+    x = np.hstack([r, rng.normal(0.0, 2500.0, (n, 3))])
+    drag = None if beta is None else Ballistic(beta_kg_m2=beta)
+    assert fg._compiled(Ballistic(), drag)
+    g1, t1, ok1 = fg.to_ground(x, sign, motion=Ballistic(), drag_motion=drag)
+    monkeypatch.setattr(fg, "_compiled", lambda *_: False)
+    g2, t2, ok2 = fg.to_ground(x, sign, motion=Ballistic(), drag_motion=drag)
+    assert np.array_equal(ok1, ok2) and ok1.sum() > 0.8 * n      # most come down, the same ones
+    assert np.abs(g1[ok1, :3] - g2[ok1, :3]).max() < 1.0          # m
+    assert np.abs(t1[ok1] - t2[ok1]).max() < 0.01                 # s
+    assert np.all(np.sign(t1[ok1][t1[ok1] != 0.0]) == sign)
+
+
+def test_compiled_march_lands_where_the_engine_flight_lands():
+    # the engine's flight (openbmd.flight, its own integrator with drag) against the kernel flown
+    # from a mid-course state of it (the engine's Sejjil-2 RV, here beta 5,000 kg/m^2): the same impact
+    traj, _tb, ilat, ilon, ti = flight()
+    i = np.searchsorted(traj.t_s, 300.0)
+    x = np.concatenate([traj.ecef_m[i], traj.velocity_m_s[i]])[None]
+    g, t, ok = fg.to_ground(x, 1.0, motion=Ballistic(), drag_motion=Ballistic(beta_kg_m2=5000.0))
+    assert ok[0]
+    off = Site(lat_deg=ilat, lon_deg=ilon).enu(g[0, :3])[:2]
+    assert np.hypot(*off) < 500.0 and abs(traj.t_s[i] + t[0] - ti) < 4.0    # measured 217 m, 2.9 s

@@ -21,7 +21,8 @@ import numpy as np
 
 from openbmd.earth.geodesy import (ecef_to_geodetic, enu_rotation, geodesic_direct, geodesic_inverse,
                                    geodetic_to_ecef, local_up)
-from openbmd.sensors.motion import AIR_TOP_M, Ballistic
+from openbmd.kernels.ground import fly_to_ground
+from openbmd.sensors.motion import AIR_TOP_M, DRAG_STEP_S, Ballistic
 
 #: coarse step of the march to the ground (s): RK4 sub-steps of <= 10 s inside
 STEP_S = 20.0
@@ -113,6 +114,8 @@ def to_ground(x, sign: float, *, motion=None, drag_motion=None):
     the air (below :data:`AIR_TOP_M`) uses it."""
     motion = motion or Ballistic()
     x = np.array(x, dtype=float)
+    if _compiled(motion, drag_motion):
+        return _to_ground_compiled(x, sign, motion, drag_motion)
     limit = np.full(x.shape[0], MAX_FLIGHT_S)
     floor = 0.0 if drag_motion is None else AIR_TOP_M
     x, t, ok = _march(motion, x, sign, floor, STEP_S, limit)
@@ -125,6 +128,23 @@ def to_ground(x, sign: float, *, motion=None, drag_motion=None):
     x, t = _refine(motion, x, t, 0.0)
     ok &= np.all(np.isfinite(x), axis=1) & (np.abs(_height(x)) < 10.0)
     return x, t, ok
+
+
+def _compiled(motion, drag_motion) -> bool:
+    """Whether :mod:`openbmd.kernels.ground` flies these motions (the plain ballistic model and
+    its drag twin on one Earth; another motion model takes the numpy march)."""
+    return type(motion) is Ballistic and motion.beta_kg_m2 is None and (
+        drag_motion is None or (type(drag_motion) is Ballistic and drag_motion.beta_kg_m2 is not None
+                                and drag_motion.earth == motion.earth))
+
+
+def _to_ground_compiled(x, sign: float, motion: Ballistic, drag_motion: Ballistic | None):
+    e = motion.earth
+    earth = np.array([e.a_m, e.e2, e.mu_m3_s2, e.j2, e.omega_rad_s])
+    beta = 0.0 if drag_motion is None else float(drag_motion.beta_kg_m2)
+    drag_sub = DRAG_STEP_S if drag_motion is None else min(drag_motion.max_step_s, DRAG_STEP_S)
+    return fly_to_ground(np.ascontiguousarray(x, dtype=float), float(sign), beta, earth, STEP_S,
+                         float(motion.max_step_s), AIR_STEP_S, drag_sub, AIR_TOP_M, MAX_FLIGHT_S)
 
 
 def _summarise(ground_m, dt_s, t0_s, ok):
