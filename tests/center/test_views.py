@@ -46,3 +46,18 @@ def test_an_unknown_sharing_level_counts_as_warning():
 def test_shared_party_tracks_count_as_tracks_level():
     view = Picture.view(None, _track(["russia"], []), party="nato", role="operator", sharing={})
     assert view["level"] == "track" and view["sensors"] == []
+
+
+@pytest.mark.parametrize("party", ["nato", "russia"])
+@pytest.mark.parametrize("level", ["raw", "tracks", "warning", None])
+@pytest.mark.parametrize("sensors", [["russia/r"], ["nato/n", "russia/r"], []])
+def test_the_streams_serialized_update_is_the_view(party, level, sensors):
+    # the stream sends Event texts made once at publication; they must be exactly what view() shows
+    import json
+
+    from openbmd.center.picture import Event
+
+    track = _track(sorted({s.split("/")[0] for s in sensors}), sensors)
+    sharing = {"nato/n": "raw"} | ({} if level is None else {"russia/r": level})
+    text = Event.of("track", track).json_for(party=party, role="operator", sharing=sharing)
+    assert json.loads(text) == Picture.view(None, track, party=party, role="operator", sharing=sharing)

@@ -40,11 +40,12 @@ class ExerciseResult:
     flags: list
     accuracy: list
     contribution: dict
-    lag_s: np.ndarray
+    lag_s: np.ndarray                   #: the picture's lag (exercise_run.lags, since="picture")
     exercise_id: str
     center: str
     seconds: float
     sights: object = None  #: the infrared lines of sight sent (exercise_truth.Sights)
+    lag_with_initiation_s: np.ndarray | None = None  #: lags(since="first_return")
 
     def summary(self) -> dict:
         """The JSON contract of ``openbmd exercise``: exactly these six keys."""
@@ -55,13 +56,14 @@ class ExerciseResult:
 
     def record(self) -> dict:
         """The score posted to /v1/exercises: the summary, the lag and the run's facts."""
-        return {**self.summary(), "lag_s": lag_stats(self.lag_s), "measurements": len(self.measurements),
+        return {**self.summary(), "lag_s": lag_stats(self.lag_s),
+                "lag_with_initiation_s": lag_stats(self.lag_with_initiation_s), "measurements": len(self.measurements),
                 "lines_of_sight": 0 if self.sights is None else len(self.sights),
                 "sensors": len(self.scenario.sensors), "center": self.center, "seconds": round(self.seconds, 1)}
 
 
 def lag_stats(lag) -> dict:
-    lag = np.asarray(lag, float)
+    lag = np.zeros(0) if lag is None else np.asarray(lag, float)
     if lag.size == 0:
         return {"p50": None, "p99": None, "max": None, "count": 0}
     return {"p50": round(float(np.percentile(lag, 50)), 3), "p99": round(float(np.percentile(lag, 99)), 3),
@@ -122,9 +124,10 @@ def _through(sc, truth, data, url, tokens, speed, with_contribution, eid, progre
         owner = score.owners([e for _, e in run.events], truth, run.epoch_s)
         acc = score.accuracy(truth, run.events, run.epoch_s, owner)
         lag = lags(run, ms, truth, owner)
+        lag_init = lags(run, ms, truth, owner, since="first_return")
         contrib = _contribution(sc, truth, ms, los, run.epoch_s, rows) if with_contribution else {}
         result = ExerciseResult(sc, truth, ms, run, rows, flags, acc, contrib, lag, eid, label,
-                                time.perf_counter() - t0, los)
+                                time.perf_counter() - t0, los, lag_init)
         _post(client, poster, eid, sc, speed, run.start_wall_s, time.time(), result.record())
         return result
     finally:

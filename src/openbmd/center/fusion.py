@@ -353,6 +353,10 @@ class Fusion:
             self._update_ground(trs)
         return [self._out(tr, ground) for tr in trs]
 
+    def track_ids(self) -> list[str]:
+        """The ids of the live tracks (cheap: no track is built)."""
+        return list(self._tracks)
+
     def tracks_of(self, track_ids, *, refresh_s: float = 0.0) -> list[FusedTrack]:
         """Several fused tracks by id (unknown ids skipped), their launch and impact points flown
         together (one vectorized flight for all: ~0.1 s per call, not per track). With

@@ -302,6 +302,11 @@ def add_alert(conn: sa.Connection, *, track_id: str, kind: str, body: dict, now_
     return True
 
 
+def alerted_tracks(conn: sa.Connection) -> set[str]:
+    """The ids of the tracks that have their alert."""
+    return set(conn.execute(sa.select(db.alerts.c.track_id)).scalars())
+
+
 def alerts(conn: sa.Connection, *, since_seq: int = 0) -> list[dict]:
     rows = conn.execute(sa.select(db.alerts).where(db.alerts.c.seq > since_seq).order_by(db.alerts.c.seq)).all()
     return [{"seq": r.seq, "kind": r.kind, "track_id": r.track_id, "created_s": r.created_s, **json.loads(r.body)}

@@ -96,8 +96,10 @@ def _print(result) -> None:
                     f"{_n(c['warning_time_gained_s'])} s (max {_n(c['warning_time_gained_max_s'])} s), impact error "
                     f"reduced by a median {_n(c['error_reduced_km'], 3)} km, {c['threats_tracked_only_with']} threats "
                     "tracked only with them")
+    init = lag_stats(result.lag_with_initiation_s)
     out().print(f"picture lag behind the truth: p50 {_n(lag['p50'], 2)} s, p99 {_n(lag['p99'], 2)} s (scenario s, "
-                f"{lag['count']:,} returns); {result.seconds:.0f} s in all")
+                f"{lag['count']:,} returns made once their threat was in the picture; with the returns held while "
+                f"tracks started, p99 {_n(init['p99'], 2)} s); {result.seconds:.0f} s in all")
 
 
 def _n(v, digits: int = 1) -> str:

@@ -116,7 +116,7 @@ def _refine(s, floor_m, sub_s, beta, air_top_m, earth, k1, k2, k3, k4, tmp, xi, 
     return tau
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)  # the center's HTTP threads run on while its fusion worker flies
 def fly_to_ground(x, sign, beta, earth, step_s, sub_s, air_step_s, drag_sub_s, air_top_m, max_flight_s):
     """States x (N, 6) (ECEF m, Earth-relative m/s) flown by ``sign`` (+1 forwards, -1 backwards)
     to height 0: (ground states (N, 6), signed time flown (N,), ok (N,)). With ``beta`` > 0 the
