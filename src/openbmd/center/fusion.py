@@ -359,7 +359,7 @@ class Fusion:
 
     def tracks_of(self, track_ids, *, refresh_s: float = 0.0) -> list[FusedTrack]:
         """Several fused tracks by id (unknown ids skipped), their launch and impact points flown
-        together (one vectorized flight for all: ~0.1 s per call, not per track). With
+        together (one compiled call for all, ~2 ms for a few tracks). With
         ``refresh_s`` > 0 a track's points are kept until its data time has moved ``refresh_s``
         past the state they were flown from (or it turns firm): a live picture fed many updates
         a second then refreshes them at that pace instead of at every return."""

@@ -50,8 +50,8 @@ from openbmd.center import db, party_tracks, sights, store
 log = logging.getLogger(__name__)
 MAX_EVENTS = 10_000  #: updates kept for the stream's late joiners (Last-Event-ID)
 #: a live track's launch and impact points are flown again once its data time has moved this far
-#: (and when it turns firm), not at every return: flying them costs ~0.1 s per update batch, and a
-#: radar's 1 s revisit on 50 threats would otherwise keep the worker seconds behind the reports
+#: (and when it turns firm), not at every return: even compiled (openbmd.kernels.ground, ~2 ms per
+#: batch of a few tracks' 14 flights each) it is the worker's largest cost after the fusion itself
 GROUND_REFRESH_S = 5.0
 #: data time between the fusion's checkpoints over the last minute: each party posts its own
 #: reports, so the second party's returns of a moment arrive just after the first's and roll the
