@@ -91,3 +91,34 @@ def test_a_shared_track_is_fused_by_covariance_intersection(make_center):
     assert fused["sensors"] == ["nato/r1"] and "rus-TRACK-7" not in json.dumps(fused)
     (theirs,) = _tracks(c, "russia")  # russia contributed: it sees the whole track, nato's raw-level sensor too
     assert theirs["level"] == "track" and theirs["sensors"] == ["nato/r1"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_stream_does_not_wait_for_a_fusion_batch(make_center):
+    # the stream reads the update feed on the server's event loop: it must not wait on the lock
+    # the fusion worker holds for a whole batch (it did, and every request stalled 0.1-0.4 s)
+    import threading
+    import time
+
+    c = _center(make_center)
+    _register(c, "r1", "raw")
+    _post(c, "r1", seed=0)
+    picture = c.client.app.state.center.picture
+    held, release = threading.Event(), threading.Event()
+
+    def busy_worker():
+        with picture._lock:
+            held.set()
+            release.wait(5.0)
+
+    t = threading.Thread(target=busy_worker)
+    t.start()
+    try:
+        held.wait(5.0)
+        t0 = time.monotonic()
+        r = c.call("GET", "/v1/stream?timeout_s=0.3", "nato", headers={"Last-Event-ID": "0"})
+        took = time.monotonic() - t0
+    finally:
+        release.set()
+        t.join()
+    assert "event: track" in r.text and took < 2.0
