@@ -20,14 +20,16 @@ flights the picture makes per update (~0.6 s per call here, see picture.GROUND_R
 Again on a quiet machine (2026-12-06): 10 threats, 10x: p50 0.44 s, p99 54.9 s, fusion_load 0.20;
 the picture held 30 tracks for the 10 threats (fragmented tracks: to look at).
 
-After the center's fixes (2026-12-06, quiet machine, 50 threats, 10x; lag of the returns made
-once their threat was in the picture, see exercise_run.lags): p50 0.39 s, p99 2.15 s (2.35 s
-counting the returns held while tracks started); the same at 10 threats: see the closing notes.
-The fixes, each measured here: launch/impact points by a numba kernel (p99 76 s -> 2.3 s at 10
-threats; 50 threats no longer stall); a firm track's alert looked up in memory, not one write
-transaction per update (15.6 s -> 1.3 s of the worker's time); the stream's updates kept as
-JSON text under a lock of their own (the event loop waited out fusion batches: POSTs of 0.15-0.25 s,
-now p99 0.02 s); the embedded center in a child process (its own interpreter lock).
+After the center's fixes (2026-12-06, quiet machine, 10x; lag of the returns made once their
+threat was in the picture, see exercise_run.lags): 50 threats p50 0.28-0.31 s, p99 1.57-1.67 s
+(1.92-2.09 s counting the returns held while tracks started), goal met; 10 threats p50 0.24 s,
+p99 1.27 s. The fixes, each measured here: launch/impact points by a numba kernel (p99 76 s ->
+2.3 s at 10 threats; 50 threats no longer stall); a firm track's alert looked up in memory, not
+one write transaction per update (15.6 s -> 1.3 s of the worker's time); the stream's updates
+kept as JSON text under a lock of their own (the event loop waited out fusion batches: POSTs of
+0.15-0.25 s, now p99 0.02 s); the embedded center in a child process (its own interpreter
+lock); a track's new state published before its launch/impact points are flown again
+(p99 2.15 -> 1.57 s).
 
 Prints one JSON object.
 """

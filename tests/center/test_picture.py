@@ -104,6 +104,7 @@ def test_the_stream_does_not_wait_for_a_fusion_batch(make_center):
     _register(c, "r1", "raw")
     _post(c, "r1", seed=0)
     picture = c.client.app.state.center.picture
+    picture.drain()  # the batch fused and published: what the stream must show
     held, release = threading.Event(), threading.Event()
 
     def busy_worker():

@@ -357,14 +357,16 @@ class Fusion:
         """The ids of the live tracks (cheap: no track is built)."""
         return list(self._tracks)
 
-    def tracks_of(self, track_ids, *, refresh_s: float = 0.0) -> list[FusedTrack]:
+    def tracks_of(self, track_ids, *, refresh_s: float = 0.0, fly: bool = True) -> list[FusedTrack]:
         """Several fused tracks by id (unknown ids skipped), their launch and impact points flown
         together (one compiled call for all, ~2 ms for a few tracks). With
         ``refresh_s`` > 0 a track's points are kept until its data time has moved ``refresh_s``
         past the state they were flown from (or it turns firm): a live picture fed many updates
-        a second then refreshes them at that pace instead of at every return."""
+        a second then refreshes them at that pace instead of at every return. ``fly=False``: as
+        they stand, with the points last flown (None for a track never flown)."""
         trs = [self._tracks[k] for k in track_ids if k in self._tracks]
-        self._update_ground(trs, refresh_s=refresh_s)
+        if fly:
+            self._update_ground(trs, refresh_s=refresh_s)
         return [self._out(tr, True) for tr in trs]
 
     def track(self, track_id: str) -> FusedTrack | None:
@@ -376,7 +378,7 @@ class Fusion:
         return self._out(tr, True)
 
     def _out(self, tr: TrackState, ground: bool) -> FusedTrack:
-        lp, ip = self._ground[tr.id][1:] if ground else (None, None)
+        lp, ip = self._ground.get(tr.id, (None, None, None))[1:] if ground else (None, None)
         return FusedTrack(id=tr.id, t_s=self._epoch + tr.t, position_m=frozen(tr.x[:3]), velocity_m_s=frozen(tr.x[3:6]),
                           covariance=frozen(tr.p[:6, :6]), boosting=tr.boosting, parties=tuple(sorted(tr.parties)),
                           sensors=tuple(sorted(tr.sensors)),
@@ -385,12 +387,19 @@ class Fusion:
                           started_t_s=self._epoch + (tr.first_t if tr.started_t is None else tr.started_t),
                           firm_t_s=None if tr.firm_t is None else self._epoch + tr.firm_t)
 
+    def ground_due(self, track_ids, *, refresh_s: float = 0.0) -> list[str]:
+        """Those of ``track_ids`` whose launch and impact points :meth:`tracks_of` would fly now."""
+        return [tr.id for tr in self._ground_todo([self._tracks[k] for k in track_ids if k in self._tracks], refresh_s)]
+
+    def _ground_todo(self, trs: list[TrackState], refresh_s: float) -> list[TrackState]:
+        return [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != self._ground_key(tr)
+                and (refresh_s <= 0.0 or tr.id not in self._ground or tr.t - self._ground[tr.id][0][0] >= refresh_s
+                     or self._ground[tr.id][0][3] != (tr.firm_t is not None))]
+
     def _update_ground(self, trs: list[TrackState], refresh_s: float = 0.0) -> None:
         for k in [k for k in self._ground if k not in self._tracks]:
             del self._ground[k]
-        todo = [tr for tr in trs if self._ground.get(tr.id, (None,))[0] != self._ground_key(tr)
-                and (refresh_s <= 0.0 or tr.id not in self._ground or tr.t - self._ground[tr.id][0][0] >= refresh_s
-                     or self._ground[tr.id][0][3] != (tr.firm_t is not None))]
+        todo = self._ground_todo(trs, refresh_s)
         if not todo:
             return
         x = np.array([tr.x[:6] for tr in todo])             # a boosting track: where it would go unpowered

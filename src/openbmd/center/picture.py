@@ -236,11 +236,21 @@ class Picture:
             alive = set(self._fusion.track_ids())
             self._tracks = {tid: t for tid, t in self._tracks.items() if tid in alive}
             changed = sorted(touched & alive) if announce else sorted(alive - set(self._tracks) | touched & alive)
-            fused = self._fusion.tracks_of(changed, refresh_s=GROUND_REFRESH_S)
+            # live: the new states go out at once with the points last flown; the tracks due a new
+            # flight of their launch and impact points follow as soon as it is done (the flights,
+            # many tracks at once when a salvo turns firm, never hold back a state update)
+            due = self._fusion.ground_due(changed, refresh_s=GROUND_REFRESH_S) if announce else []
+            fused = self._fusion.tracks_of(changed, refresh_s=GROUND_REFRESH_S, fly=not due)
             for tid, tr in zip(changed, fused):
                 self._tracks[tid] = {**_track_dict(tr), "id": self._public_id(tid)}
                 if announce:
                     self._publish("track", self._tracks[tid])
+            if due:
+                flown = dict(zip(due, self._fusion.tracks_of(due, refresh_s=GROUND_REFRESH_S)))
+                for tid in due:
+                    self._tracks[tid] = {**_track_dict(flown[tid]), "id": self._public_id(tid)}
+                    self._publish("track", self._tracks[tid])
+                fused = [flown.get(tid, tr) for tid, tr in zip(changed, fused)]
         if announce:
             self._announce([(tr, self._tracks[tr.id]) for tr in fused])
 
