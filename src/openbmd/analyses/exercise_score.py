@@ -60,7 +60,10 @@ def threat_scores(truth, tracks: list[dict], epoch_s: float) -> list[dict]:
                "impact_s": float(truth.impact_s[i]), "notified": truth.notified_by[i] is not None,
                "tracks": len(mine), "first_shared_track_s": _r(min(firsts)) if firsts else None,
                "firm_track_s": _r(min(firms)) if firms else None, "impact_error_km": None, "impact_ellipse_km": None}
-        best = max(mine, key=lambda t: t.get("n_updates") or 0, default=None)
+        # the impact prediction the picture offers last: its most recently updated track of the
+        # threat (a threat split into a boost-phase track and a terminal radar's track reads the
+        # terminal one; the most-updated rule read a stale track, 2.18 km off against 0.37 km)
+        best = max(mine, key=lambda t: (t.get("last_update_t_s") or -math.inf, t.get("n_updates") or 0), default=None)
         ip = best.get("impact_point") if best else None
         if ip:
             dist, _, _ = geodesic_inverse(truth.impact_lat_deg[i], truth.impact_lon_deg[i], ip["lat_deg"],
