@@ -122,3 +122,27 @@ def test_the_lag_and_the_record_on_the_center(ran):
     assert set(record["score"]) >= {"threats", "first_shared_track_s", "firm_track_s", "impact_error_km",
                                     "unannounced_flagged", "contribution", "lag_s"}
     assert record["score"]["first_shared_track_s"] == result.summary()["first_shared_track_s"]
+
+
+def test_the_impact_error_is_read_from_the_most_recently_updated_track():
+    # the notified test launch (examples/exercises): the Don-2N's boost-phase track and Cobra
+    # Dane's terminal track stay two tracks (no radar sees mid-course); the score reads the
+    # terminal one, updated last, whose prediction is the better (not the most-updated track)
+    from openbmd.analyses.exercise_file import load_scenario
+    from openbmd.analyses.exercise_score import offline_tracks, owners, threat_scores
+    from openbmd.analyses.exercise_truth import fly_scenario, measure, sight
+    from openbmd.earth.geodesy import geodesic_inverse
+
+    sc = load_scenario(Path(__file__).parents[2] / "examples" / "exercises" / "test-launch-notified.toml")
+    truth, flown = fly_scenario(sc)
+    ms = measure(sc, truth, flown)
+    epoch = 1.8e9
+    tracks = offline_tracks(sc, ms, epoch, sights=sight(sc, truth))
+    mine = [t for t, o in zip(tracks, owners(tracks, truth, epoch)) if o == 0 and t.get("impact_point")]
+    assert len(mine) == 2
+    err = {t["last_update_t_s"]: geodesic_inverse(truth.impact_lat_deg[0], truth.impact_lon_deg[0],
+                                                  t["impact_point"]["lat_deg"], t["impact_point"]["lon_deg"])[0] / 1e3
+           for t in mine}
+    (row,) = threat_scores(truth, tracks, epoch)
+    assert row["impact_error_km"] == pytest.approx(err[max(err)], abs=1e-3)
+    assert err[max(err)] < err[min(err)]
