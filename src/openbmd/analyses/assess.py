@@ -98,8 +98,10 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
 
     bal = balance_all(reach, say)
     from openbmd.analyses.north_korea import north_korea  # issue 12: North Korea (Pacific architectures)
+    from openbmd.scale.executor import process_pool
 
-    nk = north_korea(archs, say=say)
+    with process_pool() if client is None else nullcontext(client) as pool:  # as icbm-reach's below
+        nk = north_korea(archs, say=say, client=pool)
     sens = _sensitivity(archs, say, client) if sensitivity else None
 
     cov_summaries = {f"{aid}/{cls}": r.summary() for (aid, cls), r in cov.items()}
@@ -119,7 +121,12 @@ def _prebuild(resolved, say):
     (a cold cache; :mod:`openbmd.interceptors.prebuild`): the answers are the same either way."""
     from openbmd.interceptors.prebuild import assessment_tables, missing_tables, prebuild_tables
 
-    specs = assessment_tables(resolved)
+    from openbmd.analyses.north_korea import REGIONAL
+    from openbmd.architectures.loader import get_architecture
+    from openbmd.architectures.resolve import resolve
+
+    # the North Korean stage's regional architectures (Japan's Aegis ships, Guam's THAAD) too
+    specs = assessment_tables(list(resolved) + [resolve(get_architecture(a)) for a in REGIONAL])
     missing = missing_tables(specs)
     if missing:
         stage = f"fly-out tables: {len(missing)} missing, built in parallel"

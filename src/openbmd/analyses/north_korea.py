@@ -107,10 +107,12 @@ ASSUMPTIONS = [
 ]
 
 
-def north_korea(architectures, *, regional=REGIONAL, say=None, trials: int = 2000, seed: int = 0) -> NorthKoreaResult:
+def north_korea(architectures, *, regional=REGIONAL, say=None, trials: int = 2000, seed: int = 0,
+                client=None) -> NorthKoreaResult:
     """The North Korean figures for the Pacific architectures among ``architectures`` (Architecture
     objects or ids) and the ``regional`` ones (see the module doc).  ``say(stage, done, total)``
-    reports progress."""
+    reports progress; ``client`` (a Dask client or a process pool, as :func:`icbm_reach_set` takes)
+    runs the batteries' bisections, which build the speed variants' fly-out tables, side by side."""
     from openbmd.analyses.balance import balance
     from openbmd.analyses.coverage import coverage_set
     from openbmd.analyses.icbm_reach import icbm_reach_set
@@ -128,7 +130,7 @@ def north_korea(architectures, *, regional=REGIONAL, say=None, trials: int = 200
             stage = f"north korea {k + 1}/{len(THREAT_SETS)}: {ts} -> {TARGET_SET}"
             say(stage, 0, 1)
             got = icbm_reach_set(pac, threat_set=ts, target_set=TARGET_SET, missiles="all", reaction_sweep_s=None,
-                                 progress=lambda d, t, stage=stage: say(stage, d, t))
+                                 progress=lambda d, t, stage=stage: say(stage, d, t), client=client)
             reach[ts] = {a.id: r for a, r in zip(pac, got)}
         for region, missile, area, step in COVERAGE_CASES:
             say(f"north korea: coverage of {region} against {missile} from {area}", 0, 1)
