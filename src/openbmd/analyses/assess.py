@@ -119,11 +119,10 @@ def assess(architectures=None, *, area: str = "Tabriz", map_step_deg: float = 0.
 def _prebuild(resolved, say):
     """The fly-out tables the run starts with, built in parallel processes where some are missing
     (a cold cache; :mod:`openbmd.interceptors.prebuild`): the answers are the same either way."""
-    from openbmd.interceptors.prebuild import assessment_tables, missing_tables, prebuild_tables
-
     from openbmd.analyses.north_korea import REGIONAL
     from openbmd.architectures.loader import get_architecture
     from openbmd.architectures.resolve import resolve
+    from openbmd.interceptors.prebuild import assessment_tables, missing_tables, prebuild_tables
 
     # the North Korean stage's regional architectures (Japan's Aegis ships, Guam's THAAD) too
     specs = assessment_tables(list(resolved) + [resolve(get_architecture(a)) for a in REGIONAL])

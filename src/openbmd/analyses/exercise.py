@@ -125,7 +125,7 @@ def _through(sc, truth, data, url, tokens, speed, with_contribution, eid, progre
         acc = score.accuracy(truth, run.events, run.epoch_s, owner)
         lag = lags(run, ms, truth, owner)
         lag_init = lags(run, ms, truth, owner, since="first_return")
-        contrib = _contribution(sc, truth, ms, los, run.epoch_s, rows) if with_contribution else {}
+        contrib = _contribution(sc, truth, ms, los, run.epoch_s) if with_contribution else {}
         result = ExerciseResult(sc, truth, ms, run, rows, flags, acc, contrib, lag, eid, label,
                                 time.perf_counter() - t0, los, lag_init)
         _post(client, poster, eid, sc, speed, run.start_wall_s, time.time(), result.record())
@@ -134,9 +134,9 @@ def _through(sc, truth, data, url, tokens, speed, with_contribution, eid, progre
         client.close()
 
 
-def _contribution(sc, truth, ms, los, epoch_s, rows) -> dict:
+def _contribution(sc, truth, ms, los, epoch_s) -> dict:
     """Each party's contribution: the fusion run offline on the returns the run sent, with every
-    party against without that one. Both sides offline: the live run's scores (``rows``) depend
+    party against without that one. Both sides offline: the live run's scores depend
     on its pace (at 1000x the picture falls behind and its last impact prediction is older), and
     comparing them with an offline run made a party's radars look as if they worsened the impact
     error (the notified test launch: 2.18 km live against 0.37 km offline without the Don-2N)."""
@@ -148,7 +148,7 @@ def _contribution(sc, truth, ms, los, epoch_s, rows) -> dict:
     rows = score.threat_scores(truth, score.offline_tracks(sc, ms, epoch_s, sights=los), epoch_s)
     without = {p: score.threat_scores(truth, score.offline_tracks(sc, ms, epoch_s, without_party=p, sights=los),
                                       epoch_s)
-               for p in parties if len(parties) > 1}
+               for p in parties}
     sensors = {p: [s.id for s in sc.sensors if s.party == p] + [s.id for s in sc.infrared if s.party == p]
                for p in parties}
     return score.contribution(truth, rows, without, sensors)

@@ -17,7 +17,6 @@ arrives: the picture's lag behind the truth (:func:`lags`).
 from __future__ import annotations
 
 import json
-import gc
 import logging
 import threading
 import time
@@ -89,10 +88,7 @@ class Client:
 
 class StreamListener(threading.Thread):
     """Holds ``GET /v1/stream`` open as ``party``; records (receive wall time, track JSON text) of each
-    update. The text is parsed after the run (:meth:`parsed`): tens of thousands of parsed tracks
-    (nested dicts and lists, ~60 objects each) would make every full garbage collection of this
-    process walk millions of objects, a pause of up to 0.5 s that an embedded center in the same
-    process shares (measured: 12 such passes in a 50-threat run, 10 over 50 ms)."""
+    update. The text is parsed after the run (:meth:`parsed`), not while the run is being paced."""
 
     def __init__(self, client: Client, party: str):
         super().__init__(name="openbmd-exercise-stream", daemon=True)
@@ -158,8 +154,6 @@ def stream(client: Client, scenario, truth, ms, sights=None, *, exercise_id: str
             "id": f"{exercise_id}-{n['id']}", "window_start_s": epoch + n["window_start_s"],
             "window_end_s": epoch + n["window_end_s"]}
         client.call("POST", "/v1/notifications", n["party"], body)
-    gc.collect()   # what the run was set up with (truth, returns, modules) kept out of the full passes
-    gc.freeze()    # of the collector, each a pause of the posting and listening threads (0.1-0.2 s seen)
     listener = StreamListener(client, min(client.tokens))
     listener.start()
     listener.opened.wait(10.0)
@@ -191,7 +185,6 @@ def stream(client: Client, scenario, truth, ms, sights=None, *, exercise_id: str
         _settle(listener)
     finally:
         listener.stop()
-        gc.unfreeze()
     run.events = listener.parsed()
     run.tracks = client.call("GET", "/v1/tracks", min(client.tokens))["tracks"]
     run.alerts = client.call("GET", "/v1/alerts", min(client.tokens))["alerts"]

@@ -240,7 +240,7 @@ class Picture:
             # flight of their launch and impact points follow as soon as it is done (the flights,
             # many tracks at once when a salvo turns firm, never hold back a state update)
             due = self._fusion.ground_due(changed, refresh_s=GROUND_REFRESH_S) if announce else []
-            fused = self._fusion.tracks_of(changed, refresh_s=GROUND_REFRESH_S, fly=not due)
+            fused = self._fusion.tracks_of(changed, refresh_s=GROUND_REFRESH_S, fly=not announce)
             for tid, tr in zip(changed, fused):
                 self._tracks[tid] = {**_track_dict(tr), "id": self._public_id(tid)}
                 if announce:
@@ -320,9 +320,8 @@ class Picture:
 @dataclass(frozen=True, slots=True)
 class Event:
     """An update on the stream, kept as its JSON text: the full track and its warning level (or
-    an alert), serialized once at publication and not per listener. Text, not parsed dicts: the
-    10,000 kept updates as nested dicts and lists are ~600,000 objects for every full garbage
-    collection to walk, a pause of the whole center (measured: 0.2-0.5 s at 50 threats)."""
+    an alert), serialized once at publication and not per listener (the 10,000 kept updates as
+    text, not nested dicts and lists, are also a few objects each for the garbage collector)."""
 
     sensors: tuple[str, ...] | None  #: a track's contributing sensor keys; None: an alert, shown to all
     full_json: str

@@ -9,8 +9,6 @@ Refusals are JSON ``{"detail": "one line naming the problem and what is allowed"
 from __future__ import annotations
 
 import asyncio
-import gc
-import sys
 import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -33,11 +31,6 @@ from openbmd.center.picture_api import add_picture_routes
 from openbmd.center.webpage import add_webpage
 
 MAX_SEQ = 2**62  #: sequence numbers are 64-bit in the database
-#: the served process's thread switch interval (s; Python's default 5 ms): a POST's handling
-#: takes the interpreter lock dozens of times (each read, write and commit lets it go), and each
-#: time waits out the fusion worker's turn; at 5 ms a POST that needs ~10 ms alone took 0.15-0.25 s
-#: whenever the worker was busy (firm tracks, starts)
-SWITCH_INTERVAL_S = 0.0005
 #: how often an open stream looks for new updates (s): a short poll, as an exercise at 10x runs 10
 #: scenario seconds per second and the picture should trail the truth by under 2 of them
 STREAM_POLL_S = 0.02
@@ -45,23 +38,13 @@ STREAM_POLL_S = 0.02
 
 def create_app(db_url: str, *, clock: Callable[[], float] = time.time, rate_per_s: float = DEFAULT_RATE_PER_S,
                burst: float = DEFAULT_BURST, max_body_bytes: int = MAX_BODY_BYTES, fusion: bool = True,
-               migrate: bool = True, freeze_gc: bool = False) -> FastAPI:
-    """The center's application on the database at ``db_url`` (migrated to the newest schema).
-
-    ``freeze_gc`` (``openbmd center serve``, a process of its own): once started, the objects made
-    so far (the modules, the catalog, the picture rebuilt from the store) are moved out of the
-    garbage collector's reach (:func:`gc.freeze`), so its full passes, which stop every thread of
-    the process, walk only what the service made since; and the interpreter passes its lock between
-    threads every :data:`SWITCH_INTERVAL_S`, not every 5 ms."""
+               migrate: bool = True) -> FastAPI:
+    """The center's application on the database at ``db_url`` (migrated to the newest schema)."""
     center = Center(db_url, clock=clock, rate_per_s=rate_per_s, burst=burst, fusion=fusion, migrate=migrate)
 
     @asynccontextmanager
     async def lifespan(_app):
         await run_in_threadpool(center.start)
-        if freeze_gc:
-            gc.collect()
-            gc.freeze()
-            sys.setswitchinterval(SWITCH_INTERVAL_S)
         yield
         await run_in_threadpool(center.stop)
 

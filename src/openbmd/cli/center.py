@@ -99,7 +99,7 @@ def serve(db: Db, host: Annotated[str, typer.Option(help="address to listen on")
                          "give --no-fusion with --workers above 1")
     _open(db, migrate=True).dispose()
     if workers == 1:
-        uvicorn.run(create_app(db, fusion=fusion, freeze_gc=True), host=host, port=port, log_level="warning", access_log=False,
+        uvicorn.run(create_app(db, fusion=fusion), host=host, port=port, log_level="warning", access_log=False,
                     proxy_headers=False)
         return
     os.environ[DB_ENV] = db  # each worker process builds its app from it
